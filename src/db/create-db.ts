@@ -1,0 +1,103 @@
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** Dates stay 'YYYY-MM-DD' strings (no timezone shifts); counts come back as numbers. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID) return (value: string) => value;
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface DbOptions {
+  /** A postgres:// URL; when set, a real server is used instead of the embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite folder (holds `pgdata/` and the process lock); ':memory:' for a throwaway database. */
+  dataDir?: string;
+  /** Who is opening the embedded database, shown to a second process that finds it locked. */
+  command?: string;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+  /** Pool size for a real server (default 10; PGlite is always one connection). */
+  poolSize?: number;
+}
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Where the data lives, for messages: the data directory or the server's host/database. */
+  location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database: PGlite in a data directory by default, a real PostgreSQL server
+ * when `databaseUrl` is set. Both are driven by the same Kysely PostgresDialect over
+ * node-postgres, so every query and migration runs unchanged on either.
+ */
+export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
+  const handle = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : await openPglite(options.dataDir ?? 'data', options.command ?? 'paperboy');
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(handle.db);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
+
+function openPostgres(databaseUrl: string, max: number): DbHandle {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, types });
+  // An idle client losing its server must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(databaseUrl);
+  return {
+    db,
+    engine: 'postgres',
+    location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string, command: string): Promise<DbHandle> {
+  const inMemory = dataDir === ':memory:';
+  const release = inMemory ? () => {} : lockDataDir(resolve(dataDir), command);
+  try {
+    const lite = await PGlite.create(inMemory ? 'memory://' : join(resolve(dataDir), 'pgdata'), {
+      extensions: { pg_trgm },
+    });
+    const pool = new pg.Pool({ ...createPgConfig(lite), types });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      engine: 'pglite',
+      location: inMemory ? ':memory:' : resolve(dataDir),
+      async close() {
+        await db.destroy();
+        await lite.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,175 @@
+import { type Kysely, sql } from 'kysely';
+import type { Paper, PaperInput } from '../core/paper.ts';
+import type { Database, PaperRow } from './schema.ts';
+
+/** Maps a row to the core's Paper. */
+export function toPaper(row: Omit<PaperRow, 'search' | 'sources' | 'first_seen_at' | 'last_seen_at' | 'primary_category'>): Paper {
+  return {
+    id: row.id,
+    title: row.title,
+    abstract: row.abstract,
+    authors: row.authors,
+    publishedAt: row.published_at,
+    featuredOn: row.featured_on,
+    listedOn: row.listed_on,
+    upvotes: row.upvotes,
+    comments: row.comments,
+    aiSummary: row.ai_summary,
+    aiKeywords: row.ai_keywords,
+    githubRepo: row.github_repo,
+    projectPage: row.project_page,
+    thumbnail: row.thumbnail,
+    categories: row.categories,
+  };
+}
+
+/** The columns `toPaper` needs; select these rather than `selectAll` to skip the tsvector. */
+export const paperColumns = [
+  'papers.id',
+  'papers.title',
+  'papers.abstract',
+  'papers.authors',
+  'papers.published_at',
+  'papers.featured_on',
+  'papers.listed_on',
+  'papers.upvotes',
+  'papers.comments',
+  'papers.ai_summary',
+  'papers.ai_keywords',
+  'papers.github_repo',
+  'papers.project_page',
+  'papers.thumbnail',
+  'papers.categories',
+] as const;
+
+/** One paper by versionless arXiv id. */
+export async function findPaper(db: Kysely<Database>, id: string): Promise<Paper | undefined> {
+  const row = await db.selectFrom('papers').select(paperColumns).where('id', '=', id).executeTakeFirst();
+  return row && toPaper(row);
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Inserts new papers and merges known ones, in one statement per batch.
+ *
+ * A known paper gets fresh upvotes/comments (when the input carries them) and has empty
+ * fields filled in (an arXiv-only paper gains its HF day, keywords, repo…); nothing
+ * already stored is overwritten. A row whose merge would change nothing is not written
+ * at all, so re-ingesting the same day writes nothing. Inputs with the same id are merged.
+ */
+export async function upsertPapers(db: Kysely<Database>, inputs: readonly PaperInput[], now = new Date()): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+  const merged = mergeById(inputs);
+  // Counts refresh only from sources that have them (HF, imports): an arXiv pass must not zero them.
+  const withCounts = merged.filter((paper) => paper.upvotes !== undefined || paper.comments !== undefined);
+  const withoutCounts = merged.filter((paper) => paper.upvotes === undefined && paper.comments === undefined);
+  for (const [group, refreshCounts] of [
+    [withCounts, true],
+    [withoutCounts, false],
+  ] as const) {
+    for (let start = 0; start < group.length; start += BATCH_SIZE) {
+      const batch = group.slice(start, start + BATCH_SIZE);
+      const rows = await upsertBatch(db, batch, refreshCounts, now);
+      const inserted = rows.filter((row) => row.inserted).length;
+      result.inserted += inserted;
+      result.updated += rows.length - inserted;
+      result.unchanged += batch.length - rows.length;
+    }
+  }
+  return result;
+}
+
+const BATCH_SIZE = 1000;
+
+function mergeById(inputs: readonly PaperInput[]): PaperInput[] {
+  const byId = new Map<string, PaperInput>();
+  for (const input of inputs) {
+    const seen = byId.get(input.id);
+    byId.set(input.id, seen ? { ...seen, ...definedOnly(input) } : input);
+  }
+  return [...byId.values()];
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function upsertBatch(
+  db: Kysely<Database>,
+  batch: readonly PaperInput[],
+  refreshCounts: boolean,
+  now: Date,
+): Promise<{ inserted: boolean }[]> {
+  const payload = JSON.stringify(
+    batch.map((paper) => ({
+      id: paper.id,
+      title: paper.title,
+      abstract: paper.abstract ?? '',
+      authors: paper.authors ?? [],
+      published_at: paper.publishedAt?.toISOString() ?? null,
+      featured_on: paper.featuredOn ?? null,
+      upvotes: paper.upvotes ?? 0,
+      comments: paper.comments ?? 0,
+      ai_summary: paper.aiSummary ?? null,
+      ai_keywords: paper.aiKeywords ?? [],
+      github_repo: paper.githubRepo ?? null,
+      project_page: paper.projectPage ?? null,
+      thumbnail: paper.thumbnail ?? null,
+      categories: paper.categories ?? [],
+      primary_category: paper.primaryCategory ?? null,
+      source: paper.source,
+    })),
+  );
+  const countsChanged = refreshCounts
+    ? sql`papers.upvotes <> excluded.upvotes or papers.comments <> excluded.comments`
+    : sql`false`;
+  const { rows } = await sql<{ inserted: boolean }>`
+    insert into papers as papers (
+      id, title, abstract, authors, published_at, featured_on, upvotes, comments, ai_summary,
+      ai_keywords, github_repo, project_page, thumbnail, categories, primary_category, sources,
+      first_seen_at, last_seen_at)
+    select id, title, abstract, authors, published_at, featured_on, upvotes, comments, ai_summary,
+      ai_keywords, github_repo, project_page, thumbnail, categories, primary_category, array[source],
+      ${now}, ${now}
+    from jsonb_to_recordset(${payload}::jsonb) as x(
+      id text, title text, abstract text, authors text[], published_at timestamptz, featured_on date,
+      upvotes integer, comments integer, ai_summary text, ai_keywords text[], github_repo text,
+      project_page text, thumbnail text, categories text[], primary_category text, source text)
+    on conflict (id) do update set
+      upvotes = ${refreshCounts ? sql`excluded.upvotes` : sql`papers.upvotes`},
+      comments = ${refreshCounts ? sql`excluded.comments` : sql`papers.comments`},
+      abstract = case when papers.abstract = '' then excluded.abstract else papers.abstract end,
+      authors = case when cardinality(papers.authors) = 0 then excluded.authors else papers.authors end,
+      published_at = coalesce(papers.published_at, excluded.published_at),
+      featured_on = coalesce(papers.featured_on, excluded.featured_on),
+      ai_summary = coalesce(papers.ai_summary, excluded.ai_summary),
+      ai_keywords = case when cardinality(papers.ai_keywords) = 0 then excluded.ai_keywords else papers.ai_keywords end,
+      github_repo = coalesce(papers.github_repo, excluded.github_repo),
+      project_page = coalesce(papers.project_page, excluded.project_page),
+      thumbnail = coalesce(papers.thumbnail, excluded.thumbnail),
+      categories = case when cardinality(papers.categories) = 0 then excluded.categories else papers.categories end,
+      primary_category = coalesce(papers.primary_category, excluded.primary_category),
+      sources = case when excluded.sources[1] = any(papers.sources) then papers.sources
+                     else papers.sources || excluded.sources end,
+      last_seen_at = excluded.last_seen_at
+    where ${countsChanged}
+      or (papers.abstract = '' and excluded.abstract <> '')
+      or (cardinality(papers.authors) = 0 and cardinality(excluded.authors) > 0)
+      or (papers.published_at is null and excluded.published_at is not null)
+      or (papers.featured_on is null and excluded.featured_on is not null)
+      or (papers.ai_summary is null and excluded.ai_summary is not null)
+      or (cardinality(papers.ai_keywords) = 0 and cardinality(excluded.ai_keywords) > 0)
+      or (papers.github_repo is null and excluded.github_repo is not null)
+      or (papers.project_page is null and excluded.project_page is not null)
+      or (papers.thumbnail is null and excluded.thumbnail is not null)
+      or (cardinality(papers.categories) = 0 and cardinality(excluded.categories) > 0)
+      or (papers.primary_category is null and excluded.primary_category is not null)
+      or not (excluded.sources[1] = any(papers.sources))
+    returning (xmax = 0) as inserted`.execute(db);
+  return rows;
+}

@@ -1,0 +1,161 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database as Kysely sees it: the single source of truth for rows.
+ * Row types derived from these interfaces never leave `src/db`; repositories
+ * map them to the domain types in `src/core`.
+ */
+export interface Database {
+  papers: PapersTable;
+  recipients: RecipientsTable;
+  follows: FollowsTable;
+  feedback: FeedbackTable;
+  subscriptions: SubscriptionsTable;
+  deliveries: DeliveriesTable;
+  delivered_papers: DeliveredPapersTable;
+  ingest_runs: IngestRunsTable;
+  action_tokens: ActionTokensTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A `date` column: read as 'YYYY-MM-DD' (see the type parser in create-db.ts). */
+type DateColumn = ColumnType<string, string, string>;
+
+export type PaperSource = 'hf' | 'arxiv' | 'import';
+
+export interface PapersTable {
+  /** arXiv id without its version suffix: `2401.01234`, never `2401.01234v2`. */
+  id: string;
+  title: string;
+  abstract: ColumnType<string, string | undefined, string>;
+  /** Author names in paper order. */
+  authors: ColumnType<string[], string[] | undefined, string[]>;
+  /** arXiv v1 publication instant. */
+  published_at: Date | null;
+  /** The day the paper was featured on Hugging Face daily papers. */
+  featured_on: DateColumn | null;
+  /** The day the paper is listed under: featured_on, else the UTC date of published_at (generated). */
+  listed_on: ColumnType<string | null, never, never>;
+  upvotes: ColumnType<number, number | undefined, number>;
+  comments: ColumnType<number, number | undefined, number>;
+  ai_summary: string | null;
+  ai_keywords: ColumnType<string[], string[] | undefined, string[]>;
+  github_repo: string | null;
+  project_page: string | null;
+  thumbnail: string | null;
+  categories: ColumnType<string[], string[] | undefined, string[]>;
+  primary_category: string | null;
+  sources: ColumnType<PaperSource[], PaperSource[] | undefined, PaperSource[]>;
+  first_seen_at: CreatedAt;
+  last_seen_at: UpdatedAt;
+  /** Weighted tsvector (generated): title A, keywords and authors B, abstract C. */
+  search: ColumnType<string, never, never>;
+}
+
+export type Platform = string;
+export type RecipientKind = 'user' | 'channel';
+
+export interface RecipientsTable {
+  id: Generated<number>;
+  /** Adapter name: 'telegram', 'discord', 'terminal', … Core never interprets it. */
+  platform: Platform;
+  /** The platform's id of the chat, channel or user this recipient receives in. */
+  external_id: string;
+  kind: RecipientKind;
+  created_at: CreatedAt;
+}
+
+export type FollowKind = 'topic' | 'author' | 'category';
+
+export interface FollowsTable {
+  id: Generated<number>;
+  recipient_id: number;
+  kind: FollowKind;
+  /** Normalised value used for matching and de-duplication. */
+  value: string;
+  /** What the user typed (tidied), shown back to them. */
+  label: string;
+  created_at: CreatedAt;
+}
+
+export interface FeedbackTable {
+  recipient_id: number;
+  paper_id: string;
+  /** +1 for 👍, -1 for 👎. */
+  vote: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type SubscriptionStatus = 'active' | 'paused';
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  recipient_id: number;
+  /** Local send time, 'HH:MM'. */
+  send_time: string;
+  /** IANA timezone name. */
+  timezone: string;
+  /** ISO weekdays to post on, 1 = Monday … 7 = Sunday. */
+  weekdays: ColumnType<number[], number[] | undefined, number[]>;
+  papers_per_post: ColumnType<number, number | undefined, number>;
+  post_when_empty: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined, SubscriptionStatus>;
+  paused_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'empty' | 'gone';
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  subscription_id: number;
+  /** The subscriber's local date this delivery is for; unique with subscription_id. */
+  local_date: DateColumn;
+  status: DeliveryStatus;
+  /** Papers chosen at claim time, in post order. */
+  paper_ids: ColumnType<string[], string[] | undefined, string[]>;
+  claimed_by: string | null;
+  lease_expires_at: Date | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+export interface DeliveredPapersTable {
+  recipient_id: number;
+  paper_id: string;
+  delivery_id: number;
+  created_at: CreatedAt;
+}
+
+export interface IngestRunsTable {
+  id: Generated<number>;
+  /** 'hf', 'arxiv' or 'import'. */
+  source: string;
+  /** What was fetched: a date, a category, a file name. */
+  target: string;
+  ok: boolean;
+  stored: number;
+  skipped: number;
+  message: string | null;
+  finished_at: CreatedAt;
+}
+
+/** Long action commands that do not fit a platform's button payload, keyed by a short token. */
+export interface ActionTokensTable {
+  token: string;
+  command: string;
+  created_at: CreatedAt;
+}
+
+export type PaperRow = Selectable<PapersTable>;
+export type NewPaperRow = Insertable<PapersTable>;
+export type PaperUpdate = Updateable<PapersTable>;
+export type FollowRow = Selectable<FollowsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type RecipientRow = Selectable<RecipientsTable>;
