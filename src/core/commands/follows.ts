@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { addFollow, countFollows, listFollows, removeFollow, topicHasTerms } from '../../db/follows.ts';
+import { ensureRecipient, findRecipientId } from '../../db/recipients.ts';
+import type { Answer } from '../answer.ts';
+import { DomainError } from '../errors.ts';
+import { MAX_FOLLOWS, followText, parseFollow } from '../follow.ts';
+import type { RecipientRef } from '../recipient.ts';
+import { defineCommand } from './command.ts';
+
+const topicArgs = z.object({
+  topic: z.string().trim().min(1, 'Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.').max(200, 'That is too long to follow; keep it under 100 characters.'),
+});
+
+function owner(ref: RecipientRef): string {
+  return ref.kind === 'channel' ? 'This channel' : 'You';
+}
+
+/** `follow <topic | author:Name | cat:cs.LG>`. */
+export const followCommand = defineCommand({
+  name: 'follow',
+  aliases: ['sub', 'track'],
+  usage: '<topic | author:Name | cat:cs.LG>',
+  summary: 'Follow a topic, an author or an arXiv category; matching papers rank higher and go into digests.',
+  fromText: (rest) => ({ topic: rest }),
+  args: topicArgs,
+  async run({ topic }, ctx, deps): Promise<Answer> {
+    const follow = parseFollow(topic);
+    if (follow.kind === 'topic' && !(await topicHasTerms(deps.db, follow.value))) {
+      throw new DomainError('InvalidArguments', `“${follow.label}” is only common words, so it would match nothing. Try something more specific.`);
+    }
+    const recipientId = await ensureRecipient(deps.db, ctx.recipient);
+    if ((await countFollows(deps.db, recipientId)) >= MAX_FOLLOWS) {
+      throw new DomainError('FollowLimitReached', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`);
+    }
+    if (!(await addFollow(deps.db, recipientId, follow))) {
+      throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(follow)}.`);
+    }
+    return {
+      title: 'Following',
+      cards: [],
+      lines: [],
+      notice: { tone: 'success', text: `Now following ${followText(follow)}. Matching papers will rank higher in \`today\` and go into digests.` },
+      actions: [],
+      visibility: 'personal',
+    };
+  },
+});
+
+/** `unfollow <topic>`. */
+export const unfollowCommand = defineCommand({
+  name: 'unfollow',
+  aliases: ['unsub', 'untrack'],
+  usage: '<topic | author:Name | cat:cs.LG>',
+  summary: 'Stop following something.',
+  fromText: (rest) => ({ topic: rest }),
+  args: topicArgs,
+  async run({ topic }, ctx, deps): Promise<Answer> {
+    const follow = parseFollow(topic);
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const removed = recipientId ? await removeFollow(deps.db, recipientId, follow.kind, follow.value) : undefined;
+    if (!removed) {
+      throw new DomainError('NotFollowing', `${owner(ctx.recipient)} do${ctx.recipient.kind === 'channel' ? 'es' : ''} not follow ${followText(follow)}; \`follows\` lists what ${ctx.recipient.kind === 'channel' ? 'it follows' : 'you follow'}.`);
+    }
+    return {
+      title: 'Unfollowed',
+      cards: [],
+      lines: [],
+      notice: { tone: 'success', text: `Stopped following ${followText(removed)}.` },
+      actions: [],
+      visibility: 'personal',
+    };
+  },
+});
+
+/** `follows`: what this recipient follows. */
+export const followsCommand = defineCommand({
+  name: 'follows',
+  aliases: ['following', 'list'],
+  usage: '',
+  summary: 'List what you (or this channel) follow.',
+  fromText: () => ({}),
+  args: z.object({}),
+  async run(_args, ctx, deps): Promise<Answer> {
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const follows = recipientId ? await listFollows(deps.db, recipientId) : [];
+    const who = ctx.recipient.kind === 'channel' ? 'This channel follows' : 'You follow';
+    if (follows.length === 0) {
+      return {
+        title: 'Follows',
+        cards: [],
+        lines: ['Try `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.'],
+        notice: { tone: 'info', text: `${who} nothing yet.` },
+        actions: [],
+        visibility: 'personal',
+      };
+    }
+    return {
+      title: 'Follows',
+      cards: [],
+      lines: follows.map((f) => `• ${followText(f)}`),
+      notice: { tone: 'info', text: `${who} ${follows.length} of at most ${MAX_FOLLOWS}:` },
+      actions: [],
+      visibility: 'personal',
+    };
+  },
+});

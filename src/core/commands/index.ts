@@ -1,0 +1,19 @@
+import type { CommandSpec } from './command.ts';
+import { followCommand, followsCommand, unfollowCommand } from './follows.ts';
+import { helpCommand } from './help.ts';
+import { paperCommand } from './paper.ts';
+import { searchCommand } from './search.ts';
+import { todayCommand } from './today.ts';
+import { voteCommand } from './vote.ts';
+
+/** Every chat command, in the order help lists them. */
+export const commandSpecs: readonly CommandSpec[] = [
+  todayCommand,
+  searchCommand,
+  paperCommand,
+  followCommand,
+  unfollowCommand,
+  followsCommand,
+  voteCommand,
+  helpCommand(() => commandSpecs),
+];

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { votesOn } from '../../db/feedback.ts';
+import { listFollows } from '../../db/follows.ts';
+import { findPaper } from '../../db/papers.ts';
+import { findRecipientId } from '../../db/recipients.ts';
+import type { Answer } from '../answer.ts';
+import { parseArxivId } from '../arxiv-id.ts';
+import { DomainError } from '../errors.ts';
+import { toCard } from '../paper.ts';
+import { defineCommand } from './command.ts';
+import { followAction, voteActions } from './shared.ts';
+
+const ABSTRACT_LIMIT = 1500;
+
+export const paperIdArg = z
+  .string()
+  .trim()
+  .min(1, 'Give an arXiv id or link, e.g. `paper 2401.01234`.')
+  .max(200, 'That is too long to be an arXiv id or link.')
+  .transform((text, ctx) => {
+    const id = parseArxivId(text);
+    if (!id) {
+      ctx.addIssue({ code: 'custom', message: `“${text.slice(0, 60)}” is not an arXiv id; they look like 2401.01234 or https://arxiv.org/abs/2401.01234.` });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+/** `paper <arXiv id or URL>`: one paper in detail. */
+export const paperCommand = defineCommand({
+  name: 'paper',
+  aliases: ['show', 'abs'],
+  usage: '<arXiv id or link>',
+  summary: 'Show one paper in detail, with its abstract and links.',
+  fromText: (rest) => ({ id: rest }),
+  args: z.object({ id: paperIdArg }),
+  async run({ id }, ctx, deps): Promise<Answer> {
+    const paper = await findPaper(deps.db, id);
+    if (!paper) throw new DomainError('PaperNotFound', `Paper ${id} is not in my library (yet). Search with \`search <words>\`.`);
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const vote = recipientId ? (await votesOn(deps.db, recipientId, [id])).get(id) : undefined;
+    const followed = new Set(recipientId ? (await listFollows(deps.db, recipientId)).map((f) => f.value) : []);
+    const abstract = paper.abstract.replace(/\s+/g, ' ').trim();
+    const lines = [
+      abstract.length > ABSTRACT_LIMIT ? `${abstract.slice(0, ABSTRACT_LIMIT)}…` : abstract,
+      ...(paper.categories.length ? [`Categories: ${paper.categories.join(', ')}`] : []),
+      ...(paper.aiKeywords.length ? [`Keywords: ${paper.aiKeywords.slice(0, 8).join(', ')}`] : []),
+    ].filter(Boolean);
+    const suggestions = paper.aiKeywords.filter((k) => k.length <= 40 && !followed.has(k.toLowerCase())).slice(0, 2);
+    return {
+      title: paper.title,
+      cards: [toCard(paper, [], vote)],
+      lines,
+      actions: [...voteActions([paper]), ...suggestions.map(followAction)],
+      visibility: 'public',
+    };
+  },
+});

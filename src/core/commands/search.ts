@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { votesOn } from '../../db/feedback.ts';
+import { listFollows } from '../../db/follows.ts';
+import { findPaper } from '../../db/papers.ts';
+import { findRecipientId } from '../../db/recipients.ts';
+import { searchPapers } from '../../db/search.ts';
+import type { Action, Answer } from '../answer.ts';
+import { parseArxivId } from '../arxiv-id.ts';
+import { toCard } from '../paper.ts';
+import { defineCommand } from './command.ts';
+import { PAGE_SIZE, followAction, pageActions, voteActions } from './shared.ts';
+import { splitTrailingPage } from './text.ts';
+
+/** Longest search accepted. */
+export const MAX_QUERY_LENGTH = 300;
+
+/** `author:Name` or `author:"Full Name"` inside a query. */
+const AUTHOR_FILTER = /(?:^|\s)author:(?:"([^"]+)"|(\S+))/i;
+
+/** `search <query> [page]`: full-text search with phrases, -exclusion, OR, author:Name and arXiv ids. */
+export const searchCommand = defineCommand({
+  name: 'search',
+  aliases: ['find', 's'],
+  usage: '<query> [page]',
+  summary: 'Search papers: words, "exact phrases", -exclude, OR, author:Name, or an arXiv id/URL.',
+  fromText(rest) {
+    const [query, page] = splitTrailingPage(rest);
+    return { query, page };
+  },
+  args: z.object({
+    query: z
+      .string()
+      .trim()
+      .min(1, 'Tell me what to search for, e.g. `search grokking`.')
+      .max(MAX_QUERY_LENGTH, `Searches can be at most ${MAX_QUERY_LENGTH} characters.`),
+    page: z.number().int().min(1, 'Pages start at 1.').max(50, 'Only the first 50 pages are shown; narrow the search.').default(1),
+  }),
+  async run({ query, page }, ctx, deps): Promise<Answer> {
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const id = parseArxivId(query);
+    if (id) {
+      const paper = await findPaper(deps.db, id);
+      if (!paper) {
+        return {
+          title: `Search: ${query}`,
+          cards: [],
+          lines: [],
+          notice: { tone: 'info', text: `Paper ${id} is not in my library (yet).` },
+          actions: [],
+          visibility: 'public',
+        };
+      }
+      const votes = recipientId ? await votesOn(deps.db, recipientId, [id]) : new Map();
+      return { title: `Search: ${query}`, cards: [toCard(paper, [], votes.get(id))], lines: [], actions: voteActions([paper]), visibility: 'public' };
+    }
+
+    const author = AUTHOR_FILTER.exec(query);
+    const authorName = author ? (author[1] ?? author[2])?.trim() : undefined;
+    const text = author ? query.replace(AUTHOR_FILTER, ' ').trim() : query;
+    const found = await searchPapers(deps.db, { text, author: authorName, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const votes = recipientId ? await votesOn(deps.db, recipientId, found.papers.map((p) => p.id)) : new Map();
+    const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
+
+    const actions: Action[] = [...voteActions(found.papers), ...pageActions(`search ${query}`, page, found.hasMore)];
+    if (cards.length > 0 && page === 1 && (await isFollowable(query, recipientId, deps.db))) actions.push(followAction(query));
+
+    return {
+      title: `Search: ${query}`,
+      ...(found.mode === 'similar' && cards.length > 0
+        ? { subtitle: `No exact matches for “${query}”; showing similar titles.` }
+        : {}),
+      cards,
+      lines: [],
+      ...(cards.length === 0
+        ? {
+            notice: {
+              tone: 'info' as const,
+              text: page > 1 ? `Page ${page} is past the last result.` : `No papers match “${query}”. Try fewer or different words.`,
+            },
+          }
+        : {}),
+      actions,
+      page: { number: page, hasPrev: page > 1, hasNext: found.hasMore },
+      visibility: 'public',
+    };
+  },
+});
+
+/** Offer "Follow <query>" for plain short topics the recipient does not follow yet. */
+async function isFollowable(query: string, recipientId: number | undefined, db: Parameters<typeof listFollows>[0]): Promise<boolean> {
+  if (query.length > 40 || /["():]|(^|\s)-\S|\bOR\b/.test(query)) return false;
+  if (!recipientId) return true;
+  const follows = await listFollows(db, recipientId);
+  return !follows.some((f) => f.kind === 'topic' && f.value === query.toLowerCase().replace(/\s+/g, ' '));
+}

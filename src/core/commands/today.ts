@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { findRecipientId } from '../../db/recipients.ts';
+import { latestListedDay, rankDay } from '../../db/ranking.ts';
+import { utcDate, previousDay } from '../clock.ts';
+import { toCard } from '../paper.ts';
+import { defineCommand } from './command.ts';
+import { PAGE_SIZE, pageActions, reasonsFor, voteActions } from './shared.ts';
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates look like 2026-11-27.')
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && utcDate(new Date(`${day}T00:00:00Z`)) === day, 'That date does not exist.');
+
+/** `today [YYYY-MM-DD|yesterday] [page]`: the day's papers, ranked for the recipient. */
+export const todayCommand = defineCommand({
+  name: 'today',
+  aliases: ['top', 'daily'],
+  usage: '[YYYY-MM-DD] [page]',
+  summary: "The day's top papers, boosted by what you follow.",
+  fromText(rest) {
+    const args: { date?: string; page?: number; extra?: string } = {};
+    for (const word of rest.split(/\s+/).filter(Boolean)) {
+      if (/^\d{1,3}$/.test(word) && args.page === undefined) args.page = Number(word);
+      else if (word.toLowerCase() === 'yesterday') args.date = 'yesterday';
+      else if (args.date === undefined && /^\d/.test(word)) args.date = word;
+      else args.extra = word;
+    }
+    return args;
+  },
+  args: z.object({
+    date: z.union([z.literal('yesterday'), isoDay]).optional(),
+    page: z.number().int().min(1, 'Pages start at 1.').max(100, 'That page is past the end.').default(1),
+    extra: z.undefined({ error: (issue) => `I did not understand "${String(issue.input)}": try \`today\`, \`today 2026-11-26\` or \`today 2\`.` }).optional(),
+  }),
+  async run(args, ctx, deps) {
+    const todayUtc = utcDate(deps.clock());
+    const requested = args.date === 'yesterday' ? previousDay(todayUtc) : (args.date ?? todayUtc);
+    const day = await latestListedDay(deps.db, requested);
+    if (!day) {
+      return {
+        title: 'No papers yet',
+        cards: [],
+        lines: ['Nothing is stored yet. An operator can fetch the day with `paperboy ingest hf`.'],
+        notice: { tone: 'info', text: `No papers on or before ${requested}.` },
+        actions: [],
+        visibility: 'public',
+      };
+    }
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const offset = (args.page - 1) * PAGE_SIZE;
+    const ranked = await rankDay(deps.db, { day, recipientId, limit: PAGE_SIZE, offset });
+    const shown = ranked.slice(0, PAGE_SIZE);
+    const hasNext = ranked.length > PAGE_SIZE;
+    const cards = shown.map((r) => toCard(r.paper, reasonsFor(r), r.vote === 1 ? 'up' : r.vote === -1 ? 'down' : undefined));
+    return {
+      title: `Papers for ${day}`,
+      ...(day !== requested
+        ? { subtitle: `Nothing for ${requested} yet; showing ${day}, the latest day with papers.` }
+        : {}),
+      cards,
+      lines: [],
+      ...(cards.length === 0 ? { notice: { tone: 'info' as const, text: `Page ${args.page} is past the end of ${day}'s papers.` } } : {}),
+      actions: [...voteActions(shown.map((r) => r.paper)), ...pageActions(`today ${day}`, args.page, hasNext)],
+      page: { number: args.page, hasPrev: args.page > 1, hasNext },
+      visibility: 'public',
+    };
+  },
+});

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Kysely } from 'kysely';
+import { utcDate } from '../clock.ts';
+import type { Database } from '../../db/schema.ts';
+import type { PaperInput } from '../paper.ts';
+import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
+import { type IngestReport, type InvalidItem, storePapers } from './ingest-report.ts';
+import { recordedIngestRun } from './ingest-runs.ts';
+
+/** The file cannot be imported at all: unreadable, empty, or not JSON. Nothing was stored. */
+export class ImportFileError extends Error {
+  override name = 'ImportFileError';
+}
+
+/** What to import. */
+export interface ImportFileOptions {
+  db: Kysely<Database>;
+  /** A JSON array, or JSON lines (one item per line), of items in the HF daily-papers shape. */
+  path: string;
+}
+
+/**
+ * Imports papers from a file of Hugging Face daily-papers items: a JSON array (items are
+ * reported by `index N`) or JSON lines (reported by `line N`, counting from 1; blank lines are
+ * skipped, and a line that is not JSON is reported and skipped like an invalid item). Each
+ * paper's featured day is the UTC date of the item's top-level `publishedAt`, when present.
+ *
+ * Throws {@link ImportFileError} when the file is unreadable, empty, an unparsable JSON array,
+ * or has no JSON line at all; the run is recorded in `ingest_runs` either way.
+ */
+export async function importFile(options: ImportFileOptions): Promise<IngestReport> {
+  const { db, path } = options;
+  return recordedIngestRun(db, { source: 'import', target: basename(path) }, async () => {
+    const { papers, invalid, fetched } = parseItems(await readText(path), path);
+    const counts = await storePapers(db, papers);
+    return { fetched, ...counts, invalid };
+  });
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new ImportFileError(`Cannot read ${path}: ${why}`, { cause: error });
+  }
+}
+
+interface ParsedFile {
+  papers: PaperInput[];
+  invalid: InvalidItem[];
+  fetched: number;
+}
+
+function parseItems(content: string, path: string): ParsedFile {
+  const body = content.replace(/^\uFEFF/, '');
+  if (!body.trim()) throw new ImportFileError(`${path} is empty: expected a JSON array or JSON lines of daily-papers items`);
+  return body.trimStart().startsWith('[') ? parseArray(body, path) : parseLines(body, path);
+}
+
+function parseArray(body: string, path: string): ParsedFile {
+  let items: unknown;
+  try {
+    items = JSON.parse(body);
+  } catch (error) {
+    throw new ImportFileError(`${path} starts like a JSON array but is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (!Array.isArray(items)) throw new ImportFileError(`${path} is not a JSON array`);
+  const parsed: ParsedFile = { papers: [], invalid: [], fetched: items.length };
+  items.forEach((raw, index) => addItem(parsed, raw, `index ${index}`));
+  return parsed;
+}
+
+function parseLines(body: string, path: string): ParsedFile {
+  const parsed: ParsedFile = { papers: [], invalid: [], fetched: 0 };
+  let jsonLines = 0;
+  let firstFailure = '';
+  body.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    parsed.fetched++;
+    const where = `line ${index + 1}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      firstFailure ||= `${where}: ${(error as Error).message}`;
+      parsed.invalid.push({ where, field: '', message: `not JSON: ${(error as Error).message}` });
+      return;
+    }
+    jsonLines++;
+    addItem(parsed, raw, where);
+  });
+  if (jsonLines === 0) {
+    throw new ImportFileError(`${path} is neither a JSON array nor JSON lines (${firstFailure})`);
+  }
+  return parsed;
+}
+
+function addItem(parsed: ParsedFile, raw: unknown, where: string): void {
+  const check = checkHfItem(raw, where);
+  if (!check.ok) {
+    parsed.invalid.push(check.invalid);
+    return;
+  }
+  const featuredAt = check.item.publishedAt;
+  parsed.papers.push(hfItemToPaperInput(check.item, { source: 'import', featuredOn: featuredAt ? utcDate(featuredAt) : null }));
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { engines, useTestDb } from '../support/db.ts';
+import { asChannel, asUser, seedPapers, testCore } from '../support/core.ts';
+
+const ids = (answer: { cards: { id: string }[] }) => answer.cards.map((card) => card.id);
+
+describe.each(engines)('chat commands on %s', (engine) => {
+  const t = useTestDb(engine);
+
+  describe('today', () => {
+    it('ranks the day by upvotes for someone who follows nothing', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('/papers today', asUser());
+      expect(answer.title).toBe('Papers for 2024-05-24');
+      expect(answer.subtitle).toBeUndefined();
+      expect(ids(answer)).toEqual(['2405.14831', '2405.15319', '2405.15071']);
+      expect(answer.cards[0]).toMatchObject({
+        title: 'HippoRAG: Neurobiologically Inspired Long-Term Memory for Large Language Models',
+        upvotes: 40,
+        links: { huggingFace: 'https://huggingface.co/papers/2405.14831', arxiv: 'https://arxiv.org/abs/2405.14831' },
+      });
+    });
+
+    it('says which day it shows when today has no papers yet', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db, '2024-05-26T08:00:00Z').run('today', asUser());
+      expect(answer.title).toBe('Papers for 2024-05-24');
+      expect(answer.subtitle).toBe('Nothing for 2024-05-26 yet; showing 2024-05-24, the latest day with papers.');
+    });
+
+    it('boosts papers matching a follow and says why', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      const followed = await core.run('/papers follow grokking', asUser());
+      expect(followed.notice).toMatchObject({ tone: 'success' });
+      const answer = await core.run('/papers today', asUser());
+      // Both grokking papers climb above HippoRAG (40 upvotes); between them, upvotes decide.
+      expect(ids(answer)).toEqual(['2405.15319', '2405.15071', '2405.14831']);
+      expect(answer.cards.map((c) => c.reasons)).toEqual([['matches your follow: grokking'], ['matches your follow: grokking'], []]);
+      // Someone else's ranking is untouched.
+      expect(ids(await core.run('today', asUser('u2')))[0]).toBe('2405.14831');
+    });
+
+    it('lets 👎 sink a paper and 👍 lift similar ones', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      await core.run('vote 2405.14831 down', asUser());
+      await core.run('vote 2405.15071 up', asUser());
+      const answer = await core.run('today', asUser());
+      expect(ids(answer).at(-1)).toBe('2405.14831');
+      expect(answer.cards.find((c) => c.id === '2405.14831')?.vote).toBe('down');
+    });
+
+    it('pages with previous and next actions', async () => {
+      const many = Array.from({ length: 7 }, (_, i) => ({
+        id: `2405.100${String(i).padStart(2, '0')}`,
+        title: `Paper number ${i}`,
+        featuredOn: '2024-05-24',
+        upvotes: 100 - i,
+        source: 'hf' as const,
+      }));
+      await seedPapers(t.db, many);
+      const core = testCore(t.db);
+      const first = await core.run('today', asUser());
+      expect(first.cards).toHaveLength(5);
+      expect(first.actions.filter((a) => a.kind === 'page')).toEqual([
+        { kind: 'page', direction: 'next', label: 'Next ▶', command: 'today 2024-05-24 2' },
+      ]);
+      const second = await core.run('today 2024-05-24 2', asUser());
+      expect(ids(second)).toEqual(['2405.10005', '2405.10006']);
+      expect(second.page).toEqual({ number: 2, hasPrev: true, hasNext: false });
+    });
+  });
+
+  describe('search', () => {
+    it('stems, so "grokking" finds "Grokked", with title matches first', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('/papers search grokking', asUser());
+      expect(ids(answer)).toEqual(['2405.15071', '2405.15319']);
+    });
+
+    it('supports phrases, exclusion, OR and author:', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      expect(ids(await core.run('search "language models" -memory', asUser()))).toEqual(['2405.12130', '2405.15071']);
+      expect(ids(await core.run('search HippoRAG OR MoRA', asUser())).sort()).toEqual(['2405.12130', '2405.14831']);
+      expect(ids(await core.run('search author:"Yu Su"', asUser())).sort()).toEqual(['2405.14831', '2405.15071']);
+      expect(ids(await core.run('search transformers author:Wang', asUser()))).toEqual(['2405.15071']);
+    });
+
+    it('resolves an exact arXiv id or URL, with or without version', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      expect(ids(await core.run('search 2405.12130v2', asUser()))).toEqual(['2405.12130']);
+      expect(ids(await core.run('search https://arxiv.org/abs/2405.12130v1', asUser()))).toEqual(['2405.12130']);
+      expect(ids(await core.run('search https://huggingface.co/papers/2405.12130', asUser()))).toEqual(['2405.12130']);
+    });
+
+    it('falls back to similar titles for a typo', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('search grokkng', asUser());
+      expect(ids(answer)[0]).toBe('2405.15071');
+      expect(answer.subtitle).toContain('similar titles');
+    });
+
+    it('says so when nothing matches and offers no follow button', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('search zzyzx quantum', asUser());
+      expect(answer.cards).toEqual([]);
+      expect(answer.notice?.text).toContain('No papers match');
+    });
+
+    it('offers to follow a plain query', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('search grokking', asUser());
+      expect(answer.actions).toContainEqual(expect.objectContaining({ kind: 'follow', command: 'follow grokking' }));
+    });
+  });
+
+  describe('follows', () => {
+    it('normalises and de-duplicates, and lists them', async () => {
+      const core = testCore(t.db);
+      await core.run('follow   Grokking ', asUser());
+      const again = await core.run('follow grokking', asUser());
+      expect(again.notice).toMatchObject({ tone: 'error', text: 'You already follow grokking.' });
+      await core.run('follow author:Yann LeCun', asUser());
+      await core.run('follow cat:cs.lg', asUser());
+      const list = await core.run('follows', asUser());
+      expect(list.lines).toEqual(['• Grokking', '• author:Yann LeCun', '• cat:cs.LG']);
+    });
+
+    it('says when unfollowing something not followed', async () => {
+      const answer = await testCore(t.db).run('unfollow diffusion', asUser());
+      expect(answer.notice?.text).toMatch(/You do not follow diffusion/);
+    });
+
+    it('caps follows per recipient with a clear message', async () => {
+      const core = testCore(t.db);
+      for (let i = 0; i < 25; i++) await core.run(`follow topic${i}`, asUser());
+      const over = await core.run('follow one more', asUser());
+      expect(over.notice?.text).toContain('25');
+    });
+
+    it('keeps a channel’s follows apart from its members’', async () => {
+      const core = testCore(t.db);
+      await core.run('follow diffusion models', asChannel('c1', false));
+      expect((await core.run('follows', asUser())).notice?.text).toBe('You follow nothing yet.');
+      expect((await core.run('follows', asChannel('c1', false))).lines).toEqual(['• diffusion models']);
+    });
+
+    it('boosts by author and category follows', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      await core.run('follow author:Wenyu Du', asUser());
+      const answer = await core.run('today', asUser());
+      expect(answer.cards[0]).toMatchObject({ id: '2405.15319', reasons: ['matches your follow: author:Wenyu Du'] });
+      await core.run('follow cat:cs.lg', asUser('u3'));
+      expect((await core.run('today', asUser('u3'))).cards[0]?.reasons).toEqual(['matches your follow: cat:cs.LG']);
+    });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['', 'help'],
+      ['/papers frobnicate', 'I don’t know'.replace('’', "'")],
+      ['/papers serch grokking', 'Did you mean `search`?'],
+      ['search', 'Tell me what to search for'],
+      [`search ${'x'.repeat(10_000)}`, 'at most 1000'],
+      ['follow ', 'Name a topic'],
+      ['follow the', 'only common words'],
+      ['follow cat:not a category', 'not an arXiv category'],
+      ['paper 1234', 'not an arXiv id'],
+      ['paper 2401.99999', 'not in my library'],
+      ['today 2024-02-30', 'does not exist'],
+      ["search '; drop table papers; --", 'No papers match'],
+      ['search <script>alert(1)</script>', 'No papers match'],
+      ['search \u0000\u0007grok\u001b[31m', ''],
+    ])('%j gets a clear notice, never a crash', async (text, expected) => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run(text, asUser());
+      if (expected) expect(answer.notice?.text ?? answer.lines.join('\n')).toContain(expected);
+      expect(answer.notice?.reference).toBeUndefined();
+      expect(await t.db.selectFrom('papers').select('id').execute()).toHaveLength(4);
+    });
+  });
+
+  it('help lists the visible commands', async () => {
+    const answer = await testCore(t.db).run('/papers help', asUser());
+    expect(answer.lines.join('\n')).toMatch(/^today \[YYYY-MM-DD\] \[page\] — /m);
+    expect(answer.lines.join('\n')).not.toMatch(/^vote/m);
+  });
+});
