@@ -1,0 +1,29 @@
+import type { Answer } from './answer.ts';
+import type { RecipientRef } from './recipient.ts';
+
+/**
+ * What happened to one scheduled post. Adapters map their platform's errors onto these;
+ * the scheduler decides what to do next (record, wait, pause, move, retry later).
+ */
+export type SendResult =
+  /** Delivered. */
+  | { status: 'ok' }
+  /** The platform said "too many requests"; nothing was posted; try again after this long. */
+  | { status: 'retry-after'; retryAfterMs: number }
+  /** The recipient can no longer be reached: bot blocked or kicked, chat or channel deleted, no access. */
+  | { status: 'gone'; reason: string }
+  /** The chat moved to a new id (Telegram group → supergroup); nothing was posted; send there instead. */
+  | { status: 'migrated'; newExternalId: string }
+  /** Anything else (5xx, network). `retryable` is false for errors that will not fix themselves. */
+  | { status: 'failed'; reason: string; retryable: boolean };
+
+/**
+ * The port each chat adapter implements so the scheduler can post digests without
+ * knowing the platform. One port per platform name (`RecipientRef.platform`).
+ */
+export interface DeliveryPort {
+  /** The platform this port sends to; matches `RecipientRef.platform`. */
+  readonly platform: string;
+  /** Posts an answer to a user (DM / private chat) or a channel / group. Must not throw. */
+  send(target: RecipientRef, answer: Answer): Promise<SendResult>;
+}
