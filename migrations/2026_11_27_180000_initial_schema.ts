@@ -127,7 +127,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('delivered_papers')
     .addColumn('recipient_id', 'integer', (c) => c.notNull().references('recipients.id').onDelete('cascade'))
     .addColumn('paper_id', 'text', (c) => c.notNull())
-    .addColumn('delivery_id', 'integer', (c) => c.notNull().references('deliveries.id').onDelete('cascade'))
+    // Survives its delivery row (an unsubscribe), so a later resubscription never repeats a paper.
+    .addColumn('delivery_id', 'integer', (c) => c.references('deliveries.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('delivered_papers_pkey', ['recipient_id', 'paper_id'])
     .execute();

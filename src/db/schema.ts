@@ -128,7 +128,8 @@ export interface DeliveriesTable {
 export interface DeliveredPapersTable {
   recipient_id: number;
   paper_id: string;
-  delivery_id: number;
+  /** Null once the delivery row is gone (unsubscribed); the paper still counts as sent. */
+  delivery_id: number | null;
   created_at: CreatedAt;
 }
 

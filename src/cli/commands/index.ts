@@ -1,5 +1,7 @@
 import type { CliCommand } from '../cli-command.ts';
+import { importCommand } from './import.ts';
+import { ingestCommand } from './ingest.ts';
 import { migrateCommand } from './migrate.ts';
 
 /** Every `paperboy` subcommand, in the order `paperboy help` lists them. */
-export const commands: CliCommand[] = [migrateCommand];
+export const commands: CliCommand[] = [migrateCommand, ingestCommand, importCommand];

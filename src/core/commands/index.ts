@@ -3,6 +3,7 @@ import { followCommand, followsCommand, unfollowCommand } from './follows.ts';
 import { helpCommand } from './help.ts';
 import { paperCommand } from './paper.ts';
 import { searchCommand } from './search.ts';
+import { settingsCommand, subscribeCommand, unsubscribeCommand } from './subscribe.ts';
 import { todayCommand } from './today.ts';
 import { voteCommand } from './vote.ts';
 
@@ -14,6 +15,9 @@ export const commandSpecs: readonly CommandSpec[] = [
   followCommand,
   unfollowCommand,
   followsCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+  settingsCommand,
   voteCommand,
   helpCommand(() => commandSpecs),
 ];

@@ -1,0 +1,197 @@
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { z } from 'zod';
+import { utcDate } from '../../core/clock.ts';
+import { ingestArxivCategory } from '../../core/ingest/arxiv.ts';
+import { ingestHfDay } from '../../core/ingest/hf-daily.ts';
+import { UpstreamError } from '../../core/ingest/http-client.ts';
+import { type IngestReport, type OnIngestProgress, storedCount } from '../../core/ingest/ingest-report.ts';
+import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+
+const USAGE = ['paperboy ingest hf [--date YYYY-MM-DD]      (default: today, UTC)', 'paperboy ingest arxiv --category CATEGORY [--days N]   (e.g. cs.LG; N from 1 to 30, default 1)'].join('\n       ');
+
+/** Highest `--days` accepted: a month of a busy category is already many slow arXiv pages. */
+const MAX_DAYS = 30;
+
+const dayArg = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (issue) => `--date must be a day as YYYY-MM-DD, got "${String(issue.input)}"` })
+  .refine((day) => utcDate(new Date(`${day}T00:00:00Z`)) === day, { error: (issue) => `--date ${String(issue.input)} is not a calendar day` });
+
+const hfArgs = z.object({ date: dayArg.optional() });
+
+const arxivArgs = z.object({
+  category: z
+    .string({ error: '--category is required, e.g. --category cs.LG' })
+    .regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, { error: (issue) => `--category must look like cs.LG or stat.ML, got "${String(issue.input)}"` }),
+  days: z
+    .string()
+    .refine((days) => /^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_DAYS, {
+      error: (issue) => `--days must be a whole number from 1 to ${MAX_DAYS}, got "${String(issue.input)}"`,
+    })
+    .transform(Number)
+    .optional(),
+});
+
+/** `paperboy ingest hf|arxiv`: fetch papers now, outside the bot's polling schedule. */
+export const ingestCommand: CliCommand = {
+  name: 'ingest',
+  summary: 'fetch papers now from Hugging Face daily papers or an arXiv category',
+  usage: USAGE,
+  async run(argv, runtime) {
+    const [source, ...rest] = argv;
+    if (source === 'hf') return ingestHf(rest, runtime);
+    if (source === 'arxiv') return ingestArxiv(rest, runtime);
+    throw new UsageError(source ? `unknown source "${source}": use hf or arxiv` : 'say which source: hf or arxiv');
+  },
+};
+
+async function ingestHf(argv: string[], runtime: CliRuntime): Promise<number> {
+  const args = validated(hfArgs, parseOptions(argv, { date: { type: 'string' } }));
+  const today = utcDate(runtime.now());
+  const date = args.date ?? today;
+  if (date > today) throw new UsageError(`--date ${date} is in the future (today is ${today} UTC)`);
+  const { db } = await runtime.openDb();
+  const progress = progressBar(runtime, `Hugging Face ${date}`);
+  return reportOutcome(runtime, `paperboy ingest hf`, progress, async () => {
+    const report = await ingestHfDay({
+      db,
+      root: runtime.config.HF_API_ROOT,
+      date,
+      timeoutMs: runtime.config.HTTP_TIMEOUT_MS,
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+    if (report.truncated) runtime.stderr.write(`Stopped paging early; Hugging Face may list more papers for ${date}.\n`);
+    return { report, scope: `for ${date}`, empty: `Hugging Face lists no papers for ${date} yet.` };
+  });
+}
+
+async function ingestArxiv(argv: string[], runtime: CliRuntime): Promise<number> {
+  const args = validated(arxivArgs, parseOptions(argv, { category: { type: 'string' }, days: { type: 'string' } }));
+  const days = args.days ?? 1;
+  const { db } = await runtime.openDb();
+  const span = `${days} day${days === 1 ? '' : 's'}`;
+  const progress = progressBar(runtime, `arXiv ${args.category}`);
+  return reportOutcome(runtime, 'paperboy ingest arxiv', progress, async () => {
+    const report = await ingestArxivCategory({
+      db,
+      root: runtime.config.ARXIV_API_ROOT,
+      category: args.category,
+      days,
+      now: runtime.now(),
+      timeoutMs: runtime.config.HTTP_TIMEOUT_MS,
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+    return {
+      report,
+      scope: `from arXiv ${args.category} submitted in the last ${span}`,
+      empty: `arXiv lists no ${args.category} papers submitted in the last ${span}.`,
+    };
+  });
+}
+
+/** What an ingest produced, and how to describe it. */
+export interface IngestOutcome {
+  report: IngestReport;
+  /** Completes "Stored N papers …": 'for 2026-11-26', 'from papers.jsonl'. */
+  scope: string;
+  /** The whole summary when the upstream listed nothing. */
+  empty: string;
+}
+
+/**
+ * Runs an ingest and prints its summary on stdout and its skipped items on stderr. Returns 0,
+ * also when items were skipped; an upstream failure prints its message on stderr and returns 1.
+ */
+export async function reportOutcome(
+  runtime: CliRuntime,
+  commandName: string,
+  progress: ProgressBar,
+  work: () => Promise<IngestOutcome>,
+): Promise<number> {
+  let outcome: IngestOutcome;
+  try {
+    outcome = await work();
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    runtime.stderr.write(`${commandName}: ${error.message}\nNothing was stored; papers stored earlier are unchanged.\n`);
+    return 1;
+  } finally {
+    progress.stop();
+  }
+  runtime.stdout.write(`${summaryLine(outcome)}\n`);
+  const { invalid } = outcome.report;
+  if (invalid.length) {
+    runtime.stderr.write(
+      `Skipped ${invalid.length} invalid item${invalid.length === 1 ? '' : 's'}:\n${invalid
+        .map((item) => `  ${item.where}: ${item.field ? `${item.field}: ` : ''}${item.message}\n`)
+        .join('')}`,
+    );
+  }
+  return 0;
+}
+
+/** "Stored 37 papers for 2026-11-26 (12 new, 25 updated, 0 unchanged); skipped 2 invalid items (listed on stderr)." */
+export function summaryLine({ report, scope, empty }: IngestOutcome): string {
+  if (report.fetched === 0) return empty;
+  const stored = storedCount(report);
+  const counts = `(${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged)`;
+  const skipped = report.invalid.length
+    ? `; skipped ${report.invalid.length} invalid item${report.invalid.length === 1 ? '' : 's'} (listed on stderr)`
+    : '';
+  return `Stored ${stored} paper${stored === 1 ? '' : 's'} ${scope} ${counts}${skipped}.`;
+}
+
+/** A page counter on stderr, shown only on a terminal and only once a second page is coming. */
+export interface ProgressBar {
+  onProgress: OnIngestProgress | undefined;
+  stop(): void;
+}
+
+/** A {@link ProgressBar} for `label`, or an inert one when stderr is not a TTY. */
+export function progressBar(runtime: CliRuntime, label: string): ProgressBar {
+  if (!runtime.stderr.isTTY) return { onProgress: undefined, stop() {} };
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    onProgress({ pages, items, more }) {
+      if (!bar) {
+        if (!more) return;
+        bar = new cliProgress.SingleBar({
+          stream: runtime.stderr,
+          format: `${label} {bar} page {pages}, {value} items`,
+          clearOnComplete: true,
+          hideCursor: true,
+        });
+        bar.start(items + 1, items, { pages });
+      }
+      bar.setTotal(more ? items + 1 : items);
+      bar.update(items, { pages });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+type OptionSpec = Record<string, { type: 'string' }>;
+
+/** `node:util` parseArgs in strict mode, with its errors turned into usage errors. */
+export function parseOptions(argv: string[], options: OptionSpec, allowPositionals = false): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function validated<S extends z.ZodType>(schema: S, parsed: ReturnType<typeof parseArgs>): z.output<S> {
+  const result = schema.safeParse(parsed.values);
+  if (result.success) return result.data;
+  // One message per option: a malformed --date need not also be reported as "not a calendar day".
+  const byOption = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const option = issue.path.map(String).join('.');
+    if (!byOption.has(option)) byOption.set(option, issue.message);
+  }
+  throw new UsageError([...byOption.values()].join('; '));
+}

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { ensureRecipient, findRecipientId } from '../../db/recipients.ts';
+import { findSubscription, type Subscription, subscribe, unsubscribe, updateSubscription } from '../../db/subscriptions.ts';
+import type { Answer } from '../answer.ts';
+import { DomainError } from '../errors.ts';
+import { nextSendTime, localDateTime } from '../schedule/local-time.ts';
+import { resolveTimezone, suggestTimezones } from '../timezone.ts';
+import type { CommandContext } from './command.ts';
+import { defineCommand } from './command.ts';
+
+/** Most papers one digest may carry. */
+export const MAX_PAPERS_PER_POST = 10;
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** 'HH:MM', 'H:MM', '9', '9am', '6:30pm' → 'HH:MM'; undefined when it is not a time of day. */
+export function parseTimeOfDay(text: string): string | undefined {
+  const match = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  let hours = Number(match[1]);
+  const minutes = Number(match[2] ?? '0');
+  const meridiem = match[3]?.toLowerCase();
+  if (meridiem) {
+    if (hours < 1 || hours > 12) return undefined;
+    hours = (hours % 12) + (meridiem === 'pm' ? 12 : 0);
+  } else if (match[2] === undefined) {
+    return undefined; // a bare number is ambiguous; ask for 09:00
+  }
+  if (hours > 23 || minutes > 59) return undefined;
+  return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
+}
+
+const timeArg = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const time = parseTimeOfDay(text);
+    if (!time) {
+      ctx.addIssue({ code: 'custom', message: `“${text.slice(0, 20)}” is not a time of day; use 24-hour HH:MM like 09:00 or 18:30.` });
+      return z.NEVER;
+    }
+    return time;
+  });
+
+const timezoneArg = z
+  .string()
+  .trim()
+  .max(64, 'Timezone names are at most 64 characters, like Europe/Berlin.')
+  .transform((text, ctx) => {
+    const zone = resolveTimezone(text);
+    if (!zone) {
+      const close = suggestTimezones(text);
+      ctx.addIssue({
+        code: 'custom',
+        message: `“${text.slice(0, 40)}” is not an IANA timezone.${close.length ? ` Did you mean ${close.join(', ')}?` : ' Use a name like Europe/Berlin, America/New_York or Asia/Kolkata.'}`,
+      });
+      return z.NEVER;
+    }
+    return zone;
+  });
+
+/** Checks the caller may change this recipient's subscription (group admins / Manage Channels). */
+async function requireManage(ctx: CommandContext): Promise<void> {
+  if (ctx.recipient.kind === 'channel' && !(await ctx.mayManage())) {
+    throw new DomainError('NotAllowed', "Only people who can manage this channel (Telegram: group admins; Discord: Manage Channels) can change its daily post. Ask one of them, or use `subscribe` in a private chat with me for your own digest.");
+  }
+}
+
+function describeWeekdays(days: number[]): string {
+  if (days.length === 7) return 'every day';
+  if (days.join() === '1,2,3,4,5') return 'on weekdays';
+  if (days.join() === '6,7') return 'on weekends';
+  return `on ${days.map((d) => DAY_NAMES[d - 1]).join(', ')}`;
+}
+
+/** Settings of a subscription as lines, with the next send time. */
+export function describeSubscription(sub: Subscription, now: Date): string[] {
+  const next = sub.status === 'active' ? nextSendTime(sub, now) : undefined;
+  const nextLocal = next && localDateTime(next, sub.timezone);
+  return [
+    `Time: ${sub.sendTime} ${sub.timezone}, ${describeWeekdays(sub.weekdays)}`,
+    `Papers per post: ${sub.papersPerPost}`,
+    `Post when nothing new matched: ${sub.postWhenEmpty ? 'yes' : 'no'}`,
+    sub.status === 'paused'
+      ? `Paused: ${sub.pausedReason ?? 'delivery failed'}. Subscribe again to resume.`
+      : `Next post: ${nextLocal ? `${nextLocal.date} ${nextLocal.time} (${sub.timezone})` : 'none scheduled'}`,
+  ];
+}
+
+/** `subscribe [HH:MM] [timezone]`: a daily digest here. */
+export const subscribeCommand = defineCommand({
+  name: 'subscribe',
+  aliases: ['daily-picks'],
+  usage: '[HH:MM] [timezone]',
+  summary: 'Get a daily digest of new papers here, at a local time (default 09:00 UTC).',
+  fromText(rest) {
+    const args: { time?: string; timezone?: string } = {};
+    for (const word of rest.split(/\s+/).filter(Boolean)) {
+      if (args.time === undefined && /^\d/.test(word)) args.time = word;
+      else args.timezone = args.timezone ? `${args.timezone} ${word}` : word;
+    }
+    return args;
+  },
+  args: z.object({ time: timeArg.optional(), timezone: timezoneArg.optional() }),
+  async run(args, ctx, deps): Promise<Answer> {
+    await requireManage(ctx);
+    const recipientId = await ensureRecipient(deps.db, ctx.recipient);
+    const { subscription, created } = await subscribe(deps.db, recipientId, { sendTime: args.time, timezone: args.timezone }, deps.clock());
+    const where = ctx.recipient.kind === 'channel' ? 'this channel' : 'you';
+    return {
+      title: 'Daily picks',
+      cards: [],
+      lines: describeSubscription(subscription, deps.clock()),
+      notice: {
+        tone: 'success',
+        text: created
+          ? `Subscribed: I'll post the best new papers for ${where} at ${subscription.sendTime} (${subscription.timezone}).`
+          : `Updated: daily picks for ${where} at ${subscription.sendTime} (${subscription.timezone}).`,
+      },
+      actions: [],
+      visibility: 'personal',
+    };
+  },
+});
+
+/** `unsubscribe`: stop the daily digest here. */
+export const unsubscribeCommand = defineCommand({
+  name: 'unsubscribe',
+  aliases: ['stop'],
+  usage: '',
+  summary: 'Stop the daily digest here.',
+  fromText: () => ({}),
+  args: z.object({}),
+  async run(_args, ctx, deps): Promise<Answer> {
+    await requireManage(ctx);
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    if (!recipientId || !(await unsubscribe(deps.db, recipientId))) {
+      throw new DomainError('NotSubscribed', `There is no daily digest ${ctx.recipient.kind === 'channel' ? 'in this channel' : 'for you'} to stop.`);
+    }
+    return {
+      title: 'Daily picks',
+      cards: [],
+      lines: [],
+      notice: { tone: 'success', text: 'Unsubscribed: no more daily posts here. Your follows are kept.' },
+      actions: [],
+      visibility: 'personal',
+    };
+  },
+});
+
+const settingArgs = z.discriminatedUnion('setting', [
+  z.object({ setting: z.literal('show') }),
+  z.object({ setting: z.literal('time'), value: timeArg }),
+  z.object({ setting: z.literal('timezone'), value: timezoneArg }),
+  z.object({
+    setting: z.literal('days'),
+    value: z.string().transform((text, ctx) => {
+      const days = parseWeekdays(text);
+      if (!days) {
+        ctx.addIssue({ code: 'custom', message: 'Days look like `every`, `weekdays`, `weekends`, `mon-fri` or `mon,wed,fri`.' });
+        return z.NEVER;
+      }
+      return days;
+    }),
+  }),
+  z.object({
+    setting: z.literal('papers'),
+    value: z.coerce
+      .number({ error: `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.` })
+      .int(`Papers per post is a whole number from 1 to ${MAX_PAPERS_PER_POST}.`)
+      .min(1, `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.`)
+      .max(MAX_PAPERS_PER_POST, `At most ${MAX_PAPERS_PER_POST} papers per post.`),
+  }),
+  z.object({
+    setting: z.literal('empty'),
+    value: z.enum(['on', 'off', 'yes', 'no'], { error: 'Use `settings empty on` or `settings empty off`.' }).transform((v) => v === 'on' || v === 'yes'),
+  }),
+], { error: 'Settings: `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` or `empty on|off`.' });
+
+/** 'every', 'weekdays', 'weekends', 'mon-fri', 'mon,wed,fri' → ISO weekdays; undefined when unreadable. */
+export function parseWeekdays(text: string): number[] | undefined {
+  const t = text.trim().toLowerCase();
+  if (['every', 'daily', 'all', 'everyday', 'every day'].includes(t)) return [1, 2, 3, 4, 5, 6, 7];
+  if (t === 'weekdays') return [1, 2, 3, 4, 5];
+  if (t === 'weekends') return [6, 7];
+  const index = (name: string) => DAY_NAMES.indexOf(name.slice(0, 3) as (typeof DAY_NAMES)[number]) + 1;
+  const days = new Set<number>();
+  for (const part of t.split(/[\s,]+/).filter(Boolean)) {
+    const range = /^([a-z]+)-([a-z]+)$/.exec(part);
+    if (range) {
+      const from = index(range[1]!);
+      const to = index(range[2]!);
+      if (!from || !to || from > to) return undefined;
+      for (let d = from; d <= to; d++) days.add(d);
+    } else {
+      const d = index(part);
+      if (!d) return undefined;
+      days.add(d);
+    }
+  }
+  return days.size ? [...days].sort((a, b) => a - b) : undefined;
+}
+
+/** `settings [time|timezone|days|papers|empty value]`: show or change the daily digest. */
+export const settingsCommand = defineCommand({
+  name: 'settings',
+  aliases: ['config'],
+  usage: '[time HH:MM | timezone Area/City | days mon-fri | papers N | empty on|off]',
+  summary: 'Show or change the daily digest: time, timezone, days, papers per post, empty posts.',
+  fromText(rest) {
+    const [setting, ...value] = rest.split(/\s+/).filter(Boolean);
+    if (!setting) return { setting: 'show' };
+    const key = setting.toLowerCase();
+    const normalised = key === 'tz' ? 'timezone' : key === 'weekdays' ? 'days' : key === 'count' ? 'papers' : key;
+    return { setting: normalised, value: value.join(' ') };
+  },
+  args: settingArgs,
+  async run(args, ctx, deps): Promise<Answer> {
+    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const current = recipientId ? await findSubscription(deps.db, recipientId) : undefined;
+    if (!recipientId || !current) {
+      throw new DomainError('NotSubscribed', 'There is no daily digest here yet; start one with `subscribe [HH:MM] [timezone]`.');
+    }
+    if (args.setting === 'show') {
+      return { title: 'Daily picks settings', cards: [], lines: describeSubscription(current, deps.clock()), actions: [], visibility: 'personal' };
+    }
+    await requireManage(ctx);
+    const changes =
+      args.setting === 'time' ? { sendTime: args.value }
+      : args.setting === 'timezone' ? { timezone: args.value }
+      : args.setting === 'days' ? { weekdays: args.value }
+      : args.setting === 'papers' ? { papersPerPost: args.value }
+      : { postWhenEmpty: args.value };
+    const updated = await updateSubscription(deps.db, recipientId, changes, deps.clock());
+    return {
+      title: 'Daily picks settings',
+      cards: [],
+      lines: describeSubscription(updated ?? current, deps.clock()),
+      notice: { tone: 'success', text: 'Settings saved.' },
+      actions: [],
+      visibility: 'personal',
+    };
+  },
+});
