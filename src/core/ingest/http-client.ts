@@ -75,7 +75,7 @@ export async function fetchJson(url: string, options: FetchOptions): Promise<unk
   if (looksLikeHtml(answer.contentType, answer.body)) {
     throw new UpstreamError(
       'not-json',
-      `${options.upstream} answered HTTP ${answer.status} with an HTML page instead of JSON for ${url}${titleOf(answer.body)}`,
+      `${options.upstream} answered HTTP ${answer.status} with an HTML page${titleOf(answer.body)} instead of JSON for ${url}`,
       { upstream: options.upstream, url, status: answer.status },
     );
   }
