@@ -1,7 +1,9 @@
 import type { CliCommand } from '../cli-command.ts';
+import { askCommand } from './ask.ts';
+import { chatCommand } from './chat.ts';
 import { importCommand } from './import.ts';
 import { ingestCommand } from './ingest.ts';
 import { migrateCommand } from './migrate.ts';
 
 /** Every `paperboy` subcommand, in the order `paperboy help` lists them. */
-export const commands: CliCommand[] = [migrateCommand, ingestCommand, importCommand];
+export const commands: CliCommand[] = [askCommand, chatCommand, ingestCommand, importCommand, migrateCommand];
