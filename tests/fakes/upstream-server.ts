@@ -9,8 +9,11 @@ export interface FakeRequest {
   receivedAt: number;
 }
 
-/** What the fake answers: a response, or 'hang' (accept the request and never answer). */
-export type FakeReply = { status?: number; headers?: Record<string, string>; body?: string } | 'hang';
+/**
+ * What the fake answers: a response, 'hang' (accept the request and never answer) or
+ * 'drop' (close the connection without answering, which clients see as a network error).
+ */
+export type FakeReply = { status?: number; headers?: Record<string, string>; body?: string } | 'hang' | 'drop';
 
 export type FakeRoute = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
 
@@ -41,6 +44,10 @@ export async function startFakeUpstream(route: FakeRoute): Promise<FakeUpstream>
     requests.push(request);
     void Promise.resolve(current(request)).then((reply) => {
       if (reply === 'hang') return;
+      if (reply === 'drop') {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(reply.status ?? 200, reply.headers ?? {});
       res.end(reply.body ?? '');
     });
