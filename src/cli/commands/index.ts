@@ -4,6 +4,7 @@ import { chatCommand } from './chat.ts';
 import { importCommand } from './import.ts';
 import { ingestCommand } from './ingest.ts';
 import { migrateCommand } from './migrate.ts';
+import { startCommand } from './start.ts';
 
 /** Every `paperboy` subcommand, in the order `paperboy help` lists them. */
-export const commands: CliCommand[] = [askCommand, chatCommand, ingestCommand, importCommand, migrateCommand];
+export const commands: CliCommand[] = [startCommand, askCommand, chatCommand, ingestCommand, importCommand, migrateCommand];

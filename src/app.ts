@@ -1,0 +1,86 @@
+import { fileURLToPath } from 'node:url';
+import { type Clock, systemClock } from './core/clock.ts';
+import { type Core, createCore } from './core/core.ts';
+import type { DeliveryPort } from './core/delivery-port.ts';
+import { importFile } from './core/ingest/import-file.ts';
+import { storedCount } from './core/ingest/ingest-report.ts';
+import type { Env } from './config.ts';
+import { createDb, type DbHandle } from './db/create-db.ts';
+import type { Logger } from './logger.ts';
+
+/** A demo set of well-known papers, loaded when the library is empty and nothing can be fetched. */
+export const demoPapersFile = fileURLToPath(new URL('../examples/demo-papers.json', import.meta.url));
+
+/** Something `startApp` started and must stop on shutdown, newest first. */
+interface Service {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** The running bot: database, core, and whatever adapters and loops the config enabled. */
+export interface App {
+  db: DbHandle;
+  core: Core;
+  /** Delivery ports of the chat adapters that started, by platform name. */
+  ports: Map<string, DeliveryPort>;
+  /** Names of the chat adapters that started ('telegram', 'discord'). */
+  adapters: string[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Env;
+  log: Logger;
+  clock?: Clock;
+  /** Who holds the embedded data directory, shown to a second process (default 'paperboy start'). */
+  command?: string;
+}
+
+/**
+ * Starts paperboy as configured: opens (and migrates) the database, builds the core,
+ * starts every chat adapter that has a token, keeps papers fresh, runs the daily-picks
+ * scheduler and, with HTTP_PORT, the health/metrics server. Stops everything it started
+ * if any part fails to start.
+ */
+export async function startApp(options: StartOptions): Promise<App> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const services: Service[] = [];
+  const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.PAPERBOY_DATA_DIR, command: options.command ?? 'paperboy start' });
+  services.push({ name: 'database', stop: () => db.close() });
+  log.info({ engine: db.engine, location: db.location }, 'database ready');
+
+  const stopAll = async () => {
+    for (const service of services.reverse()) {
+      try {
+        await service.stop();
+      } catch (error) {
+        log.warn({ err: error, service: service.name }, 'stopping failed');
+      }
+    }
+    services.length = 0;
+  };
+
+  try {
+    const core = createCore({ db: db.db, log, clock });
+    const ports = new Map<string, DeliveryPort>();
+    const adapters: string[] = [];
+    return { db, core, ports, adapters, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Loads the demo papers when the library is empty, so a fresh clone with no network still
+ * has something to show. Returns how many were loaded (0 when the library had papers).
+ */
+export async function loadDemoPapersIfEmpty(db: DbHandle, log: Logger): Promise<number> {
+  const any = await db.db.selectFrom('papers').select('id').limit(1).executeTakeFirst();
+  if (any) return 0;
+  const report = await importFile({ db: db.db, path: demoPapersFile });
+  const loaded = storedCount(report);
+  log.info({ loaded, file: demoPapersFile }, 'library was empty: loaded the demo papers so the commands have something to show');
+  return loaded;
+}
