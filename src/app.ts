@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './core/clock.ts';
 import { type Core, createCore } from './core/core.ts';
 import type { DeliveryPort } from './core/delivery-port.ts';
 import { importFile } from './core/ingest/import-file.ts';
+import { startIngestPolling } from './core/ingest/poller.ts';
 import { storedCount } from './core/ingest/ingest-report.ts';
 import type { Env } from './config.ts';
 import { createDb, type DbHandle } from './db/create-db.ts';
@@ -65,6 +66,9 @@ export async function startApp(options: StartOptions): Promise<App> {
     const core = createCore({ db: db.db, log, clock });
     const ports = new Map<string, DeliveryPort>();
     const adapters: string[] = [];
+
+    const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });
+    services.push({ name: 'ingest polling', stop: () => polling.stop() });
     return { db, core, ports, adapters, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const optionalText = z
@@ -24,6 +25,13 @@ const csv = z
       .filter(Boolean),
   );
 
+const cronExpression = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((expression) => cron.validate(expression), 'must be a cron expression like "*/30 * * * *"');
+
 /** The environment paperboy reads, validated once at start. Every default is documented in README.md. */
 export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
@@ -37,8 +45,8 @@ export const envSchema = z.object({
   ),
   /** How long one upstream HTTP request may take. */
   HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
-  HF_POLL_CRON: z.string().trim().default('*/30 * * * *'),
-  ARXIV_POLL_CRON: z.string().trim().default('30 1 * * *'),
+  HF_POLL_CRON: cronExpression('*/30 * * * *'),
+  ARXIV_POLL_CRON: cronExpression('30 1 * * *'),
   /** Set to 'false' to serve only what is stored (no polling). */
   INGEST_ON_START: z
     .enum(['true', 'false'])

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPapersFile } from '../../src/app.ts';
+import { createDb } from '../../src/db/create-db.ts';
+import { runPaperboy, templateDataDir } from '../support/cli.ts';
+
+const bin = fileURLToPath(new URL('../../bin/paperboy.js', import.meta.url));
+
+describe('paperboy ask', () => {
+  const data = templateDataDir();
+  const env = { PAPERBOY_DATA_DIR: data.dataDir };
+
+  beforeAll(async () => {
+    expect((await runPaperboy(['import', demoPapersFile], env)).code).toBe(0);
+  });
+  afterAll(() => data.remove());
+
+  it('prints the answer as text', async () => {
+    const result = await runPaperboy(['ask', 'search grokking'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Search: grokking\n\n1\. Grokking: Generalization Beyond Overfitting/);
+  });
+
+  it('prints the Answer as JSON with card ids and titles', async () => {
+    const result = await runPaperboy(['ask', '/papers search "latent diffusion"', '--json'], env);
+    const answer = JSON.parse(result.stdout);
+    expect(answer.cards.map((c: { id: string }) => c.id)).toEqual(['2112.10752']);
+    expect(answer.cards[0].title).toBe('High-Resolution Image Synthesis with Latent Diffusion Models');
+  });
+
+  it('keeps follows per --user', async () => {
+    await runPaperboy(['ask', 'follow grokking', '--user', 'alice'], env);
+    const alice = JSON.parse((await runPaperboy(['ask', 'today', '--user', 'alice', '--json'], env)).stdout);
+    const bob = JSON.parse((await runPaperboy(['ask', 'today', '--user', 'bob', '--json'], env)).stdout);
+    expect(alice.cards[0].reasons).toEqual(['matches your follow: grokking']);
+    expect(bob.cards[0].reasons).toEqual([]);
+  });
+
+  it('exits 0 with a notice for a bad chat command, and 2 for bad CLI usage', async () => {
+    const bad = await runPaperboy(['ask', 'frobnicate'], env);
+    expect(bad).toMatchObject({ code: 0 });
+    expect(bad.stdout).toContain('I don\'t know “frobnicate”');
+    const usage = await runPaperboy(['ask'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('give the command text');
+    expect((await runPaperboy(['ask', 'today', '--user', 'a b'], env)).stderr).toContain('--user may use');
+  });
+});
+
+describe('the embedded database shared by two processes', () => {
+  const data = templateDataDir();
+  afterAll(() => data.remove());
+
+  it('refuses the second process with a message naming the holder and suggesting DATABASE_URL', async () => {
+    const holder = await createDb({ dataDir: data.dataDir, migrate: false, command: 'paperboy start' });
+    try {
+      const child = await promisify(execFile)(process.execPath, [bin, 'ask', 'today'], {
+        env: { ...process.env, PAPERBOY_DATA_DIR: data.dataDir, LOG_LEVEL: 'silent' },
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(child.code).toBe(1);
+      expect(child.stderr).toContain(`is in use by "paperboy start" (pid ${process.pid}`);
+      expect(child.stderr).toContain('DATABASE_URL');
+    } finally {
+      await holder.close();
+    }
+    // Once released, the next process gets in, and nothing was corrupted.
+    const after = await runPaperboy(['ask', 'today'], { PAPERBOY_DATA_DIR: data.dataDir });
+    expect(after.code).toBe(0);
+  });
+});
