@@ -8,15 +8,24 @@ import { UpstreamError } from '../../core/ingest/http-client.ts';
 import { type IngestReport, type OnIngestProgress, storedCount } from '../../core/ingest/ingest-report.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
 
-const USAGE = ['paperboy ingest hf [--date YYYY-MM-DD]      (default: today, UTC)', 'paperboy ingest arxiv --category CATEGORY [--days N]   (e.g. cs.LG; N from 1 to 30, default 1)'].join('\n       ');
+const USAGE = [
+  'paperboy ingest hf [--date YYYY-MM-DD]             the day to fetch; default today (UTC)',
+  '       paperboy ingest arxiv --category CAT [--days N]  e.g. cs.LG; submitted in the last N days (1-30, default 1)',
+].join('\n');
 
 /** Highest `--days` accepted: a month of a busy category is already many slow arXiv pages. */
 const MAX_DAYS = 30;
 
 const dayArg = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (issue) => `--date must be a day as YYYY-MM-DD, got "${String(issue.input)}"` })
-  .refine((day) => utcDate(new Date(`${day}T00:00:00Z`)) === day, { error: (issue) => `--date ${String(issue.input)} is not a calendar day` });
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { abort: true, error: (issue) => `--date must be a day as YYYY-MM-DD, got "${String(issue.input)}"` })
+  .refine(isCalendarDay, { error: (issue) => `--date ${String(issue.input)} is not a calendar day` });
+
+/** '2026-02-30' matches the pattern but is no day: Date rolls it over to March. */
+function isCalendarDay(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && utcDate(date) === day;
+}
 
 const hfArgs = z.object({ date: dayArg.optional() });
 
