@@ -1,0 +1,42 @@
+import { Client, type RateLimitData, RESTEvents } from 'discord.js';
+import type { Logger } from '../../logger.ts';
+import { DELIVERY_ROUTES } from './delivery.ts';
+
+/**
+ * Rate limits on delivery routes longer than this are reported to the scheduler as
+ * `retry-after` instead of being waited out inside discord.js's REST queue; shorter
+ * ones (and every limit on interaction replies) discord.js waits out itself.
+ */
+export const LONG_RATE_LIMIT_MS = 10_000;
+
+export interface DiscordClientOptions {
+  /** REST root, e.g. `https://discord.com/api` (the default) or a fake server's `http://127.0.0.1:1234/api`. */
+  apiRoot?: string | undefined;
+  log: Logger;
+}
+
+/**
+ * A discord.js client for slash commands and buttons only: no gateway intents (interactions
+ * arrive without any, so no privileged intents are needed), no mentions, and REST pointed
+ * at `apiRoot`. The gateway URL comes from `GET /gateway/bot` through that same root, so
+ * a fake server can stand in for Discord entirely. discord.js's REST manager keeps the
+ * per-route buckets and the global limit; this only decides which long waits surface.
+ */
+export function createDiscordClient(options: DiscordClientOptions): Client {
+  const client = new Client({
+    intents: [],
+    allowedMentions: { parse: [] },
+    rest: {
+      ...(options.apiRoot ? { api: options.apiRoot.replace(/\/+$/, '') } : {}),
+      rejectOnRateLimit: (data: RateLimitData) =>
+        DELIVERY_ROUTES.some((route) => data.route.startsWith(route)) && Math.max(data.retryAfter, data.timeToReset) > LONG_RATE_LIMIT_MS,
+    },
+  });
+  client.rest.on(RESTEvents.RateLimited, (info) => {
+    options.log.warn(
+      { route: info.route, method: info.method, global: info.global, retryAfterMs: Math.max(info.retryAfter, info.timeToReset) },
+      'discord rate limit hit',
+    );
+  });
+  return client;
+}

@@ -1,0 +1,66 @@
+import { type APIChannel, type REST, Routes } from 'discord.js';
+import type { Kysely } from 'kysely';
+import type { Answer } from '../../core/answer.ts';
+import type { DeliveryPort, SendResult } from '../../core/delivery-port.ts';
+import type { RecipientRef } from '../../core/recipient.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Logger } from '../../logger.ts';
+import { PLATFORM } from './context.ts';
+import { customIdsFor } from './custom-ids.ts';
+import { safeError, sendResultFor } from './errors.ts';
+import { renderAnswer } from './render.ts';
+
+/** Routes a scheduled post uses; long rate limits on these surface as `retry-after` (see start.ts). */
+export const DELIVERY_ROUTES = ['/channels/:id/messages', '/users/@me/channels'] as const;
+
+export interface DiscordDeliveryOptions {
+  /** The client's REST manager: it owns per-route buckets, the global limit and short 429 waits. */
+  rest: REST;
+  db: Kysely<Database>;
+  log: Logger;
+  /** Strings to redact from reasons and logs (the bot token). */
+  secrets: readonly string[];
+}
+
+/**
+ * The delivery port for Discord: posts an Answer (embeds and buttons, never pinging
+ * anyone) to a channel, or to a user's DM (opening the DM channel first, remembered for
+ * the process's lifetime). Maps Discord's answers onto `SendResult`: Unknown Channel,
+ * Missing Access/Permissions and "cannot send messages to this user" → gone; a rate
+ * limit that discord.js surfaces instead of waiting out → retry-after; 5xx and network
+ * errors → failed, retryable. Never throws.
+ */
+export function createDiscordDelivery(options: DiscordDeliveryOptions): DeliveryPort {
+  const { rest, db, secrets } = options;
+  const log = options.log;
+  const dmChannels = new Map<string, string>();
+
+  async function dmChannelOf(userId: string): Promise<string> {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
+    dmChannels.set(userId, channel.id);
+    return channel.id;
+  }
+
+  async function send(target: RecipientRef, answer: Answer): Promise<SendResult> {
+    if (target.platform !== PLATFORM) {
+      return { status: 'failed', reason: `not a Discord recipient (${target.platform})`, retryable: false };
+    }
+    try {
+      const message = renderAnswer(answer, await customIdsFor(db, answer));
+      const channelId = target.kind === 'channel' ? target.externalId : await dmChannelOf(target.externalId);
+      await rest.post(Routes.channelMessages(channelId), {
+        body: { embeds: message.embeds, components: message.components, allowed_mentions: message.allowed_mentions },
+      });
+      return { status: 'ok' };
+    } catch (error) {
+      const result = sendResultFor(error, secrets);
+      if (target.kind === 'user' && result.status === 'gone') dmChannels.delete(target.externalId);
+      log.warn({ err: safeError(error, secrets), target, result }, 'discord delivery did not go through');
+      return result;
+    }
+  }
+
+  return { platform: PLATFORM, send };
+}

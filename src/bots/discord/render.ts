@@ -1,0 +1,281 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+} from 'discord.js';
+import type { Action, Answer, PaperCard, Tone } from '../../core/answer.ts';
+
+/** Discord's message limits (the API answers 400 past any of them). */
+export const DISCORD_LIMITS = {
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footerText: 2048,
+  authorName: 256,
+  /** Characters across title, description, fields, footer and author of all embeds of one message. */
+  embedsTotal: 6000,
+  embedsPerMessage: 10,
+  actionRows: 5,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  customId: 100,
+  url: 512,
+} as const;
+
+/** A rendered answer: the body of a message, an interaction reply or an edit. */
+export interface DiscordMessage {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  /** Never ping anyone, whatever a title or query contains. */
+  allowed_mentions: { parse: [] };
+  /** Personal answers are shown only to the person who asked (ephemeral replies). */
+  ephemeral: boolean;
+}
+
+const COLORS: Record<Tone | 'brand', number> = {
+  brand: 0xf59e0b,
+  info: 0x3b82f6,
+  success: 0x22c55e,
+  warning: 0xeab308,
+  error: 0xef4444,
+};
+const TONE_ICONS: Record<Tone, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', error: '❌' };
+const MAX_AUTHORS_SHOWN = 3;
+const MAX_AUTHORS_LENGTH = 200;
+/** A card keeps at most this much of its authors/stats/links part while making room; past it, whole cards go. */
+const MAX_FIXED_CARD_LENGTH = 1200;
+/** Kept free under 6000 for the "N more not shown" footer. */
+const FOOTER_RESERVE = 40;
+
+/**
+ * Turns an Answer into embeds and buttons that always fit Discord's limits: one header
+ * embed (title, subtitle, notice, lines, page) and one embed per paper card, trimmed so
+ * the message stays under 6000 characters and 10 embeds. Buttons: 👍/👎 per card, link
+ * buttons to Hugging Face and arXiv, and a row with ◀ ▶ paging and follow suggestions,
+ * at most 5 rows of 5. `customIds` maps each action's command to its custom_id (see
+ * `customIdsFor`); actions without one are left out.
+ */
+export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, string>): DiscordMessage {
+  const maxCards = DISCORD_LIMITS.embedsPerMessage - 1;
+  const numbered = answer.cards.length > 1;
+  const header = headerEmbed(answer);
+  const floors = new WeakMap<APIEmbed, number>();
+  const cardEmbeds = answer.cards.slice(0, maxCards).map((card, index) => cardEmbed(card, numbered ? index + 1 : undefined, answer, floors));
+  const kept = fitEmbeds(header, cardEmbeds, floors);
+  const hidden = answer.cards.length - kept.length;
+  if (hidden > 0) appendFooter(header, `${hidden} more not shown`);
+  const shownCards = answer.cards.slice(0, kept.length);
+  return {
+    embeds: [header, ...kept],
+    components: buttonRows(answer, shownCards, customIds, numbered),
+    allowed_mentions: { parse: [] },
+    ephemeral: answer.visibility === 'personal',
+  };
+}
+
+/** Characters Discord counts toward the 6000 limit of one message's embeds. */
+export function embedsLength(embeds: readonly APIEmbed[]): number {
+  return embeds.reduce(
+    (sum, e) =>
+      sum +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.author?.name.length ?? 0) +
+      (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0),
+    0,
+  );
+}
+
+/**
+ * Escapes Discord markdown in core text (plain by contract) but keeps `inline code`,
+ * which core uses for commands to type (`follow grokking`).
+ */
+export function escapeText(text: string): string {
+  return escapeMarkdown(text, {
+    inlineCode: false,
+    inlineCodeContent: false,
+    heading: true,
+    bulletedList: true,
+    numberedList: true,
+    maskedLink: true,
+  });
+}
+
+/** Cuts text to at most `max` characters with an ellipsis, never leaving a dangling escape or half an emoji. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  cut = cut.replace(/\\+$/, (slashes) => (slashes.length % 2 ? slashes.slice(1) : slashes));
+  return `${cut.trimEnd()}…`;
+}
+
+function headerEmbed(answer: Answer): APIEmbed {
+  const parts: string[] = [];
+  if (answer.subtitle) parts.push(`*${escapeText(answer.subtitle)}*`);
+  if (answer.notice) parts.push(`${TONE_ICONS[answer.notice.tone]} ${escapeText(answer.notice.text)}`);
+  if (answer.lines.length) parts.push(answer.lines.map(escapeText).join('\n'));
+  const embed: APIEmbed = {
+    title: clip(escapeText(answer.title), DISCORD_LIMITS.embedTitle),
+    color: COLORS[answer.notice?.tone ?? 'brand'],
+  };
+  const description = parts.join('\n\n');
+  if (description) embed.description = clip(description, DISCORD_LIMITS.embedDescription);
+  const footer = [
+    answer.page ? `Page ${answer.page.number}` : undefined,
+    answer.notice?.reference ? `Reference ${answer.notice.reference}` : undefined,
+  ].filter(Boolean);
+  if (footer.length) embed.footer = { text: footer.join(' · ') };
+  return embed;
+}
+
+function cardEmbed(card: PaperCard, number: number | undefined, answer: Answer, floors: WeakMap<APIEmbed, number>): APIEmbed {
+  const title = escapeText(card.title);
+  const authors =
+    card.authors.length > MAX_AUTHORS_SHOWN
+      ? `${card.authors.slice(0, MAX_AUTHORS_SHOWN).join(', ')} +${card.authors.length - MAX_AUTHORS_SHOWN} more`
+      : card.authors.join(', ');
+  const stats = [`▲ ${card.upvotes}`, card.comments ? `💬 ${card.comments}` : undefined, card.date ?? undefined]
+    .filter(Boolean)
+    .join(' · ');
+  const links = [
+    `[arXiv ${card.id}](${card.links.arxiv})`,
+    `[PDF](${card.links.pdf})`,
+    card.links.github && isUrl(card.links.github) ? `[Code](${card.links.github})` : undefined,
+    card.links.projectPage && isUrl(card.links.projectPage) ? `[Project](${card.links.projectPage})` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  // The parts that must survive come first; the snippet comes last, because making room
+  // (fitEmbeds) cuts descriptions from the end and never below this fixed part.
+  const fixed = [
+    authors ? `*${clip(escapeText(authors), MAX_AUTHORS_LENGTH)}*` : undefined,
+    `${stats} · ${links}`,
+    ...card.reasons.slice(0, 3).map((reason) => `✨ ${clip(escapeText(reason), 120)}`),
+    card.vote ? `You rated this ${card.vote === 'up' ? '👍' : '👎'}` : undefined,
+  ]
+    .filter((line): line is string => Boolean(line))
+    .join('\n');
+  const description = card.snippet ? `${fixed}\n${escapeText(card.snippet)}` : fixed;
+  const embed: APIEmbed = {
+    title: clip(number ? `${number}. ${title}` : title, DISCORD_LIMITS.embedTitle),
+    url: card.links.huggingFace,
+    description: clip(description, DISCORD_LIMITS.embedDescription),
+    color: answer.notice?.tone === 'error' ? COLORS.error : COLORS.brand,
+  };
+  floors.set(embed, Math.min(fixed.length, MAX_FIXED_CARD_LENGTH));
+  return embed;
+}
+
+/**
+ * Makes the embeds fit 6000 characters: shrinks the longest description (down to its
+ * floor; the header's may go entirely) and, when nothing can shrink, drops cards from
+ * the end. Returns the cards kept.
+ */
+function fitEmbeds(header: APIEmbed, cards: APIEmbed[], floors: WeakMap<APIEmbed, number>): APIEmbed[] {
+  const kept = [...cards];
+  const limit = DISCORD_LIMITS.embedsTotal - FOOTER_RESERVE;
+  for (;;) {
+    const overflow = embedsLength([header, ...kept]) - limit;
+    if (overflow <= 0) return kept;
+    const room = (e: APIEmbed) => (e.description?.length ?? 0) - (floors.get(e) ?? 0);
+    const longest = [header, ...kept].filter((e) => room(e) > 0).sort((a, b) => room(b) - room(a))[0];
+    if (longest?.description) {
+      const target = Math.max(floors.get(longest) ?? 0, longest.description.length - overflow);
+      if (target === 0) delete longest.description;
+      else longest.description = clip(longest.description, target);
+      continue;
+    }
+    if (kept.length === 0) {
+      // Only a header title and footer are left, far below 6000; kept for completeness.
+      header.title = clip(header.title ?? '', Math.max(1, (header.title?.length ?? 0) - overflow));
+      return kept;
+    }
+    kept.pop();
+  }
+}
+
+function appendFooter(embed: APIEmbed, text: string): void {
+  embed.footer = { text: clip(embed.footer ? `${embed.footer.text} · ${text}` : text, DISCORD_LIMITS.footerText) };
+}
+
+function buttonRows(
+  answer: Answer,
+  cards: readonly PaperCard[],
+  customIds: ReadonlyMap<string, string>,
+  numbered: boolean,
+): APIActionRowComponent<APIButtonComponent>[] {
+  const used = new Set<string>();
+  const button = (action: Action, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success): APIButtonComponent | undefined => {
+    const customId = customIds.get(action.command);
+    if (!customId || customId.length > DISCORD_LIMITS.customId || used.has(customId)) return undefined;
+    used.add(customId);
+    return { type: ComponentType.Button, style, custom_id: customId, label: clip(label, DISCORD_LIMITS.buttonLabel) };
+  };
+  const link = (url: string, label: string): APIButtonComponent | undefined =>
+    isUrl(url) ? { type: ComponentType.Button, style: ButtonStyle.Link, url, label: clip(label, DISCORD_LIMITS.buttonLabel) } : undefined;
+
+  const indexOf = new Map(cards.map((card, i) => [card.id, i]));
+  const votes = answer.actions.filter((a): a is Extract<Action, { kind: 'vote' }> => a.kind === 'vote' && indexOf.has(a.paperId));
+  const voteButton = (a: Extract<Action, { kind: 'vote' }>) => {
+    const card = cards[indexOf.get(a.paperId)!]!;
+    return button(a, numbered ? `${a.label} ${indexOf.get(a.paperId)! + 1}` : a.label, card.vote === a.vote ? ButtonStyle.Success : ButtonStyle.Secondary);
+  };
+  const voteRows = numbered
+    ? [...chunk(compact(votes.filter((a) => a.vote === 'up').map(voteButton))), ...chunk(compact(votes.filter((a) => a.vote === 'down').map(voteButton)))]
+    : chunk(compact(votes.map(voteButton)));
+
+  const linkRows = numbered
+    ? [
+        ...chunk(compact(cards.map((c, i) => link(c.links.huggingFace, `🤗 ${i + 1}`)))),
+        ...chunk(compact(cards.map((c, i) => link(c.links.arxiv, `arXiv ${i + 1}`)))),
+      ]
+    : cards.flatMap((c) =>
+        chunk(
+          compact([
+            link(c.links.huggingFace, '🤗 Hugging Face'),
+            link(c.links.arxiv, 'arXiv'),
+            link(c.links.pdf, 'PDF'),
+            c.links.github ? link(c.links.github, 'Code') : undefined,
+            c.links.projectPage ? link(c.links.projectPage, 'Project page') : undefined,
+          ]),
+        ),
+      );
+
+  const pages = answer.actions.filter((a) => a.kind === 'page').sort((a, b) => (a.direction === 'prev' ? -1 : 1) - (b.direction === 'prev' ? -1 : 1));
+  const navRows = chunk(
+    compact([
+      ...pages.map((a) => button(a, a.direction === 'prev' ? '◀ Previous' : 'Next ▶', ButtonStyle.Primary)),
+      ...answer.actions.filter((a) => a.kind === 'follow').map((a) => button(a, a.label, ButtonStyle.Secondary)),
+    ]),
+  );
+
+  // Keep within 5 rows: link rows go first (embed titles already link to Hugging Face),
+  // then vote rows from the end; paging always stays.
+  const rows = { votes: voteRows, links: linkRows, nav: navRows };
+  const count = () => rows.votes.length + rows.links.length + rows.nav.length;
+  while (count() > DISCORD_LIMITS.actionRows && rows.links.length) rows.links.pop();
+  while (count() > DISCORD_LIMITS.actionRows && rows.votes.length) rows.votes.pop();
+  while (count() > DISCORD_LIMITS.actionRows) rows.nav.pop();
+  return [...rows.votes, ...rows.links, ...rows.nav].map((components) => ({ type: ComponentType.ActionRow, components }));
+}
+
+function chunk<T>(items: T[], size: number = DISCORD_LIMITS.buttonsPerRow): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += size) rows.push(items.slice(i, i + size));
+  return rows;
+}
+
+function compact<T>(items: (T | undefined)[]): T[] {
+  return items.filter((item): item is T => item !== undefined);
+}
+
+function isUrl(text: string): boolean {
+  return text.length <= DISCORD_LIMITS.url && /^https?:\/\/\S+$/.test(text);
+}
