@@ -50,12 +50,14 @@ describe('fetching from an upstream', () => {
     expect(error.message).toContain('with a body that is not JSON');
   });
 
-  it('reads Retry-After as seconds or as an HTTP date on a 429', async () => {
+  it('reads the wait from Retry-After (seconds or HTTP date) or the RateLimit reset on a 429', async () => {
     expect(await failureOf(jsonReply({}, 429, { 'retry-after': '120' }))).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 120 });
     const inAMinute = new Date(Date.now() + 60_000).toUTCString();
     const dated = await failureOf(jsonReply({}, 429, { 'retry-after': inAMinute }));
     expect(dated.retryAfterSeconds).toBeGreaterThanOrEqual(58);
     expect(dated.retryAfterSeconds).toBeLessThanOrEqual(60);
+    const windowed = await failureOf(jsonReply({}, 429, { ratelimit: '"api";r=0;t=189', 'ratelimit-policy': '"fixed window";"api";q=500;w=300' }));
+    expect(windowed.message).toContain('rate limited (429), retry after 189 s');
     const bare = await failureOf(jsonReply({}, 429));
     expect(bare.message).toBe(`Hugging Face rate limited (429), no Retry-After given, wait a few minutes: ${server.root}/api/daily_papers`);
   });

@@ -110,7 +110,7 @@ async function fetchOk(url: string, options: FetchOptions): Promise<Answer> {
       signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: options.accept ?? '*/*', 'user-agent': 'paperboy (research-paper recommendations bot)' },
     });
-    retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after')) ?? parseRateLimitReset(response.headers.get('ratelimit'));
     answer = {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
@@ -163,6 +163,15 @@ function parseRetryAfter(header: string | null): number | undefined {
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/**
+ * Seconds until the window resets from an IETF `RateLimit` header (`"api";r=0;t=189`), which
+ * Hugging Face sends on its 429s; used when there is no Retry-After.
+ */
+function parseRateLimitReset(header: string | null): number | undefined {
+  const reset = header ? /(?:^|;)\s*t=(\d+)/.exec(header) : null;
+  return reset?.[1] === undefined ? undefined : Number(reset[1]);
 }
 
 function looksLikeHtml(contentType: string, body: string): boolean {

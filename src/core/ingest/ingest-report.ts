@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { PaperInput } from '../paper.ts';
-import { upsertPapers } from '../../db/papers.ts';
+import { type UpsertResult, upsertPapers } from '../../db/papers.ts';
 import type { Database } from '../../db/schema.ts';
 
 /** One upstream item that failed validation and was skipped. */
@@ -58,7 +58,7 @@ export function invalidItem(where: string, error: z.ZodError): InvalidItem {
  * Upserts a run's papers in one transaction, so a run either stores everything it collected
  * or (when the database fails midway) nothing at all.
  */
-export async function storePapers(db: Kysely<Database>, papers: readonly PaperInput[]): Promise<Omit<IngestReport, 'fetched' | 'invalid'>> {
+export async function storePapers(db: Kysely<Database>, papers: readonly PaperInput[]): Promise<UpsertResult> {
   if (papers.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   return db.transaction().execute((trx) => upsertPapers(trx, papers));
 }
