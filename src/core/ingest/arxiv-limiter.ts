@@ -3,12 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** arXiv's terms: at most one request every 3 seconds. */
 export const ARXIV_REQUEST_INTERVAL_MS = 3_000;
 
-/** Runs requests one at a time, spaced at least `intervalMs` apart. */
+/** Runs requests one at a time, each starting at least `intervalMs` after the previous one ended. */
 export interface RequestLimiter {
   readonly intervalMs: number;
   /**
-   * Runs `request` once every earlier request has finished and at least `intervalMs` has
-   * passed since the previous one started. Returns (or throws) what `request` does.
+   * Runs `request` once every earlier request has finished and `intervalMs` has passed since
+   * the previous one ended (counting from the end keeps the gap even when answers are slow).
+   * Returns (or throws) what `request` does.
    */
   schedule<T>(request: () => Promise<T>): Promise<T>;
 }
@@ -17,15 +18,18 @@ export interface RequestLimiter {
 export function createRequestLimiter(options: { intervalMs: number }): RequestLimiter {
   const { intervalMs } = options;
   let queue: Promise<unknown> = Promise.resolve();
-  let lastStart = Number.NEGATIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
   return {
     intervalMs,
     schedule<T>(request: () => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
-        const wait = lastStart + intervalMs - performance.now();
+        const wait = lastEnd + intervalMs - performance.now();
         if (wait > 0) await sleep(wait);
-        lastStart = performance.now();
-        return request();
+        try {
+          return await request();
+        } finally {
+          lastEnd = performance.now();
+        }
       });
       queue = run.catch(() => {});
       return run;
