@@ -1,0 +1,78 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import type { Transformer } from 'grammy';
+import type { Logger } from '../../logger.ts';
+import { redact } from '../../logger.ts';
+import { describeError } from './telegram-errors.ts';
+
+/** Telegram's flood limits, as the throttler enforces them. */
+export interface TelegramLimits {
+  /** Messages per second over all chats. Default 30 (Telegram: about 30 for bulk sends). */
+  globalPerSecond: number;
+  /** Minimum gap between two messages into one chat, in ms. Default 1000 (Telegram: about 1 per second per chat). */
+  perChatIntervalMs: number;
+  /** Messages per minute into one group. Default 20 (Telegram: at most 20 per minute). */
+  groupPerMinute: number;
+}
+
+/** The limits Telegram documents; self-hosted Bot API servers and tests may pass looser ones. */
+export const TELEGRAM_LIMITS: TelegramLimits = { globalPerSecond: 30, perChatIntervalMs: 1000, groupPerMinute: 20 };
+
+/**
+ * A throttler for methods that post messages (`send*`, `copyMessage(s)`, `forwardMessage(s)`).
+ * Edits, callback answers and reads such as `getChatMember` pass straight through, so they
+ * neither wait nor use up a group's 20 messages a minute. Share one instance between every
+ * Api that posts as the same bot, so the limits hold across chat replies and digests.
+ */
+export function messageThrottler(limits: Partial<TelegramLimits> = {}): Transformer {
+  const { globalPerSecond, perChatIntervalMs, groupPerMinute } = { ...TELEGRAM_LIMITS, ...limits };
+  const throttle = apiThrottler({
+    global: { reservoir: globalPerSecond, reservoirRefreshAmount: globalPerSecond, reservoirRefreshInterval: 1000 },
+    group: {
+      maxConcurrent: 1,
+      minTime: perChatIntervalMs,
+      reservoir: groupPerMinute,
+      reservoirRefreshAmount: groupPerMinute,
+      reservoirRefreshInterval: 60_000,
+    },
+    out: { maxConcurrent: 1, minTime: perChatIntervalMs },
+  });
+  return (prev, method, payload, signal) =>
+    /^(send|copyMessage|forwardMessage)/.test(method) ? throttle(prev, method, payload, signal) : prev(method, payload, signal);
+}
+
+/** How chat replies retry: 429s up to a minute are waited out, 5xx retried a few times, network errors surface. */
+export function replyRetry(): Transformer {
+  return autoRetry({ maxDelaySeconds: 60, maxRetryAttempts: 3, rethrowHttpErrors: true });
+}
+
+/**
+ * How scheduled posts retry: only short 429s are waited out; longer ones, 5xx and network
+ * errors go back to the scheduler as `retry-after` / `failed`, which reschedules them.
+ */
+export function deliveryRetry(): Transformer {
+  return autoRetry({ maxDelaySeconds: 5, maxRetryAttempts: 2, rethrowHttpErrors: true, rethrowInternalServerErrors: true });
+}
+
+/**
+ * Logs every failed Bot API call (each attempt, so retries show) with secrets redacted.
+ * "Message is not modified" is expected when an edit changes nothing and stays at debug.
+ */
+export function logFailedCalls(log: Logger, secrets: readonly string[]): Transformer {
+  return async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (!result.ok) {
+        const quiet = /message is not modified/i.test(result.description);
+        log[quiet ? 'debug' : 'warn'](
+          { method, errorCode: result.error_code, description: redact(result.description, secrets), parameters: result.parameters },
+          'telegram call failed',
+        );
+      }
+      return result;
+    } catch (error) {
+      if (!signal?.aborted) log.warn({ method, error: describeError(error, secrets) }, 'telegram call failed');
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,194 @@
+import type { Action, Answer, Notice, PaperCard } from '../../core/answer.ts';
+import { escapeHtml, fitPlain, formatInline, link, shorten } from './html.ts';
+
+/** Telegram's limit for one message's text. We count raw HTML, which is stricter than Telegram's count after parsing. */
+export const MESSAGE_LIMIT = 4096;
+
+/** A button before it becomes Telegram `callback_data`: the label and the command text a click runs. */
+export interface TelegramButton {
+  text: string;
+  command: string;
+}
+
+/** One Telegram message: HTML text (parse_mode HTML) and inline keyboard rows. */
+export interface TelegramMessage {
+  html: string;
+  keyboard: TelegramButton[][];
+}
+
+export interface RenderOptions {
+  /**
+   * How many messages the answer may take. Default 1: chat replies are one message so
+   * ◀ ▶ can edit it in place; cards that do not fit are shortened, then listed by id.
+   * Scheduled posts may allow more and are split between cards instead.
+   */
+  maxMessages?: number;
+  /** Characters per message. Default `MESSAGE_LIMIT`. */
+  limit?: number;
+}
+
+/** The mark on the 👍/👎 button matching the recipient's current vote. */
+export const CHOSEN_MARK = ' ✓';
+
+const TONE_ICON: Record<Notice['tone'], string> = { info: 'ℹ️', success: '✅', warning: '⚠️', error: '❌' };
+
+/** How much of each card to show; renders try each level until the answer fits. */
+interface Detail {
+  titleMax: number;
+  authorsMax: number;
+  snippetMax: number;
+  reasons: boolean;
+}
+
+const DETAILS: readonly Detail[] = [
+  { titleMax: 300, authorsMax: 6, snippetMax: 300, reasons: true },
+  { titleMax: 200, authorsMax: 4, snippetMax: 140, reasons: true },
+  { titleMax: 140, authorsMax: 2, snippetMax: 0, reasons: false },
+];
+
+interface Block {
+  html: string;
+  /** Separator before this block when it follows another in the same message. */
+  sep: string;
+  /** Index into `answer.cards` for card blocks. */
+  card?: number;
+}
+
+/**
+ * Renders a platform-neutral answer as Telegram HTML and inline keyboards. Every string
+ * from a paper or a user is escaped; no message exceeds the limit and none is cut inside
+ * a tag (text is shortened before it is escaped). Each card gets a row of 👍/👎 buttons
+ * labelled with its number; "Follow …" buttons and the ◀ ▶ row go under the last message.
+ */
+export function renderAnswer(answer: Answer, options: RenderOptions = {}): TelegramMessage[] {
+  const limit = options.limit ?? MESSAGE_LIMIT;
+  const maxMessages = Math.max(1, options.maxMessages ?? 1);
+  const head = headBlocks(answer, limit);
+  const lines = lineBlocks(answer.lines, limit);
+
+  let packed: Block[][] | undefined;
+  for (const detail of DETAILS) {
+    const cards = answer.cards.map((card, index) => cardBlock(card, index, detail));
+    if (cards.some((card) => card.html.length > limit)) continue;
+    packed = pack([...head, ...cards, ...lines], limit);
+    if (packed.length <= maxMessages) break;
+  }
+  if (!packed || packed.length > maxMessages) packed = dropToFit(answer, head, lines, limit, maxMessages);
+  return packed.map((blocks, index) => ({
+    html: blocks.map((block, i) => (i === 0 ? block.html : block.sep + block.html)).join(''),
+    keyboard: keyboardFor(answer, blocks, index === packed!.length - 1),
+  }));
+}
+
+function headBlocks(answer: Answer, limit: number): Block[] {
+  const pageNote = answer.page && (answer.page.hasPrev || answer.page.hasNext) ? ` · page ${answer.page.number}` : '';
+  const blocks: Block[] = [{ html: `<b>${escapeHtml(shorten(answer.title, 256))}</b>${pageNote}`, sep: '' }];
+  if (answer.subtitle) blocks.push({ html: `<i>${fitPlain(answer.subtitle, 500, escapeHtml)}</i>`, sep: '\n' });
+  if (answer.notice) {
+    const icon = TONE_ICON[answer.notice.tone];
+    blocks.push({ html: `${icon} ${fitPlain(answer.notice.text, Math.min(1500, limit - 10))}`, sep: '\n\n' });
+  }
+  return blocks;
+}
+
+function lineBlocks(lines: readonly string[], limit: number): Block[] {
+  return lines.map((line, index) => ({ html: fitPlain(line, Math.floor(limit / 2)), sep: index === 0 ? '\n\n' : '\n' }));
+}
+
+function cardBlock(card: PaperCard, index: number, detail: Detail): Block {
+  const title = link(card.links.huggingFace, shorten(card.title, detail.titleMax));
+  const authors = card.authors.length > detail.authorsMax ? [...card.authors.slice(0, detail.authorsMax), 'et al.'] : card.authors;
+  const meta = [
+    ...(authors.length ? [`<i>${escapeHtml(shorten(authors.join(', '), 300))}</i>`] : []),
+    ...(card.date ? [escapeHtml(card.date)] : []),
+    ...(card.upvotes > 0 ? [`▲ ${card.upvotes}`] : []),
+    ...(card.comments > 0 ? [`💬 ${card.comments}`] : []),
+  ];
+  const links = [
+    link(card.links.arxiv, 'arXiv'),
+    link(card.links.pdf, 'PDF'),
+    ...(card.links.github ? [link(card.links.github, 'GitHub')] : []),
+    ...(card.links.projectPage ? [link(card.links.projectPage, 'Project page')] : []),
+  ];
+  const parts = [`<b>${index + 1}.</b> ${title}`];
+  if (meta.length) parts.push(meta.join(' · '));
+  parts.push(links.join(' · '));
+  if (detail.snippetMax > 0 && card.snippet) parts.push(escapeHtml(shorten(card.snippet, detail.snippetMax)));
+  if (detail.reasons && card.reasons.length) parts.push(`<i>↳ ${escapeHtml(shorten(card.reasons.join('; '), 200))}</i>`);
+  return { html: parts.join('\n'), sep: '\n\n', card: index };
+}
+
+/** Greedy packing: blocks in order, a new message whenever the next block would overflow. */
+function pack(blocks: readonly Block[], limit: number): Block[][] {
+  const messages: Block[][] = [];
+  let current: Block[] = [];
+  let length = 0;
+  for (const block of blocks) {
+    const added = current.length === 0 ? block.html.length : block.sep.length + block.html.length;
+    if (current.length > 0 && length + added > limit) {
+      messages.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(current.length === 0 ? { ...block, sep: '' } : block);
+    length += current.length === 1 ? block.html.length : added;
+  }
+  if (current.length) messages.push(current);
+  return messages;
+}
+
+/**
+ * Last resort at the smallest card detail: drop cards from the end (listing them by id,
+ * linked, so nothing is lost) and then trailing lines, until the answer fits.
+ */
+function dropToFit(answer: Answer, head: Block[], lines: Block[], limit: number, maxMessages: number): Block[][] {
+  const detail = DETAILS[DETAILS.length - 1]!;
+  const cards = answer.cards.map((card, index) => cardBlock(card, index, detail));
+  let keptLines = lines;
+  for (let kept = cards.length; kept >= 0; kept--) {
+    const dropped = answer.cards.slice(kept);
+    const more: Block[] = dropped.length
+      ? [{ html: `<i>Did not fit:</i> ${dropped.map((card) => link(card.links.huggingFace, card.id)).join(' · ')}`, sep: '\n\n' }]
+      : [];
+    const packed = pack([...head, ...cards.slice(0, kept), ...more, ...keptLines], limit);
+    if (packed.length <= maxMessages) return packed;
+  }
+  // Even without cards the lines overflow: keep as many lines as fit, then say so.
+  const ellipsis: Block = { html: '…', sep: '\n' };
+  while (keptLines.length > 0) {
+    keptLines = keptLines.slice(0, -1);
+    const packed = pack([...head, ...keptLines, ellipsis], limit);
+    if (packed.length <= maxMessages) return packed;
+  }
+  return pack(head, limit).slice(0, maxMessages);
+}
+
+function keyboardFor(answer: Answer, blocks: readonly Block[], isLast: boolean): TelegramButton[][] {
+  const rows: TelegramButton[][] = [];
+  for (const block of blocks) {
+    if (block.card === undefined) continue;
+    const card = answer.cards[block.card]!;
+    const votes = answer.actions.filter((a): a is Extract<Action, { kind: 'vote' }> => a.kind === 'vote' && a.paperId === card.id);
+    if (votes.length) rows.push(votes.map((action) => voteButton(block.card! + 1, card, action)));
+  }
+  if (!isLast) return rows;
+  for (const action of answer.actions) {
+    if (action.kind === 'follow') rows.push([{ text: shorten(action.label, 60), command: action.command }]);
+  }
+  const paging = answer.actions.filter((a) => a.kind === 'page');
+  paging.sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'prev' ? -1 : 1));
+  if (paging.length) rows.push(paging.map((action) => ({ text: action.label, command: action.command })));
+  return rows;
+}
+
+/**
+ * A 👍/👎 button labelled with the card's number. The one matching the recipient's vote
+ * carries the ✓ and clears the vote when clicked again.
+ */
+function voteButton(number: number, card: PaperCard, action: Extract<Action, { kind: 'vote' }>): TelegramButton {
+  const chosen = card.vote === action.vote;
+  return {
+    text: `${number} ${action.label}${chosen ? CHOSEN_MARK : ''}`,
+    command: chosen ? `vote ${card.id} clear` : action.command,
+  };
+}

@@ -1,0 +1,171 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { markVote } from '../../../src/bots/telegram/keyboard.ts';
+import { MESSAGE_LIMIT, renderAnswer } from '../../../src/bots/telegram/render.ts';
+import type { Answer, PaperCard } from '../../../src/core/answer.ts';
+import { followAction, pageActions, voteActions } from '../../../src/core/commands/shared.ts';
+import { htmlProblem } from '../../fakes/telegram-bot-api.ts';
+
+function card(id: string, overrides: Partial<PaperCard> = {}): PaperCard {
+  return {
+    id,
+    title: `Paper ${id}`,
+    authors: ['Ada Lovelace', 'Alan Turing'],
+    date: '2024-05-24',
+    upvotes: 12,
+    comments: 2,
+    links: { huggingFace: `https://huggingface.co/papers/${id}`, arxiv: `https://arxiv.org/abs/${id}`, pdf: `https://arxiv.org/pdf/${id}` },
+    snippet: 'A short snippet.',
+    reasons: [],
+    ...overrides,
+  };
+}
+
+function answerWith(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
+  return {
+    title: 'Papers for 2024-05-24',
+    cards,
+    lines: [],
+    actions: [...voteActions(cards), ...pageActions('today 2024-05-24', 2, true)],
+    page: { number: 2, hasPrev: true, hasNext: true },
+    visibility: 'public',
+    ...extra,
+  };
+}
+
+describe('Telegram renderer', () => {
+  it('renders a card with a linked title, meta, links, snippet and reasons, all escaped', () => {
+    const [message] = renderAnswer(
+      answerWith([
+        card('2401.00001', {
+          title: 'Tom & Jerry <3',
+          authors: ['A <b>', 'B & C'],
+          snippet: 'x < y',
+          reasons: ['matches your follow: <grok>'],
+          links: { huggingFace: 'https://huggingface.co/papers/2401.00001', arxiv: 'https://arxiv.org/abs/2401.00001', pdf: 'https://arxiv.org/pdf/2401.00001', github: 'https://github.com/a/b?x=1&y="2"' },
+        }),
+      ]),
+    );
+    expect(message!.html).toBe(
+      [
+        '<b>Papers for 2024-05-24</b> · page 2',
+        '',
+        '<b>1.</b> <a href="https://huggingface.co/papers/2401.00001">Tom &amp; Jerry &lt;3</a>',
+        '<i>A &lt;b&gt;, B &amp; C</i> · 2024-05-24 · ▲ 12 · 💬 2',
+        '<a href="https://arxiv.org/abs/2401.00001">arXiv</a> · <a href="https://arxiv.org/pdf/2401.00001">PDF</a> · GitHub',
+        'x &lt; y',
+        '<i>↳ matches your follow: &lt;grok&gt;</i>',
+      ].join('\n'),
+    );
+    expect(htmlProblem(message!.html)).toBeUndefined();
+  });
+
+  it('lays out the keyboard: a 👍/👎 row per card by number, Follow rows, then ◀ ▶', () => {
+    const cards = [card('2401.00001', { vote: 'down' }), card('2401.00002')];
+    const answer = answerWith(cards);
+    answer.actions.push(followAction('grokking'));
+    const [message] = renderAnswer(answer);
+    expect(message!.keyboard).toEqual([
+      [
+        { text: '1 👍', command: 'vote 2401.00001 up' },
+        { text: '1 👎 ✓', command: 'vote 2401.00001 clear' },
+      ],
+      [
+        { text: '2 👍', command: 'vote 2401.00002 up' },
+        { text: '2 👎', command: 'vote 2401.00002 down' },
+      ],
+      [{ text: 'Follow “grokking”', command: 'follow grokking' }],
+      [
+        { text: '◀ Previous', command: 'today 2024-05-24 1' },
+        { text: 'Next ▶', command: 'today 2024-05-24 3' },
+      ],
+    ]);
+  });
+
+  it('shows notices with an icon and core’s `code` hints as <code>', () => {
+    const [message] = renderAnswer({
+      title: 'Not quite',
+      cards: [],
+      lines: ['Usage: search <query> [page]'],
+      notice: { tone: 'error', text: 'Tell me what to search for, e.g. `search grokking`.' },
+      actions: [],
+      visibility: 'personal',
+    });
+    expect(message!.html).toBe('<b>Not quite</b>\n\n❌ Tell me what to search for, e.g. <code>search grokking</code>.\n\nUsage: search &lt;query&gt; [page]');
+    expect(message!.keyboard).toEqual([]);
+  });
+
+  it('shortens cards, then lists the ones that do not fit by id, to stay in one message', () => {
+    const huge = Array.from({ length: 8 }, (_, i) =>
+      card(`2401.1000${i}`, { title: '&'.repeat(300), authors: Array.from({ length: 30 }, () => '<&>'), snippet: '<'.repeat(300), reasons: ['&'.repeat(300)] }),
+    );
+    const [message, ...rest] = renderAnswer(answerWith(huge));
+    expect(rest).toEqual([]);
+    expect(message!.html.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(htmlProblem(message!.html)).toBeUndefined();
+    expect(message!.html).toContain('Did not fit:');
+    for (const c of huge) expect(message!.html).toContain(c.links.huggingFace);
+    const shown = (message!.html.match(/<b>\d+\.<\/b>/g) ?? []).length;
+    expect(message!.keyboard.filter((row) => row[0]!.command.startsWith('vote'))).toHaveLength(shown);
+    expect(message!.keyboard.at(-1)!.map((b) => b.text)).toEqual(['◀ Previous', 'Next ▶']);
+  });
+
+  it('splits between cards when several messages are allowed, keeping each card’s buttons with it', () => {
+    const cards = Array.from({ length: 10 }, (_, i) => card(`2401.2000${i}`, { title: 'T'.repeat(280), snippet: 'S'.repeat(280), authors: ['A'.repeat(50)] }));
+    const messages = renderAnswer(answerWith(cards), { maxMessages: 4, limit: 1500 });
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(4);
+    const ids = messages.flatMap((m) => [...m.html.matchAll(/papers\/(2401\.\d+)">T/g)].map((x) => x[1]));
+    expect(ids).toEqual(cards.map((c) => c.id));
+    for (const m of messages) {
+      expect(m.html.length).toBeLessThanOrEqual(1500);
+      const numbers = [...m.html.matchAll(/<b>(\d+)\.<\/b>/g)].map((x) => x[1]);
+      expect(m.keyboard.filter((row) => row[0]!.command.startsWith('vote')).map((row) => row[0]!.text.split(' ')[0])).toEqual(numbers);
+    }
+    expect(messages.at(-1)!.keyboard.at(-1)!.map((b) => b.text)).toEqual(['◀ Previous', 'Next ▶']);
+    expect(messages[0]!.html.startsWith('<b>Papers for 2024-05-24</b>')).toBe(true);
+  });
+
+  it('cuts overlong lines before escaping, never inside a tag or an entity', () => {
+    const [message] = renderAnswer({ title: 'Help', cards: [], lines: Array.from({ length: 400 }, (_, i) => `line ${i} with \`code\` & <stuff>`), actions: [], visibility: 'personal' });
+    expect(message!.html.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(htmlProblem(message!.html)).toBeUndefined();
+    expect(message!.html.endsWith('…')).toBe(true);
+  });
+
+  it('always yields valid HTML within the limit, whatever the strings (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '<', '>', '&', '"', '`', 'é', '🧪', '\n'), maxLength: 600 });
+    const arbitraryCard = fc.record({ id: fc.constantFrom('2401.00001', '2401.00002', 'hep-th/9901001'), title: text, snippet: text, authors: fc.array(text, { maxLength: 20 }), reasons: fc.array(text, { maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(arbitraryCard, { maxLength: 12 }), text, fc.array(text, { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), (cards, title, lines, maxMessages) => {
+        const answer = answerWith(cards.map((c) => card(c.id, c)), { title, lines, notice: { tone: 'info', text: title } });
+        const messages = renderAnswer(answer, { maxMessages });
+        expect(messages.length).toBeGreaterThanOrEqual(1);
+        expect(messages.length).toBeLessThanOrEqual(maxMessages);
+        for (const message of messages) {
+          expect(message.html.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+          expect(htmlProblem(message.html)).toBeUndefined();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('marks the chosen vote on an existing keyboard and unmarks the other', () => {
+    const markup = {
+      inline_keyboard: [
+        [
+          { text: '1 👍', callback_data: 'vote 2401.00001 up' },
+          { text: '1 👎 ✓', callback_data: 'vote 2401.00001 clear' },
+        ],
+        [{ text: 'Next ▶', callback_data: 'today 2024-05-24 2' }],
+      ],
+    };
+    expect(markVote(markup, '2401.00001', 'up').inline_keyboard[0]).toEqual([
+      { text: '1 👍 ✓', callback_data: 'vote 2401.00001 clear' },
+      { text: '1 👎', callback_data: 'vote 2401.00001 down' },
+    ]);
+    expect(markVote(markup, '2401.00001', null).inline_keyboard[0]!.map((b) => b.text)).toEqual(['1 👍', '1 👎']);
+    expect(markVote(markup, '2401.00001', 'up').inline_keyboard[1]).toEqual(markup.inline_keyboard[1]);
+  });
+});
