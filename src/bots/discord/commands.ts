@@ -10,7 +10,7 @@ import {
 export const COMMAND_NAME = 'papers';
 
 /** Subcommand names, each run by the core command of the same name. */
-export const SUBCOMMANDS = ['today', 'search', 'paper', 'follow', 'unfollow', 'follows', 'subscribe', 'unsubscribe', 'help'] as const;
+export const SUBCOMMANDS = ['today', 'search', 'paper', 'follow', 'unfollow', 'follows', 'subscribe', 'unsubscribe', 'settings', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands that answer publicly; everything else is personal (ephemeral). Used to pick how to defer. */
@@ -75,7 +75,7 @@ export function papersCommand(): SlashCommandBuilder {
     sub
       .setName('subscribe')
       .setDescription('Get a daily post here (or in a channel) at a local time. Channels need Manage Channels.')
-      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM (default 09:00).').setMinLength(4).setMaxLength(5))
+      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM like 09:00 or 18:30 (default 09:00).').setMaxLength(8))
       .addStringOption((o) =>
         o.setName('timezone').setDescription('IANA timezone, e.g. Europe/Berlin (default UTC).').setMaxLength(64).setAutocomplete(true),
       )
@@ -96,6 +96,24 @@ export function papersCommand(): SlashCommandBuilder {
           .setDescription('Stop it in this channel instead of here.')
           .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
       ),
+  );
+  command.addSubcommand((sub) =>
+    sub
+      .setName('settings')
+      .setDescription('Show or change the daily post here: time, timezone, days, papers per post, empty posts.')
+      .addStringOption((o) =>
+        o
+          .setName('setting')
+          .setDescription('What to change (leave out to show the settings).')
+          .addChoices(
+            { name: 'time (HH:MM)', value: 'time' },
+            { name: 'timezone (Area/City)', value: 'timezone' },
+            { name: 'days (every, weekdays, mon-fri, mon,wed,fri)', value: 'days' },
+            { name: 'papers per post (1-10)', value: 'papers' },
+            { name: 'post when nothing new matched (on/off)', value: 'empty' },
+          ),
+      )
+      .addStringOption((o) => o.setName('value').setDescription('The new value.').setMaxLength(64).setAutocomplete(true)),
   );
   command.addSubcommand((sub) => sub.setName('help').setDescription('What paperboy can do.'));
   return command;

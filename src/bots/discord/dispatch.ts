@@ -170,6 +170,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       choices = found === TIMED_OUT ? [] : found;
     } else if (sub === 'subscribe' && focused.name === 'timezone') {
       choices = timezoneChoices(String(focused.value));
+    } else if (sub === 'settings' && focused.name === 'value' && interaction.options.getString('setting') === 'timezone') {
+      choices = timezoneChoices(String(focused.value));
     }
     await interaction.respond(choices);
   }
@@ -247,6 +249,8 @@ function argsFor(sub: string, interaction: ChatInputCommandInteraction): Record<
             ? { topic: o.getString('topic') }
             : sub === 'subscribe'
               ? { time: o.getString('time'), timezone: o.getString('timezone') }
-              : {};
+              : sub === 'settings'
+                ? { setting: o.getString('setting') ?? 'show', value: o.getString('value') ?? '' }
+                : {};
   return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null && value !== undefined));
 }
