@@ -23,7 +23,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const command = rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
-    process.stdout.write(`${command ? `${command.summary}\n\n${command.usage}` : helpText()}\n`);
+    process.stdout.write(`${command ? `${command.summary}\n\nUsage: ${command.usage}` : helpText()}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);

@@ -104,13 +104,13 @@ describe('paperboy ingest and import', () => {
   });
 
   it('ingests an arXiv category', async () => {
-    // Entries submitted an hour ago, so the default one-day window holds them whatever today is.
+    // Entries submitted an hour ago, so the default three-day window holds them whatever today is.
     const anHourAgo = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
     const feed = arxivCsLgFeed().replace(/<published>[^<]+<\/published>/g, `<published>${anHourAgo}</published>`);
     upstream.setRoute(arxivQueryRoute({ 'cs.LG': feed }));
     const result = await paperboy('ingest', 'arxiv', '--category', 'cs.LG');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Stored 7 papers from arXiv cs\.LG submitted in the last 1 day \(\d+ new, \d+ updated, \d+ unchanged\)\.\n$/);
+    expect(result.stdout).toMatch(/^Stored 7 papers from arXiv cs\.LG submitted in the last 3 days \(\d+ new, \d+ updated, \d+ unchanged\)\.\n$/);
     expect(await storedIds()).toContain('2611.20417');
   });
 

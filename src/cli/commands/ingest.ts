@@ -9,9 +9,13 @@ import { type IngestReport, type OnIngestProgress, storedCount } from '../../cor
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
 
 const USAGE = [
-  'paperboy ingest hf [--date YYYY-MM-DD]             the day to fetch; default today (UTC)',
-  '       paperboy ingest arxiv --category CAT [--days N]  e.g. cs.LG; submitted in the last N days (1-30, default 1)',
+  'paperboy ingest hf [--date YYYY-MM-DD]                the day to fetch; default today (UTC)',
+  '       paperboy ingest arxiv --category CAT [--days N]  e.g. cs.LG; submitted in the last N days (1-30, default 3:',
+  '                                                        arXiv announces papers one to three days after submission)',
 ].join('\n');
+
+/** Default look-back: arXiv announces a submission one to three days later, so one day finds few papers. */
+const DEFAULT_DAYS = 3;
 
 /** Highest `--days` accepted: a month of a busy category is already many slow arXiv pages. */
 const MAX_DAYS = 30;
@@ -77,7 +81,7 @@ async function ingestHf(argv: string[], runtime: CliRuntime): Promise<number> {
 
 async function ingestArxiv(argv: string[], runtime: CliRuntime): Promise<number> {
   const args = validated(arxivArgs, parseOptions(argv, { category: { type: 'string' }, days: { type: 'string' } }));
-  const days = args.days ?? 1;
+  const days = args.days ?? DEFAULT_DAYS;
   const { db } = await runtime.openDb();
   const span = `${days} day${days === 1 ? '' : 's'}`;
   const progress = progressBar(runtime, `arXiv ${args.category}`);

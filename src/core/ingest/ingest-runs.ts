@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { insertIngestRun as insertRun } from '../../db/ingest-runs.ts';
 import type { Database } from '../../db/schema.ts';
 import type { PaperSource } from '../paper.ts';
 import { type IngestReport, storedCount } from './ingest-report.ts';
@@ -30,12 +31,4 @@ export async function recordedIngestRun<R extends IngestReport>(
   const message = `${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged`;
   await insertRun(db, { ...run, ok: true, stored: storedCount(report), skipped: report.invalid.length, message });
   return report;
-}
-
-// TODO(db owner): this one insert belongs in src/db/ingest-runs.ts; it lives here until that file exists.
-async function insertRun(
-  db: Kysely<Database>,
-  row: IngestRunTarget & { ok: boolean; stored: number; skipped: number; message: string },
-): Promise<void> {
-  await db.insertInto('ingest_runs').values(row).execute();
 }
