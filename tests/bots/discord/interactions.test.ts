@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embedsLength } from '../../../src/bots/discord/render.ts';
+import { validateMessage } from '../../fakes/discord-server.ts';
+import { asUser, seedPapers } from '../../support/core.ts';
+import { useTestDb } from '../../support/db.ts';
+import { APPLICATION_ID, GUILD_ID, type Harness, startHarness } from './support/harness.ts';
+import { autocomplete, buttonsOf, click, focused, inDm, inGuild, int, slash, str } from './support/interactions.ts';
+
+const ALICE = '2000000000000000001';
+const BOB = '2000000000000000002';
+const CHANNEL = '3000000000000000001';
+const EPHEMERAL = 64;
+
+const grokkingPapers = Array.from({ length: 7 }, (_, i) => ({
+  id: `2405.200${String(i).padStart(2, '0')}`,
+  title: `Grokking study number ${i}`,
+  abstract: 'Delayed generalization in small transformers.',
+  featuredOn: '2024-05-24',
+  upvotes: 100 - i,
+  source: 'hf' as const,
+}));
+
+describe('Discord interactions end to end', () => {
+  const t = useTestDb('pglite');
+  let h: Harness;
+  const here = inGuild(ALICE, CHANNEL, GUILD_ID);
+
+  beforeAll(async () => {
+    h = await startHarness(t.db);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** Dispatches an interaction and waits for its first callback. */
+  async function ask(interaction: { id: string }) {
+    h.fake.interact(interaction);
+    return h.fake.waitFor(() => h.fake.callbacksFor(interaction.id)[0], 5000, `callback for ${interaction.id}`);
+  }
+
+  it('answers /papers today publicly with a header embed and one embed per paper', async () => {
+    await seedPapers(t.db);
+    const i = slash(APPLICATION_ID, here, 'today');
+    const callback = await ask(i);
+    expect(callback.type).toBe(4);
+    expect(callback.afterMs).toBeLessThan(3000);
+    expect(callback.data.flags ?? 0).toBe(0);
+    const titles = callback.data.embeds.map((e: any) => e.title);
+    expect(titles).toEqual([
+      'Papers for 2024-05-24',
+      '1. HippoRAG: Neurobiologically Inspired Long-Term Memory for Large Language Models',
+      '2. Stacking Your Transformers: A Closer Look at Model Growth for Efficient LLM Pre-Training',
+      '3. Grokked Transformers are Implicit Reasoners: A Mechanistic Journey to the Edge of Generalization',
+    ]);
+    expect(callback.data.embeds[1].url).toBe('https://huggingface.co/papers/2405.14831');
+    expect(callback.data.allowed_mentions).toEqual({ parse: [] });
+    const buttons = buttonsOf(callback.data);
+    expect(buttons.filter((b) => b.custom_id?.startsWith('pb:vote '))).toHaveLength(6);
+    expect(buttons.find((b) => b.label === 'arXiv 1')).toMatchObject({ style: 5, url: 'https://arxiv.org/abs/2405.14831' });
+    // Interaction callbacks carry no bot token (the interaction token is the credential).
+    const request = h.fake.requests.find((r) => r.path === `/interactions/${i.id}/${i.token}/callback`);
+    expect(request?.auth).toBeUndefined();
+  });
+
+  it('answers /papers today with a date and says which day it shows', async () => {
+    await seedPapers(t.db);
+    const callback = await ask(slash(APPLICATION_ID, here, 'today', [str('date', '2024-05-23')]));
+    expect(callback.data.embeds[0].title).toBe('Papers for 2024-05-23');
+    expect(callback.data.embeds[1].title).toBe('MoRA: High-Rank Updating for Parameter-Efficient Fine-Tuning');
+  });
+
+  it('pages search results in place with ◀ ▶ for the person who asked', async () => {
+    await seedPapers(t.db, grokkingPapers);
+    const search = slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]);
+    const first = await ask(search);
+    expect(first.type).toBe(4);
+    expect(first.data.embeds.slice(1).map((e: any) => e.title)).toEqual([0, 1, 2, 3, 4].map((n) => `${n + 1}. Grokking study number ${n}`));
+    const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
+    expect(next.custom_id).toBe('pb:search grokking 2');
+
+    const clickNext = click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token));
+    const update = await ask(clickNext);
+    expect(update.type).toBe(7);
+    expect(update.data.embeds.slice(1).map((e: any) => e.title)).toEqual(['1. Grokking study number 5', '2. Grokking study number 6']);
+    expect(update.data.embeds[0].footer.text).toBe('Page 2');
+    const back = buttonsOf(update.data).find((b) => b.label === '◀ Previous')!;
+    expect(buttonsOf(update.data).some((b) => b.label === 'Next ▶')).toBe(false);
+
+    const clickBack = click(APPLICATION_ID, here, back.custom_id!, h.fake.original(clickNext.token));
+    const again = await ask(clickBack);
+    expect(again.type).toBe(7);
+    expect(again.data.embeds[0].footer.text).toBe('Page 1');
+  });
+
+  it('shows another member the next page privately instead of changing the shared message', async () => {
+    await seedPapers(t.db, grokkingPapers);
+    const search = slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]);
+    const first = await ask(search);
+    const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
+    const byBob = await ask(click(APPLICATION_ID, inGuild(BOB, CHANNEL, GUILD_ID), next.custom_id!, h.fake.original(search.token)));
+    expect(byBob.type).toBe(4);
+    expect(byBob.data.flags).toBe(EPHEMERAL);
+    expect(byBob.data.embeds[0].footer.text).toBe('Page 2');
+  });
+
+  it('stores 👍 as the channel’s feedback and confirms privately', async () => {
+    await seedPapers(t.db);
+    const today = slash(APPLICATION_ID, here, 'today');
+    const answer = await ask(today);
+    const up = buttonsOf(answer.data).find((b) => b.label === '👍 1')!;
+    const confirmation = await ask(click(APPLICATION_ID, here, up.custom_id!, h.fake.original(today.token)));
+    expect(confirmation.type).toBe(4);
+    expect(confirmation.data.flags).toBe(EPHEMERAL);
+    expect(confirmation.data.embeds[0].description).toContain('👍 Noted: more papers like “HippoRAG');
+    const rows = await t.db
+      .selectFrom('feedback')
+      .innerJoin('recipients', 'recipients.id', 'feedback.recipient_id')
+      .select(['recipients.platform', 'recipients.external_id', 'recipients.kind', 'feedback.paper_id'])
+      .execute();
+    expect(rows).toEqual([{ platform: 'discord', external_id: CHANNEL, kind: 'channel', paper_id: '2405.14831' }]);
+  });
+
+  it('follows privately, lists follows, and autocompletes unfollow from them (at most 25)', async () => {
+    const followed = await ask(slash(APPLICATION_ID, here, 'follow', [str('topic', 'grokking')]));
+    expect(followed.data.flags).toBe(EPHEMERAL);
+    expect(followed.data.embeds[0].description).toContain('Now following grokking');
+    const core = h.core;
+    const channel = { recipient: { platform: 'discord', externalId: CHANNEL, kind: 'channel' as const }, mayManage: async () => true };
+    // Up to the limit (25 in all); the extra ones are refused by the core.
+    for (let n = 0; n < 30; n++) await core.execute('follow', { topic: `cat:cs.${String.fromCharCode(97 + Math.floor(n / 26), 97 + (n % 26))}` }, channel);
+
+    const listed = await ask(slash(APPLICATION_ID, here, 'follows'));
+    expect(listed.data.flags).toBe(EPHEMERAL);
+    expect(listed.data.embeds[0].description).toContain('This channel follows 25 of at most 25');
+
+    const all = await ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', '')]));
+    expect(all.type).toBe(8);
+    expect(all.data.choices).toHaveLength(25);
+    expect(all.data.choices[0]).toEqual({ name: 'grokking', value: 'grokking' });
+    const some = await ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', 'grok')]));
+    expect(some.data.choices).toEqual([{ name: 'grokking', value: 'grokking' }]);
+
+    const unfollowed = await ask(slash(APPLICATION_ID, here, 'unfollow', [str('topic', 'grokking')]));
+    expect(unfollowed.data.embeds[0].description).toContain('Stopped following grokking');
+  });
+
+  it('keeps DM follows the user’s own, apart from the channel’s', async () => {
+    const dm = inDm(ALICE);
+    const followed = await ask(slash(APPLICATION_ID, dm, 'follow', [str('topic', 'author:Yann LeCun')]));
+    expect(followed.data.embeds[0].description).toContain('Now following author:Yann LeCun');
+    const inDmList = await ask(slash(APPLICATION_ID, dm, 'follows'));
+    expect(inDmList.data.embeds[0].description).toContain('• author:Yann LeCun');
+    const inChannel = await ask(slash(APPLICATION_ID, here, 'follows'));
+    expect(inChannel.data.embeds[0].description).toContain('This channel follows nothing yet');
+    const own = await h.core.execute('follows', {}, asUser(ALICE, 'discord'));
+    expect(own.lines).toEqual(['• author:Yann LeCun']);
+  });
+
+  it('autocompletes timezones for subscribe with at most 25 IANA names', async () => {
+    const any = await ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', '')]));
+    expect(any.type).toBe(8);
+    expect(any.data.choices).toHaveLength(25);
+    const berlin = await ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'berl')]));
+    expect(berlin.data.choices[0]).toEqual({ name: 'Europe/Berlin', value: 'Europe/Berlin' });
+  });
+
+  it('answers mistakes with a private, friendly notice', async () => {
+    const bad = await ask(slash(APPLICATION_ID, here, 'paper', [str('id', 'not-an-id')]));
+    expect(bad.type).toBe(4);
+    expect(bad.data.flags).toBe(EPHEMERAL);
+    expect(bad.data.embeds[0].title).toBe('Not quite');
+    expect(bad.data.embeds[0].description).toContain('is not an arXiv id');
+    const help = await ask(slash(APPLICATION_ID, inDm(BOB), 'help'));
+    expect(help.data.flags).toBe(EPHEMERAL);
+    expect(help.data.embeds[0].description).toContain('search <query> [page]');
+  });
+
+  it('trims a result whose text would pass 6000 characters instead of getting a 400', async () => {
+    const long = 'Mechanistic interpretability of grokking '.repeat(60);
+    await seedPapers(
+      t.db,
+      Array.from({ length: 5 }, (_, i) => ({
+        id: `2405.300${i}0`,
+        title: `Grokking ${i} ${long}`,
+        abstract: long,
+        aiSummary: long,
+        authors: Array.from({ length: 50 }, (_, j) => `Researcher Number ${j} Of A Very Large Collaboration`),
+        featuredOn: '2024-05-24',
+        upvotes: 10 + i,
+        source: 'hf' as const,
+      })),
+    );
+    const callback = await ask(slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]));
+    expect(callback.type).toBe(4);
+    const raw = 5 * (long.length * 3);
+    expect(raw).toBeGreaterThan(6000);
+    expect(embedsLength(callback.data.embeds)).toBeLessThanOrEqual(6000);
+    expect(callback.data.embeds.length).toBeLessThanOrEqual(10);
+    expect(validateMessage(callback.data)).toBeUndefined();
+    expect(h.fake.requests.filter((r) => r.status === 400)).toEqual([]);
+  });
+
+  it('turns a page button too long for custom_id into a stored token that still works', async () => {
+    const query = `grokking ${'-nothing '.repeat(12)}`.trim();
+    await seedPapers(t.db, grokkingPapers);
+    const search = slash(APPLICATION_ID, here, 'search', [str('query', query)]);
+    const first = await ask(search);
+    const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
+    expect(`pb:search ${query} 2`.length).toBeGreaterThan(100);
+    expect(next.custom_id).toMatch(/^pb:~[\w-]{16}$/);
+    const update = await ask(click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token)));
+    expect(update.type).toBe(7);
+    expect(update.data.embeds[0].footer.text).toBe('Page 2');
+  });
+
+  it('asks for page 2 directly with the page option', async () => {
+    await seedPapers(t.db, grokkingPapers);
+    const callback = await ask(slash(APPLICATION_ID, here, 'search', [str('query', 'grokking'), int('page', 2)]));
+    expect(callback.data.embeds.slice(1).map((e: any) => e.title)).toEqual(['1. Grokking study number 5', '2. Grokking study number 6']);
+  });
+});
