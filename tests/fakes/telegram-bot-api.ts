@@ -96,6 +96,7 @@ export class FakeTelegramBotApi {
   private readonly messageIds = new Map<number, number>();
   private readonly callbackQueries = new Map<string, { answered: boolean; text?: string; show_alert?: boolean }>();
   private readonly listeners = new Set<() => void>();
+  private port = 0;
   private nextUpdateId = 1;
   private nextCallbackId = 1;
 
@@ -112,12 +113,13 @@ export class FakeTelegramBotApi {
   static async start(options: { token?: string; username?: string; maxHoldMs?: number } = {}): Promise<FakeTelegramBotApi> {
     const fake = new FakeTelegramBotApi(options.token ?? '123456:TEST-token_abcdefghijklmnop', options.username ?? 'PaperboyTestBot', options.maxHoldMs ?? 1000);
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
   }
 
-  /** The `apiRoot` to give grammY. */
+  /** The `apiRoot` to give grammY (still answers after close, for tests of an unreachable server). */
   get apiRoot(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   async close(): Promise<void> {

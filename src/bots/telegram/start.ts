@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type RunnerHandle, run } from '@grammyjs/runner';
-import type { Bot } from 'grammy';
+import { type Bot, GrammyError, HttpError } from 'grammy';
 import type { Kysely } from 'kysely';
 import { type Env, secretsOf } from '../../config.ts';
 import type { Core } from '../../core/core.ts';
@@ -31,6 +31,8 @@ export interface StartTelegramOptions {
   log: Logger;
   /** Flood limits; default Telegram's. Only tests and self-hosted Bot API servers change them. */
   limits?: Partial<TelegramLimits>;
+  /** How long to keep retrying `getMe` while the Bot API is unreachable or failing (5xx) at start. Default 30 s. */
+  startTimeoutMs?: number;
 }
 
 /** The running Telegram adapter. */
@@ -49,7 +51,8 @@ export interface TelegramService {
  * Starts the Telegram adapter. Contract for `src/main.ts`:
  *
  * - Call only when `config.TELEGRAM_BOT_TOKEN` is set (it throws otherwise).
- * - Resolves once the bot is live: `getMe` succeeded, the command menu is registered
+ * - Resolves once the bot is live: `getMe` succeeded (retried up to `startTimeoutMs`
+ *   while the Bot API is unreachable), the command menu is registered
  *   (a failure there is only logged), and updates flow — by long polling with
  *   @grammyjs/runner (after `deleteWebhook`), or, when `TELEGRAM_WEBHOOK_URL` is set, by a
  *   node:http server on `TELEGRAM_WEBHOOK_PORT` after `setWebhook(url, secret_token)`.
@@ -79,7 +82,7 @@ export async function startTelegram(options: StartTelegramOptions): Promise<Tele
   });
 
   try {
-    await bot.init();
+    bot.botInfo = await logIn(bot, options.startTimeoutMs ?? 30_000, log, secrets);
   } catch (error) {
     throw startError(`could not log in at ${config.TELEGRAM_API_ROOT} (getMe)`, error, secrets);
   }
@@ -111,6 +114,25 @@ export async function startTelegram(options: StartTelegramOptions): Promise<Tele
   log.info({ bot: bot.botInfo.username }, 'telegram bot polling for updates');
   let stopping: Promise<void> | undefined;
   return { port, bot, stop: () => (stopping ??= stopRunner(runner)) };
+}
+
+/**
+ * `getMe`, retried with backoff while the failure looks transient (network, 5xx, 429)
+ * until `timeoutMs` has passed; a refused token fails at once. grammY's own `bot.init()`
+ * would retry network errors forever, which would hang the start.
+ */
+async function logIn(bot: Bot, timeoutMs: number, log: Logger, secrets: readonly string[]): Promise<Bot['botInfo']> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await bot.api.getMe();
+    } catch (error) {
+      const transient = error instanceof HttpError || (error instanceof GrammyError && (error.error_code >= 500 || error.error_code === 429));
+      if (!transient || Date.now() + delay > deadline) throw error;
+      log.warn({ error: describeError(error, secrets), retryInMs: delay }, 'telegram: Bot API not reachable yet');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 function startError(what: string, error: unknown, secrets: readonly string[]): TelegramStartError {

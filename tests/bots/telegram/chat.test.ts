@@ -47,6 +47,14 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect((await tg.say(alice, privateChat(alice), '/frobnicate')).text).toContain('Unknown command');
   });
 
+  it('subscribes a private chat without any admin check, and shows /settings', async () => {
+    const chat = privateChat(bob);
+    expect((await tg.say(bob, chat, '/subscribe 08:00 Europe/Berlin')).html).toContain('✅');
+    expect((await tg.say(bob, chat, '/settings')).text).toContain('08:00 Europe/Berlin');
+    expect((await tg.say(bob, chat, '/unsubscribe')).html).toContain('✅');
+    expect(tg.fake.callsOf('getChatMember')).toEqual([]);
+  });
+
   it('welcomes /start with the help', async () => {
     const reply = await tg.say(bob, privateChat(bob), '/start');
     expect(reply.html).toMatch(/^<b>Welcome to paperboy 👋<\/b>/);
