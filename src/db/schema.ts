@@ -107,7 +107,13 @@ export interface SubscriptionsTable {
   updated_at: UpdatedAt;
 }
 
-export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'empty' | 'gone';
+/**
+ * claimed: papers chosen, waiting to be sent (lease: when another pass may take it over);
+ * sending: inside the platform call (lease: when another pass may resend it, outcome unknown);
+ * sent | empty (nothing to post) | gone (recipient unreachable; subscription paused) are final;
+ * failed: retried by a later pass at retry_at, or given up when retry_at is null.
+ */
+export type DeliveryStatus = 'claimed' | 'sending' | 'sent' | 'failed' | 'empty' | 'gone';
 
 export interface DeliveriesTable {
   id: Generated<number>;
@@ -117,12 +123,18 @@ export interface DeliveriesTable {
   status: DeliveryStatus;
   /** Papers chosen at claim time, in post order. */
   paper_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** Why each paper in paper_ids was picked (same order), e.g. ["matches your follow: grokking"]. */
+  reasons: ColumnType<string[][], string | undefined, string>;
   claimed_by: string | null;
   lease_expires_at: Date | null;
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
+  /** For 'failed' rows: when a later pass may retry; null once given up. */
+  retry_at: Date | null;
+  /** The instant the post was due: the local send time on local_date. */
+  due_at: Date | null;
 }
 
 export interface DeliveredPapersTable {

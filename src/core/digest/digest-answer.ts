@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { PendingDelivery } from '../../db/deliveries.ts';
+import { papersByIds } from '../../db/digests.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Answer } from '../answer.ts';
+import { voteActions } from '../commands/shared.ts';
+import { type Paper, toCard } from '../paper.ts';
+import { TOP_OF_THE_DAY } from './choose-digests.ts';
+
+/** One paper of a digest with the reasons it was picked. */
+export interface DigestEntry {
+  paper: Paper;
+  reasons: string[];
+}
+
+/**
+ * The daily post: "Daily picks for 2026-11-28", one card per paper with why it was picked,
+ * 👍/👎 buttons, public. With no papers it is the short "nothing new today" note that
+ * subscribers who turned on `settings empty on` get.
+ */
+export function digestAnswer(localDate: string, entries: readonly DigestEntry[]): Answer {
+  const title = `Daily picks for ${localDate}`;
+  if (entries.length === 0) {
+    return {
+      title,
+      cards: [],
+      lines: [
+        'Nothing new today: no new papers matched what you follow since the last digest.',
+        'Follow more with `follow <topic>`, or stop these notes with `settings empty off`.',
+      ],
+      notice: { tone: 'info', text: 'Nothing new today.' },
+      actions: [],
+      visibility: 'public',
+    };
+  }
+  const personal = entries.some((entry) => entry.reasons.some((reason) => reason.startsWith('matches your follow')));
+  const count = `${entries.length} new paper${entries.length === 1 ? '' : 's'}`;
+  const topOnly = entries.every((entry) => entry.reasons.includes(TOP_OF_THE_DAY) || entry.reasons.some((r) => r.startsWith('top paper of')));
+  return {
+    title,
+    subtitle: personal
+      ? `${count} for what you follow.`
+      : topOnly
+        ? `${count}: the day's top picks. Follow topics with \`follow <topic>\` to get picks of your own.`
+        : `${count}.`,
+    cards: entries.map((entry) => toCard(entry.paper, entry.reasons)),
+    lines: [],
+    actions: voteActions(entries.map((entry) => entry.paper)),
+    visibility: 'public',
+  };
+}
+
+/**
+ * Builds the posts for claimed deliveries from what their ledger rows recorded (papers and
+ * reasons chosen at claim time), with the papers' current counts. One query for the batch.
+ * Papers that disappeared from the library since are left out.
+ */
+export async function digestAnswers(db: Kysely<Database>, deliveries: readonly PendingDelivery[]): Promise<Map<number, Answer>> {
+  const papers = await papersByIds(db, deliveries.flatMap((d) => d.paperIds));
+  return new Map(
+    deliveries.map((delivery) => {
+      const entries = delivery.paperIds.flatMap((id, index) => {
+        const paper = papers.get(id);
+        return paper ? [{ paper, reasons: delivery.reasons[index] ?? [] }] : [];
+      });
+      return [delivery.id, digestAnswer(delivery.localDate, entries)];
+    }),
+  );
+}

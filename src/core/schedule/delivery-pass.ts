@@ -1,0 +1,295 @@
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import {
+  expireStaleDeliveries,
+  loadDeliveries,
+  type PendingDelivery,
+  releaseClaims,
+  takeOverDeliveries,
+  type TakenOver,
+} from '../../db/deliveries.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Logger } from '../../logger.ts';
+import type { Answer } from '../answer.ts';
+import type { Clock } from '../clock.ts';
+import type { DeliveryPort } from '../delivery-port.ts';
+import { digestAnswers } from '../digest/digest-answer.ts';
+import type { RecipientRef } from '../recipient.ts';
+import { type ClaimOptions, claimDueDeliveries, claimInTransaction } from './claim-deliveries.ts';
+import type { DeliveryObserver } from './delivery-observer.ts';
+import { cutoffMs } from './due-slots.ts';
+import { keepLeases, type LeaseKeeper } from './lease-keeper.ts';
+import { PlatformGate, realSleep, type Sleep } from './platform-gate.ts';
+import { type SendOutcome, sendDelivery, type SendSettings } from './send-delivery.ts';
+
+/**
+ * One delivery pass: claim what is due, choose papers, send, record.
+ *
+ * Life of a ledger row (`deliveries`, unique per subscription and local date):
+ *
+ *   (none) ──claim──▶ claimed ──mark──▶ sending ──▶ sent | gone | failed
+ *                       │                              failed ──retry_at──▶ claimed
+ *                       └──▶ empty (nothing new, no empty posts wanted)
+ *
+ * - Claim = INSERT of the row in the transaction that also stores the chosen papers (and
+ *   delivered_papers), so a claim and its papers appear together. The unique key makes a
+ *   second instance's insert do nothing; `FOR UPDATE SKIP LOCKED` on the subscription makes
+ *   it move on to other subscriptions instead of waiting.
+ * - Every later step is a conditional UPDATE on (status, claimed_by): whoever loses a race
+ *   changes nothing and skips the row.
+ * - Leases: a worker renews the leases of the rows it holds (every third of `leaseMs`). A
+ *   'claimed' row whose lease ran out (its worker died before sending) is taken over by
+ *   exactly one later pass and sent once: nothing had been sent.
+ * - Crash after sending, before recording: the row is left 'sending'. Without an idempotency
+ *   key on the platforms (Telegram and Discord have none for messages) nobody can know
+ *   whether the post arrived. paperboy chooses at-least-once at this single point: when the
+ *   'sending' lease runs out, a later pass sends the same digest again, notes it in
+ *   last_error (`RESENT_NOTE` in db/deliveries.ts) and counts it. The window is kept small: a row is
+ *   'sending' only for its own platform call (not while it waits in the queue), outcomes
+ *   are written right after the call with retries on database errors, and shutdown waits
+ *   for calls in flight and hands unsent claims back instead of abandoning them.
+ * - Rows still open past the catch-up cut-off are given up ('failed', no retry).
+ */
+export interface DeliveryPassOptions {
+  db: Kysely<Database>;
+  /** Delivery ports by platform. Subscriptions on platforms without one are left for an instance that has it. */
+  ports: ReadonlyMap<string, DeliveryPort>;
+  clock: Clock;
+  /** Who claims (hostname:pid by default); recorded in claimed_by. */
+  workerId?: string;
+  /** How late a missed post may still go out (DELIVERY_CATCH_UP_HOURS); at least `MIN_CUTOFF_MS` (10 min). */
+  catchUpHours: number;
+  /** Lease on claimed and sending rows (default 60 s); a crashed worker's rows are taken over after it. */
+  leaseMs?: number;
+  /** Compose and preview what would be sent; claims nothing (everything is rolled back) and sends nothing. */
+  dryRun?: boolean;
+  log: Logger;
+  /** Deliveries claimed per transaction (default 200). */
+  batchSize?: number;
+  /** Sends in flight at once (default 8); the adapters pace each platform. */
+  concurrency?: number;
+  /** In-pass retry waits for 5xx/network failures (default 1 s, 5 s). */
+  retryDelaysMs?: readonly number[];
+  /** Passes one delivery may be attempted in before it is given up (default 5). */
+  maxAttempts?: number;
+  /** 429 waiting one send may do in a pass before it is left to a later pass (default 5 min). */
+  maxRateLimitWaitMs?: number;
+  observer?: DeliveryObserver;
+  /** Abort to stop: no new claims, unsent claims are handed back, calls in flight finish. */
+  signal?: AbortSignal;
+  /** Injectable wait, for tests. */
+  sleep?: Sleep;
+}
+
+/** What a dry run would post, or what a pass claimed. */
+export interface DigestPreview {
+  subscriptionId: number;
+  recipient: RecipientRef;
+  localDate: string;
+  dueAt: Date | null;
+  /** new: claimed now; resume: left claimed by a stopped worker; resend: left mid-send; retry: failed before. */
+  source: 'new' | 'resume' | 'resend' | 'retry';
+  /** The post, or null when nothing would be posted (nothing new, empty posts off). */
+  answer: Answer | null;
+}
+
+/** Counts of one pass. */
+export interface DeliveryPassResult {
+  /** New ledger rows (claims). */
+  claimed: number;
+  /** Rows taken over from stopped workers or earlier failures, by their previous status. */
+  tookOver: { claimed: number; sending: number; failed: number };
+  sent: number;
+  empty: number;
+  failed: number;
+  retrying: number;
+  gone: number;
+  /** Given up past the catch-up cut-off. */
+  expired: number;
+  /** Claimed by someone else before we got to send them. */
+  skipped: number;
+  /** Sent or failed, but the outcome could not be written (resent after the lease). */
+  unrecorded: number;
+  /** Dry run only: what would be posted. */
+  previews: DigestPreview[];
+}
+
+function emptyResult(): DeliveryPassResult {
+  return { claimed: 0, tookOver: { claimed: 0, sending: 0, failed: 0 }, sent: 0, empty: 0, failed: 0, retrying: 0, gone: 0, expired: 0, skipped: 0, unrecorded: 0, previews: [] };
+}
+
+/** A worker id that tells operators which process claimed a row. */
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Runs one delivery pass as of `clock()`; see the module comment for the guarantees. */
+export async function runDeliveryPass(options: DeliveryPassOptions): Promise<DeliveryPassResult> {
+  const o = {
+    workerId: options.workerId ?? defaultWorkerId(),
+    leaseMs: options.leaseMs ?? 60_000,
+    batchSize: options.batchSize ?? 200,
+    concurrency: Math.max(1, options.concurrency ?? 8),
+    sleep: options.sleep ?? realSleep,
+    cutoff: cutoffMs(options.catchUpHours),
+    maxAttempts: options.maxAttempts ?? 5,
+  };
+  if (options.dryRun) return previewPass(options, o);
+
+  const { db, clock, log } = options;
+  const result = emptyResult();
+  const platforms = [...options.ports.keys()];
+  if (platforms.length === 0) return result;
+
+  for (const row of await expireStaleDeliveries(db, { now: clock(), cutoffMs: o.cutoff })) {
+    result.expired++;
+    options.observer?.outcome?.(row.platform, 'expired');
+  }
+
+  const settings: SendSettings = {
+    db,
+    workerId: o.workerId,
+    clock,
+    leaseMs: o.leaseMs,
+    gate: new PlatformGate(o.sleep),
+    sleep: o.sleep,
+    retryDelaysMs: options.retryDelaysMs ?? [1000, 5000],
+    maxAttempts: o.maxAttempts,
+    maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 5 * 60_000,
+    log,
+    observer: options.observer,
+  };
+  const leases = keepLeases({ db, workerId: o.workerId, clock, leaseMs: o.leaseMs, log });
+  try {
+    while (!options.signal?.aborted) {
+      const now = clock();
+      const leaseUntil = new Date(now.getTime() + o.leaseMs);
+      const taken = await takeOverDeliveries(db, {
+        workerId: o.workerId,
+        now,
+        leaseUntil,
+        cutoffMs: o.cutoff,
+        limit: o.batchSize,
+        platforms,
+        maxAttempts: o.maxAttempts,
+      });
+      countTakeOvers(result, taken, options.observer, log);
+      const claimOptions: ClaimOptions = { platforms, workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize - taken.length };
+      const { claims, choices } = claimOptions.limit > 0 ? await claimDueDeliveries(db, claimOptions) : { claims: [], choices: [] };
+      if (taken.length === 0 && claims.length === 0) break;
+      result.claimed += claims.length;
+      for (const choice of choices.filter((c) => c.empty)) {
+        result.empty++;
+        options.observer?.outcome?.(claims.find((c) => c.id === choice.id)?.platform ?? 'unknown', 'empty');
+      }
+      const ids = [...taken.map((t) => t.id), ...choices.filter((c) => !c.empty).map((c) => c.id)];
+      leases.hold(ids);
+      await sendBatch(options, settings, leases, ids, result, o.concurrency);
+    }
+  } finally {
+    leases.stop();
+  }
+  if (result.claimed || result.sent || result.failed || result.gone || result.expired) {
+    const { previews: _, ...counts } = result;
+    log.info(counts, 'delivery pass done');
+  }
+  return result;
+}
+
+function countTakeOvers(result: DeliveryPassResult, taken: readonly TakenOver[], observer: DeliveryObserver | undefined, log: Logger): void {
+  for (const row of taken) {
+    if (row.previous === 'claimed' || row.previous === 'sending' || row.previous === 'failed') {
+      result.tookOver[row.previous]++;
+      observer?.tookOver?.(row.previous);
+    }
+    if (row.previous === 'sending') log.warn({ delivery: row.id }, 'resending a delivery whose worker stopped mid-send (at-least-once)');
+  }
+}
+
+/** Sends claimed rows in due order with at most `concurrency` in flight. */
+async function sendBatch(
+  options: DeliveryPassOptions,
+  settings: SendSettings,
+  leases: LeaseKeeper,
+  ids: number[],
+  result: DeliveryPassResult,
+  concurrency: number,
+): Promise<void> {
+  const pending = await loadDeliveries(options.db, ids);
+  const answers = await digestAnswers(options.db, pending);
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length && !options.signal?.aborted) {
+      const delivery = pending[next++]!;
+      const outcome = await sendOne(options, settings, delivery, answers.get(delivery.id)!);
+      leases.drop(delivery.id);
+      result[outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+  const unsent = pending.slice(next).map((d) => d.id);
+  if (unsent.length) {
+    // Shutting down: hand the claims we will not send to the next pass right away.
+    await releaseClaims(options.db, settings.workerId, unsent, settings.clock());
+    for (const id of unsent) leases.drop(id);
+  }
+}
+
+async function sendOne(options: DeliveryPassOptions, settings: SendSettings, delivery: PendingDelivery, answer: Answer): Promise<SendOutcome> {
+  const port = options.ports.get(delivery.recipient.platform);
+  if (!port) return 'skipped';
+  try {
+    return await sendDelivery(settings, port, delivery, answer);
+  } catch (error) {
+    // A database error before or after the platform call: the row keeps its lease and is resumed.
+    settings.log.error({ err: error, delivery: delivery.id }, 'delivery failed unexpectedly; a later pass resumes it');
+    return 'unrecorded';
+  }
+}
+
+class Rollback extends Error {}
+
+/**
+ * The dry run: the same claim, takeover and composition steps in one transaction that is
+ * rolled back, so the preview is exactly what a real pass would choose and nothing is kept.
+ * Covers every platform, with or without a port.
+ */
+async function previewPass(options: DeliveryPassOptions, o: { workerId: string; leaseMs: number; batchSize: number; cutoff: number; maxAttempts: number }): Promise<DeliveryPassResult> {
+  const result = emptyResult();
+  const now = options.clock();
+  const leaseUntil = new Date(now.getTime() + o.leaseMs);
+  try {
+    await options.db.transaction().execute(async (trx) => {
+      const sources = new Map<number, DigestPreview['source']>();
+      for (;;) {
+        const taken = await takeOverDeliveries(trx, { workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize, platforms: undefined, maxAttempts: o.maxAttempts });
+        if (taken.length === 0) break;
+        countTakeOvers(result, taken, undefined, options.log);
+        for (const row of taken) sources.set(row.id, row.previous === 'claimed' ? 'resume' : row.previous === 'sending' ? 'resend' : 'retry');
+      }
+      const empty = new Set<number>();
+      for (;;) {
+        const { claims, choices } = await claimInTransaction(trx, { platforms: undefined, workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize });
+        if (claims.length === 0) break;
+        result.claimed += claims.length;
+        for (const claim of claims) sources.set(claim.id, 'new');
+        for (const choice of choices) if (choice.empty) empty.add(choice.id);
+      }
+      result.empty = empty.size;
+      const pending = await loadDeliveries(trx, [...sources.keys()]);
+      const answers = await digestAnswers(trx, pending);
+      result.previews = pending.map((d) => ({
+        subscriptionId: d.subscriptionId,
+        recipient: d.recipient,
+        localDate: d.localDate,
+        dueAt: d.dueAt,
+        source: sources.get(d.id) ?? 'new',
+        answer: empty.has(d.id) ? null : (answers.get(d.id) ?? null),
+      }));
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return result;
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { composeDigests } from '../../src/db/digests.ts';
+import { rankDay } from '../../src/db/ranking.ts';
+import { engines, useTestDb } from '../support/db.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from './support.ts';
+
+describe.each(engines)('daily digest composition on %s', (engine) => {
+  const t = useTestDb(engine);
+
+  it('picks papers matching the follows, ranked, with the reason each was picked', async () => {
+    await addPapers(t.db, [
+      paper('2611.00001', '2026-11-27', { title: 'Grokking in small transformers', upvotes: 3 }),
+      paper('2611.00002', '2026-11-27', { title: 'Diffusion models for audio', upvotes: 90 }),
+      paper('2611.00003', '2026-11-27', { title: 'Why grokking happens late', aiKeywords: ['grokking'], upvotes: 20 }),
+      paper('2611.00004', '2026-11-27', { title: 'Sparse autoencoders', authors: ['Neel Nanda'], upvotes: 5 }),
+    ]);
+    await addSubscription(t.db, { externalId: 'u1', follows: ['grokking', 'author:Neel Nanda'] });
+    const port = recordingPort();
+    const result = await pass(t.db, '2026-11-27T09:00:30Z', [port]);
+    expect(result.sent).toBe(1);
+    const [post] = port.sent;
+    expect(post!.answer.title).toBe('Daily picks for 2026-11-27');
+    expect(post!.answer.visibility).toBe('public');
+    expect(post!.answer.cards.map((c) => [c.id, c.reasons])).toEqual([
+      ['2611.00003', ['matches your follow: grokking']],
+      ['2611.00004', ['matches your follow: author:Neel Nanda']],
+      ['2611.00001', ['matches your follow: grokking']],
+    ]);
+    expect(post!.answer.actions.filter((a) => a.kind === 'vote')).toHaveLength(6);
+  });
+
+  it('orders follow matches exactly as `today` ranks them', async () => {
+    await addPapers(t.db, [
+      paper('2611.00011', '2026-11-27', { title: 'Reasoning with transformers', upvotes: 50 }),
+      paper('2611.00012', '2026-11-27', { title: 'Transformers that grok: reasoning and memory', upvotes: 2 }),
+      paper('2611.00013', '2026-11-27', { title: 'Memory for agents', upvotes: 7, categories: ['cs.AI'] }),
+      paper('2611.00014', '2026-11-27', { title: 'Unrelated optics', upvotes: 100 }),
+    ]);
+    const { recipientId } = await addSubscription(t.db, { externalId: 'u1', follows: ['reasoning', 'memory', 'cat:cs.AI'], papersPerPost: 10 });
+    const ranked = await rankDay(t.db, { day: '2026-11-27', recipientId, limit: 10, offset: 0, onlyMatches: true });
+    const picks = await composeDigests(t.db, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
+    expect(picks.map((p) => p.paperId)).toEqual(ranked.map((r) => r.paper.id));
+    expect(picks.map((p) => p.matched)).toEqual(ranked.map((r) => r.matched));
+  });
+
+  it('falls back to the top papers of the day for a recipient that follows nothing', async () => {
+    await addPapers(t.db, [
+      paper('2611.00021', '2026-11-27', { upvotes: 10 }),
+      paper('2611.00022', '2026-11-27', { upvotes: 30 }),
+      paper('2611.00023', '2026-11-27', { upvotes: 20 }),
+    ]);
+    await addSubscription(t.db, { externalId: 'u1', papersPerPost: 2 });
+    const port = recordingPort();
+    await pass(t.db, '2026-11-27T09:00:30Z', [port]);
+    expect(port.sent[0]!.answer.cards.map((c) => [c.id, c.reasons])).toEqual([
+      ['2611.00022', ['top paper of the day']],
+      ['2611.00023', ['top paper of the day']],
+    ]);
+    expect(port.sent[0]!.answer.subtitle).toContain("the day's top picks");
+  });
+
+  it('never sends a paper twice to a recipient: the next day brings only what is new', async () => {
+    await addPapers(t.db, [paper('2611.00031', '2026-11-26', { upvotes: 50 }), paper('2611.00032', '2026-11-26', { upvotes: 40 })]);
+    await addSubscription(t.db, { externalId: 'u1', papersPerPost: 1 });
+    const port = recordingPort();
+    await pass(t.db, '2026-11-27T09:00:00Z', [port]);
+    await addPapers(t.db, [paper('2611.00033', '2026-11-27', { upvotes: 5 })]);
+    await pass(t.db, '2026-11-28T09:00:00Z', [port]);
+    await pass(t.db, '2026-11-29T09:00:00Z', [port]);
+    // Day 1: the best of 11-26. Day 2: the new paper of 11-27 first. Day 3: what was left of 11-26.
+    expect(port.sent.map((s) => s.answer.cards.map((c) => c.id))).toEqual([['2611.00031'], ['2611.00033'], ['2611.00032']]);
+    expect(port.sent[2]!.answer.cards[0]!.reasons).toEqual(['top paper of 2026-11-26']);
+  });
+
+  it('takes the latest listed day on or before the local date, filling up from the day before (HF lists a day late)', async () => {
+    // 09:00 in Kolkata is 03:30 UTC: Hugging Face has listed one paper of the 28th so far.
+    await addPapers(t.db, [
+      paper('2611.00041', '2026-11-27', { title: 'Grokking A', upvotes: 40 }),
+      paper('2611.00042', '2026-11-27', { title: 'Grokking B', upvotes: 30 }),
+      paper('2611.00043', '2026-11-28', { title: 'Grokking C', upvotes: 1 }),
+      paper('2611.00044', '2026-11-29', { title: 'Grokking from the future', upvotes: 99 }),
+    ]);
+    await addSubscription(t.db, { externalId: 'u1', timezone: 'Asia/Kolkata', follows: ['grokking'] });
+    const port = recordingPort();
+    await pass(t.db, '2026-11-28T03:31:00Z', [port]);
+    expect(port.sent[0]!.answer.title).toBe('Daily picks for 2026-11-28');
+    expect(port.sent[0]!.answer.cards.map((c) => c.id)).toEqual(['2611.00043', '2611.00041', '2611.00042']);
+  });
+
+  it('posts nothing when nothing new matched, unless the subscriber asked for an empty note', async () => {
+    await addPapers(t.db, [paper('2611.00051', '2026-11-27', { title: 'Optics' })]);
+    await addSubscription(t.db, { externalId: 'quiet', follows: ['grokking'] });
+    await addSubscription(t.db, { externalId: 'chatty', follows: ['grokking'], postWhenEmpty: true });
+    const port = recordingPort();
+    const result = await pass(t.db, '2026-11-27T09:00:00Z', [port]);
+    expect(result).toMatchObject({ claimed: 2, empty: 1, sent: 1 });
+    expect(port.sent.map((s) => s.target.externalId)).toEqual(['chatty']);
+    expect(port.sent[0]!.answer.cards).toEqual([]);
+    expect(port.sent[0]!.answer.lines[0]).toContain('Nothing new today');
+    expect((await ledger(t.db)).map((row) => row.status)).toEqual(['empty', 'sent']);
+  });
+
+  it('leaves out papers the recipient already voted on and says when a pick is like what it liked', async () => {
+    await addPapers(t.db, [
+      paper('2611.00061', '2026-11-27', { upvotes: 80, aiKeywords: ['mechanistic interpretability'] }),
+      paper('2611.00062', '2026-11-27', { upvotes: 4, aiKeywords: ['mechanistic interpretability'] }),
+      paper('2611.00063', '2026-11-27', { upvotes: 5 }),
+    ]);
+    const { recipientId } = await addSubscription(t.db, { externalId: 'u1', papersPerPost: 2 });
+    await t.db.insertInto('feedback').values({ recipient_id: recipientId, paper_id: '2611.00061', vote: 1 }).execute();
+    const port = recordingPort();
+    await pass(t.db, '2026-11-27T09:00:00Z', [port]);
+    expect(port.sent[0]!.answer.cards.map((c) => [c.id, c.reasons])).toEqual([
+      ['2611.00062', ['top paper of the day', 'similar to papers you liked']],
+      ['2611.00063', ['top paper of the day']],
+    ]);
+  });
+
+  it('composes many digests in one query without mixing recipients up', async () => {
+    await addPapers(t.db, [
+      paper('2611.00071', '2026-11-27', { title: 'Grokking' }),
+      paper('2611.00072', '2026-11-27', { title: 'Diffusion' }),
+      paper('2611.00073', '2026-11-27', { title: 'Agents' }),
+    ]);
+    const topics = ['grokking', 'diffusion', 'agents'];
+    const requests = [];
+    for (let i = 0; i < 30; i++) {
+      const { recipientId } = await addSubscription(t.db, { externalId: `u${i}`, follows: [topics[i % 3]!] });
+      requests.push({ key: i, recipientId, localDate: '2026-11-27', limit: 5 });
+    }
+    const picks = await composeDigests(t.db, requests);
+    expect(picks).toHaveLength(30);
+    for (const pick of picks) expect(pick.matched).toEqual([topics[pick.key % 3]]);
+  });
+});
