@@ -1,3 +1,4 @@
+import type { APIButtonComponent } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, clip, embedsLength, escapeText, renderAnswer } from '../../../src/bots/discord/render.ts';
@@ -47,6 +48,9 @@ function page(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
   };
 }
 
+/** A button's label (premium buttons have none; ours always do). */
+const label = (button: APIButtonComponent) => ('label' in button ? button.label : undefined);
+
 const huge = 'Transformers '.repeat(400);
 
 describe('renderAnswer', () => {
@@ -59,7 +63,7 @@ describe('renderAnswer', () => {
     expect(message.embeds[1]).toMatchObject({ title: '1. Paper 2405.00001', url: 'https://huggingface.co/papers/2405.00001' });
     expect(message.embeds[1]!.description).toContain('[arXiv 2405.00001](https://arxiv.org/abs/2405.00001)');
     expect(message.components).toHaveLength(5);
-    const labels = message.components.map((row) => row.components.map((b) => b.label));
+    const labels = message.components.map((row) => row.components.map(label));
     expect(labels).toEqual([
       ['👍 1', '👍 2', '👍 3', '👍 4', '👍 5'],
       ['👎 1', '👎 2', '👎 3', '👎 4', '👎 5'],
@@ -79,8 +83,8 @@ describe('renderAnswer', () => {
     expect(message.embeds[1]!.title).toBe('Paper 2405.15071');
     expect(message.embeds[1]!.description).toContain('You rated this 👍');
     const [votesRow, linksRow] = message.components;
-    expect(votesRow!.components.map((b) => [b.label, b.style])).toEqual([['👍', 3], ['👎', 2]]);
-    expect(linksRow!.components.map((b) => b.label)).toEqual(['🤗 Hugging Face', 'arXiv', 'PDF', 'Code']);
+    expect(votesRow!.components.map((b) => [label(b), b.style])).toEqual([['👍', 3], ['👎', 2]]);
+    expect(linksRow!.components.map(label)).toEqual(['🤗 Hugging Face', 'arXiv', 'PDF', 'Code']);
   });
 
   it('makes personal answers ephemeral and shows the error reference', () => {
@@ -137,9 +141,9 @@ describe('renderAnswer', () => {
     for (const embed of shown) expect(embed.description).toMatch(/\[arXiv 2405\.\d+\]\(https:\/\/arxiv\.org\/abs\/2405\.\d+\)/);
     expect(message.embeds[0]!.footer!.text).toMatch(/Page 1 · \d+ more not shown/);
     // Votes for exactly the shown cards; link rows give way to stay within 5 rows of 5.
-    const labels = message.components.flatMap((r) => r.components).map((b) => b.label);
+    const labels = message.components.flatMap((r) => r.components).map(label);
     expect(labels.filter((l) => l?.startsWith('👍'))).toEqual(shown.map((_, i) => `👍 ${i + 1}`));
-    expect(message.components.at(-1)!.components.map((b) => b.label)).toEqual(['◀ Previous', 'Next ▶', 'Follow “grokking”']);
+    expect(message.components.at(-1)!.components.map(label)).toEqual(['◀ Previous', 'Next ▶', 'Follow “grokking”']);
     expect(validateMessage(message)).toBeUndefined();
   });
 
