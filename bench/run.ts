@@ -1,0 +1,196 @@
+/**
+ * `npm run bench [-- --quick] [-- --only search,today] [-- --fresh]`
+ *
+ * Loads synthetic corpora through the real ingestion path and measures the targets of
+ * issue 6 on PGlite and, when DATABASE_URL is set, on real Postgres. Prints one table on
+ * stdout (Markdown, pasteable into docs/benchmarks.md); progress goes to stderr.
+ * `--quick` uses small sizes and finishes in under two minutes on two cores.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_SEED } from './corpus.ts';
+import { adminQuery, freshPostgresDb, openCorpusDb } from './datasets.ts';
+import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
+import { benchRss } from './measures/rss.ts';
+import { benchSearch } from './measures/search.ts';
+import { benchToday } from './measures/today.ts';
+import { type BenchResult, type EngineName, count, progress, renderTable } from './report.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MEASURES = ['search', 'today', 'ingest', 'rss', 'digest', 'fanout'] as const;
+type Measure = (typeof MEASURES)[number];
+
+const list = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+const sizeList = z
+  .string()
+  .transform((text) => text.split(',').map((s) => Number(s.trim().replace(/k$/i, '000').replace(/m$/i, '000000'))))
+  .pipe(z.array(z.number().int().min(300).max(5_000_000)).min(1));
+
+const flagsSchema = z.object({
+  quick: z.boolean().default(false),
+  fresh: z.boolean().default(false),
+  only: list(MEASURES).optional(),
+  engines: list(['pglite', 'postgres'] as const).optional(),
+  'pglite-sizes': sizeList.optional(),
+  'postgres-sizes': sizeList.optional(),
+  seed: z.coerce.number().int().default(DEFAULT_SEED),
+  help: z.boolean().default(false),
+});
+
+const USAGE = `npm run bench [-- options]
+  --quick                 small sizes (10k papers), under two minutes on two cores
+  --only a,b              measures: ${MEASURES.join(', ')} (default all)
+  --engines a,b           pglite, postgres (default: pglite, plus postgres when DATABASE_URL is set)
+  --pglite-sizes 10k,100k corpus sizes on PGlite (default quick 10k; full 10k,100k)
+  --postgres-sizes …      corpus sizes on Postgres (default quick 10k; full 10k,100k,1M)
+  --fresh                 reload stored benchmark corpora even when they are current
+  --seed N                corpus and query seed (default ${DEFAULT_SEED})
+Postgres measures run when DATABASE_URL is set (a server where databases may be created).`;
+
+/** The targets from issue 6. */
+const TARGETS = {
+  searchPostgres1M: { p95: 15, speedup: 50 },
+  searchPglite100k: { p95: 60 },
+  today1M: { p95: 20 },
+  ingestRate: 5000,
+  rssMb: 200,
+} as const;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      fresh: { type: 'boolean' },
+      only: { type: 'string' },
+      engines: { type: 'string' },
+      'pglite-sizes': { type: 'string' },
+      'postgres-sizes': { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) {
+    process.stderr.write(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const flags = parsed.data;
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+  const engines: EngineName[] = (flags.engines ?? (databaseUrl ? ['pglite', 'postgres'] : ['pglite'])).map((e) =>
+    e === 'pglite' ? 'PGlite' : 'Postgres',
+  );
+  if (engines.includes('Postgres') && !databaseUrl) {
+    process.stderr.write('Postgres measures need DATABASE_URL.\n');
+    return 2;
+  }
+  const want = (m: Measure) => !flags.only || flags.only.includes(m);
+  const quick = flags.quick;
+  const sizes: Record<EngineName, number[]> = {
+    PGlite: flags['pglite-sizes'] ?? (quick ? [10_000] : [10_000, 100_000]),
+    Postgres: flags['postgres-sizes'] ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000]),
+  };
+  const started = performance.now();
+  const results: BenchResult[] = [];
+  const skipped: string[] = [];
+  progress(`${quick ? 'quick' : 'full'} run; engines ${engines.join(', ')}; measures ${MEASURES.filter(want).join(', ')}`);
+
+  for (const engine of engines) {
+    for (const size of sizes[engine]) {
+      if (!want('search') && !want('today') && !want('ingest') && !want('rss')) break;
+      if (!want('search') && !want('today') && !want('ingest') && want('rss') && size !== Math.max(...sizes[engine])) continue;
+      const bench = await openCorpusDb(engine, { size, seed: flags.seed, fresh: flags.fresh, databaseUrl });
+      try {
+        if (bench.load && want('ingest')) results.push({ ...bulkRow(engine, size, bench.load, undefined, undefined), measure: 'ingest: corpus load, 1,000 per call' });
+        if (want('search')) {
+          const isTarget1M = engine === 'Postgres' && size === 1_000_000;
+          const isTarget100k = engine === 'PGlite' && size === 100_000;
+          results.push(
+            ...(await benchSearch(bench, {
+              queries: quick ? 150 : 300,
+              baselineQueries: 10,
+              seed: flags.seed,
+              ...(isTarget1M ? { p95Target: TARGETS.searchPostgres1M.p95, speedupTarget: TARGETS.searchPostgres1M.speedup } : {}),
+              ...(isTarget100k ? { p95Target: TARGETS.searchPglite100k.p95 } : {}),
+            })),
+          );
+        }
+        if (want('today')) {
+          const isTarget = engine === 'Postgres' && size === 1_000_000;
+          results.push(...(await benchToday(bench, { requests: quick ? 60 : 200, seed: flags.seed, ...(isTarget ? { p95Target: TARGETS.today1M.p95 } : {}) })));
+        }
+        if (want('ingest')) {
+          results.push(...(await benchDailyIngest(bench, { bulkSize: 0, days: quick ? 3 : 10, seed: flags.seed, databaseUrl, rateTarget: TARGETS.ingestRate })));
+        }
+      } finally {
+        await bench.handle.close();
+      }
+      // RSS with the largest corpus of the engine stored (the bench's own handle is closed: PGlite allows one process).
+      if (want('rss') && size === Math.max(...sizes[engine])) {
+        results.push(...(await rssFor(engine, bench.url, bench.dataDir, size, databaseUrl, quick)));
+      }
+    }
+    if (want('ingest')) {
+      results.push(
+        ...(await benchBulkLoad(engine, {
+          bulkSize: quick || engine === 'PGlite' ? 10_000 : 100_000,
+          days: 0,
+          seed: flags.seed + 7,
+          databaseUrl,
+          rateTarget: TARGETS.ingestRate,
+        })),
+      );
+    }
+  }
+
+  if (want('digest')) skipped.push('digest composition (100k subscribers × 5 follows): the scheduled-delivery code has not landed yet');
+  if (want('fanout')) skipped.push('Telegram fan-out of 10,000 digests: the Telegram delivery port has not landed yet');
+
+  const minutes = (performance.now() - started) / 60_000;
+  process.stdout.write(`\n## paperboy benchmarks (${quick ? 'quick' : 'full'} run, ${new Date().toISOString().slice(0, 16)}Z, ${minutes.toFixed(1)} min)\n\n`);
+  process.stdout.write(`${renderTable(results)}\n`);
+  if (skipped.length) process.stdout.write(`\nNot measured:\n${skipped.map((s) => `- ${s}`).join('\n')}\n`);
+  const failed = results.filter((r) => r.pass === false);
+  process.stdout.write(`\n${results.filter((r) => r.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((r) => `${r.measure} (${r.engine}, ${count(r.papers)})`).join('; ')}` : ''}.\n`);
+  return 0;
+}
+
+async function rssFor(
+  engine: EngineName,
+  url: string | undefined,
+  dataDir: string | undefined,
+  size: number,
+  databaseUrl: string | undefined,
+  quick: boolean,
+): Promise<BenchResult[]> {
+  const settleMs = quick ? 3000 : 8000;
+  if (engine === 'Postgres') {
+    // The issue's target is for 1M papers on Postgres; stored papers should not change RSS, so it is checked at every size.
+    const targetMb = TARGETS.rssMb;
+    const emptyUrl = await freshPostgresDb(databaseUrl!, 'paperboy_bench_empty');
+    try {
+      return await benchRss(engine, size, { databaseUrl: url }, { databaseUrl: emptyUrl }, { settleMs, targetMb });
+    } finally {
+      await adminQuery(databaseUrl!, 'drop database if exists paperboy_bench_empty with (force)');
+    }
+  }
+  const emptyDir = mkdtempSync(join(tmpdir(), 'paperboy-bench-empty-'));
+  try {
+    return await benchRss(engine, size, { dataDir }, { dataDir: emptyDir }, { settleMs });
+  } finally {
+    rmSync(emptyDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,152 @@
+/**
+ * Word lists for the synthetic corpus. Order matters: the generator samples them with a
+ * Zipf-like law by position, so earlier entries are more frequent.
+ */
+
+/** ML topics (single words and phrases), roughly most to least common on arXiv cs.LG/CL/CV. */
+export const TOPICS: readonly string[] = [
+  'large language models', 'diffusion models', 'reinforcement learning', 'transformers', 'vision language models',
+  'multimodal learning', 'retrieval augmented generation', 'graph neural networks', 'instruction tuning', 'reasoning',
+  'image generation', 'federated learning', 'contrastive learning', 'self-supervised learning', 'in-context learning',
+  'chain of thought', 'object detection', 'semantic segmentation', 'knowledge distillation', 'fine-tuning',
+  'mixture of experts', 'parameter-efficient fine-tuning', 'low-rank adaptation', 'video generation', 'text-to-image',
+  'speech recognition', 'machine translation', 'question answering', 'code generation', 'benchmarks',
+  'alignment', 'preference optimization', 'reward modeling', 'RLHF', 'hallucination',
+  'interpretability', 'mechanistic interpretability', 'sparse autoencoders', 'adversarial robustness', 'jailbreaks',
+  'quantization', 'pruning', 'efficient inference', 'speculative decoding', 'KV cache',
+  'long context', 'state space models', 'Mamba', 'linear attention', 'attention mechanisms',
+  'scaling laws', 'pretraining', 'data curation', 'synthetic data', 'tokenization',
+  'embodied agents', 'LLM agents', 'tool use', 'planning', 'robot manipulation',
+  'autonomous driving', '3D reconstruction', 'neural radiance fields', 'Gaussian splatting', 'point clouds',
+  'pose estimation', 'depth estimation', 'optical flow', 'image restoration', 'super-resolution',
+  'medical imaging', 'protein structure', 'drug discovery', 'molecular generation', 'weather forecasting',
+  'time series forecasting', 'anomaly detection', 'recommender systems', 'information retrieval', 'dense retrieval',
+  'knowledge graphs', 'named entity recognition', 'sentiment analysis', 'summarization', 'dialogue systems',
+  'continual learning', 'meta-learning', 'few-shot learning', 'zero-shot learning', 'domain adaptation',
+  'out-of-distribution detection', 'uncertainty quantification', 'Bayesian inference', 'variational inference', 'Gaussian processes',
+  'causal inference', 'fairness', 'differential privacy', 'membership inference', 'machine unlearning',
+  'watermarking', 'AI safety', 'red teaming', 'evaluation', 'model merging',
+  'neural architecture search', 'hyperparameter optimization', 'optimization', 'stochastic gradient descent', 'Adam optimizer',
+  'generalization', 'grokking', 'double descent', 'neural tangent kernel', 'implicit bias',
+  'representation learning', 'world models', 'model-based reinforcement learning', 'offline reinforcement learning', 'multi-agent systems',
+  'imitation learning', 'inverse reinforcement learning', 'policy gradient', 'Q-learning', 'exploration',
+  'normalizing flows', 'variational autoencoders', 'generative adversarial networks', 'flow matching', 'consistency models',
+  'score-based models', 'energy-based models', 'autoregressive models', 'masked language modeling', 'encoder-decoder models',
+  'vision transformers', 'convolutional neural networks', 'recurrent neural networks', 'spiking neural networks', 'neuromorphic computing',
+  'graph transformers', 'message passing', 'link prediction', 'node classification', 'molecular property prediction',
+  'audio generation', 'text-to-speech', 'music generation', 'speech translation', 'speaker verification',
+  'video understanding', 'action recognition', 'visual question answering', 'image captioning', 'visual grounding',
+  'document understanding', 'OCR', 'table understanding', 'mathematical reasoning', 'theorem proving',
+  'program synthesis', 'software engineering agents', 'web agents', 'GUI agents', 'multilingual models',
+  'low-resource languages', 'cross-lingual transfer', 'code LLMs', 'small language models', 'on-device learning',
+  'edge computing', 'distributed training', 'pipeline parallelism', 'memory-efficient training', 'mixed precision',
+  'curriculum learning', 'active learning', 'semi-supervised learning', 'weak supervision', 'label noise',
+  'data augmentation', 'dataset distillation', 'active perception', 'test-time adaptation', 'test-time compute',
+  'self-consistency', 'self-reflection', 'process reward models', 'verifiers', 'search algorithms',
+  'Monte Carlo tree search', 'game playing', 'combinatorial optimization', 'neural solvers', 'physics-informed neural networks',
+  'neural operators', 'scientific machine learning', 'climate modeling', 'materials discovery', 'genomics',
+  'single-cell analysis', 'brain-computer interfaces', 'neuroscience', 'cognitive science', 'human feedback',
+  'crowdsourcing', 'annotation', 'prompt engineering', 'prompt injection', 'backdoor attacks',
+  'model stealing', 'privacy attacks', 'copyright', 'bias mitigation', 'toxicity detection',
+  'content moderation', 'misinformation', 'fact checking', 'citation generation', 'scientific discovery',
+  'AI for science', 'legal NLP', 'clinical NLP', 'financial forecasting', 'education',
+  'human-AI interaction', 'explainable AI', 'counterfactual explanations', 'feature attribution', 'probing',
+  'emergent abilities', 'memorization', 'data contamination', 'benchmark saturation', 'leaderboards',
+  'image editing', 'inpainting', 'style transfer', 'controllable generation', 'personalization',
+  'avatar generation', 'motion generation', 'human motion', 'hand pose', 'face recognition',
+  'person re-identification', 'tracking', 'SLAM', 'visual odometry', 'lidar',
+  'satellite imagery', 'remote sensing', 'agriculture', 'energy systems', 'power grids',
+  'traffic forecasting', 'urban computing', 'spatiotemporal data', 'event cameras', 'hyperspectral imaging',
+  'kernel methods', 'random features', 'matrix factorization', 'tensor decomposition', 'compressed sensing',
+  'online learning', 'bandits', 'regret bounds', 'PAC learning', 'sample complexity',
+  'conformal prediction', 'calibration', 'ensembles', 'dropout', 'batch normalization',
+  'positional encoding', 'rotary embeddings', 'sparse attention', 'flash attention', 'memory networks',
+  'hypernetworks', 'neural ODEs', 'equivariant networks', 'geometric deep learning', 'topological data analysis',
+];
+
+/** Academic filler words every abstract uses; far more common than any topic. */
+export const GENERIC: readonly string[] = [
+  'model', 'models', 'method', 'methods', 'approach', 'results', 'performance', 'learning', 'data', 'training',
+  'task', 'tasks', 'framework', 'propose', 'show', 'demonstrate', 'existing', 'novel', 'experiments', 'benchmark',
+  'state-of-the-art', 'significantly', 'improves', 'outperforms', 'efficient', 'effective', 'robust', 'scalable', 'accuracy', 'evaluation',
+  'baseline', 'baselines', 'analysis', 'problem', 'previous', 'work', 'based', 'using', 'while', 'achieve',
+  'across', 'multiple', 'various', 'different', 'large', 'small', 'new', 'key', 'challenge', 'challenges',
+  'limited', 'however', 'furthermore', 'specifically', 'finally', 'extensive', 'comprehensive', 'empirical', 'theoretical', 'study',
+  'introduce', 'present', 'design', 'develop', 'leverage', 'enable', 'reduce', 'increase', 'improve', 'address',
+  'strong', 'simple', 'general', 'unified', 'generalize', 'capability', 'capabilities', 'quality', 'cost', 'computation',
+  'inference', 'architecture', 'representation', 'representations', 'objective', 'loss', 'signal', 'feedback', 'information', 'knowledge',
+  'settings', 'scenarios', 'applications', 'real-world', 'datasets', 'open-source', 'code', 'available', 'release', 'publicly',
+];
+
+export const FIRST_NAMES: readonly string[] = [
+  'Wei', 'Yu', 'Jing', 'Li', 'Xin', 'Hao', 'Yang', 'Jun', 'Chen', 'Lei', 'Ming', 'Tao', 'Yi', 'Zhen', 'Bo',
+  'John', 'David', 'Michael', 'Sarah', 'Anna', 'Maria', 'James', 'Robert', 'Laura', 'Emily', 'Daniel', 'Thomas', 'Peter', 'Paul', 'Mark',
+  'Ahmed', 'Mohammed', 'Ali', 'Fatima', 'Omar', 'Priya', 'Rahul', 'Amit', 'Ananya', 'Vikram', 'Arjun', 'Deepak', 'Sanjay', 'Kavya', 'Neha',
+  'Hiroshi', 'Yuki', 'Kenji', 'Sakura', 'Takeshi', 'Min-jun', 'Ji-woo', 'Seo-yeon', 'Hyun', 'Soo',
+  'Pierre', 'Camille', 'Lucas', 'Léa', 'Hugo', 'Julien', 'Élodie', 'Matthias', 'Lukas', 'Jonas', 'Felix', 'Lena', 'Sophie', 'Jan', 'Katarzyna',
+  'Giulia', 'Marco', 'Luca', 'Francesca', 'Alessandro', 'Sofia', 'Pablo', 'Javier', 'Lucía', 'Carmen', 'Diego', 'Mateo', 'Valentina', 'Camila', 'João',
+  'Ivan', 'Dmitry', 'Olga', 'Natalia', 'Sergey', 'Alexei', 'Yann', 'Yoshua', 'Geoffrey', 'Fei-Fei',
+  'Ilya', 'Andrej', 'Noam', 'Ashish', 'Oriol', 'Demis', 'Shane', 'Percy', 'Christopher', 'Dan',
+  'Tri', 'Albert', 'Jared', 'Sam', 'Jason', 'Quoc', 'Kaiming', 'Ross', 'Piotr', 'Jitendra',
+  'Nikolaos', 'Eleni', 'Ayşe', 'Mehmet', 'Emre', 'Zeynep', 'Kwame', 'Amara', 'Chinedu', 'Ngozi',
+  'Björn', 'Åsa', 'Lars', 'Ingrid', 'Mikko', 'Aino', 'Søren', 'Freja', 'Tomás', 'Siobhán',
+];
+
+export const LAST_NAMES: readonly string[] = [
+  'Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu',
+  'Guo', 'He', 'Lin', 'Gao', 'Luo', 'Zheng', 'Liang', 'Xie', 'Tang', 'Song', 'Han', 'Feng', 'Deng', 'Cao', 'Peng',
+  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Martin', 'Jackson', 'White',
+  'Kumar', 'Singh', 'Sharma', 'Gupta', 'Patel', 'Reddy', 'Iyer', 'Nair', 'Das', 'Mehta', 'Agarwal', 'Rao', 'Joshi', 'Banerjee', 'Chatterjee',
+  'Kim', 'Lee', 'Park', 'Choi', 'Jung', 'Kang', 'Cho', 'Yoon', 'Jang', 'Lim',
+  'Tanaka', 'Suzuki', 'Takahashi', 'Watanabe', 'Ito', 'Yamamoto', 'Nakamura', 'Kobayashi', 'Sato', 'Kato',
+  'Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann',
+  'Dubois', 'Durand', 'Lefebvre', 'Moreau', 'Laurent', 'Simon', 'Michel', 'Garcia', 'Martinez', 'Rodriguez',
+  'Lopez', 'Gonzalez', 'Hernández', 'Pérez', 'Sánchez', 'Ramírez', 'Torres', 'Flores', 'Rivera', 'Gómez',
+  'Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco',
+  'Ivanov', 'Smirnov', 'Kuznetsov', 'Popov', 'Sokolov', 'Nowak', 'Kowalski', 'Wiśniewski', 'Novák', 'Svoboda',
+  'LeCun', 'Bengio', 'Hinton', 'Sutskever', 'Karpathy', 'Shazeer', 'Vaswani', 'Vinyals', 'Hassabis', 'Legg',
+  'Liang', 'Manning', 'Jurafsky', 'Dao', 'Gu', 'Kaplan', 'Altman', 'Wei', 'Le', 'Girshick',
+  'Dollár', 'Malik', 'Efros', 'Levine', 'Abbeel', 'Finn', 'Sadigh', 'Ermon', 'Ng', 'Koller',
+  'Papadopoulos', 'Yılmaz', 'Demir', 'Mensah', 'Okafor', 'Adeyemi', 'Eriksson', 'Johansson', 'Virtanen', 'Nielsen',
+  'Ó Briain', "O'Connor", 'McCarthy', 'Murphy', 'Kelly', 'Schölkopf', 'Jordan', 'Blei', 'Tenenbaum', 'Goodfellow',
+];
+
+export const CATEGORIES: readonly string[] = [
+  'cs.LG', 'cs.CL', 'cs.CV', 'cs.AI', 'stat.ML', 'cs.RO', 'cs.IR', 'cs.NE', 'eess.AS', 'eess.IV',
+  'cs.CR', 'cs.HC', 'cs.SD', 'cs.MA', 'math.OC', 'q-bio.QM', 'physics.comp-ph', 'cs.DC', 'cs.SE', 'cs.GR',
+];
+
+/** Title scaffolds; {m} a method name, {t}/{u} topics, {g} a generic word, {x} a rare term. */
+export const TITLE_TEMPLATES: readonly string[] = [
+  '{m}: {G} {t} for {u}',
+  '{m}: Towards {G} {t}',
+  'Towards {G} {t} with {u}',
+  'On the {x} of {t} in {u}',
+  '{T} via {u}: A {G} {g} study',
+  'Scaling {t} with {x} {u}',
+  '{m}: {x} {t} Meets {u}',
+  'Rethinking {t} for {G} {u}',
+  'When {t} Meets {u}: {x} and {g}',
+  'A {G} Benchmark for {t} and {u}',
+  '{T} Are {G} {x} Learners',
+  'Understanding {x} in {t}',
+  '{m}: {G} and {G} {t} at Scale',
+  'Learning {x} {t} from {u}',
+  'Beyond {t}: {x} {u} for {g}',
+];
+
+/** Sentence scaffolds for abstracts. */
+export const SENTENCE_TEMPLATES: readonly string[] = [
+  '{t} have shown {g} {g} on {x} {g}, but {g} {u} remains {g}.',
+  'We propose {m}, a {G} {g} that combines {t} with {x} {u}.',
+  'Unlike {g} {g}, our {g} uses {x} {g} to {g} {t}.',
+  'We {g} {m} on {x} {g} {g} and {g} that it {g} {g} {u}.',
+  'Experiments on {x} {g} show that {m} {g} strong {g} by {n} points.',
+  'Our {g} reveals that {t} {g} {x} {g} under {u}.',
+  'We further {g} a {x} {g} for {t}, which {g} {g} {g}.',
+  'Code and {g} are {g} at the project page.',
+  'This {g} {g} the {x} {g} of {t} and {u} in {g} {g}.',
+  'In particular, {x} {g} {g} {t} {g} {x} {g} {g}.',
+  'Theoretical {g} {g} that {x} {g} {g} {u} {g} {g}.',
+  'Ablations show each {g} of {m} {g} to the {g} {g}.',
+];
