@@ -78,7 +78,13 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
     const answerQuery = async (text?: string, alert = false) => {
       if (answered) return;
       answered = true;
-      await ctx.answerCallbackQuery(text ? { text: shorten(text, 200), show_alert: alert } : undefined);
+      try {
+        await ctx.answerCallbackQuery(text ? { text: shorten(text, 200), show_alert: alert } : undefined);
+      } catch (error) {
+        // A query older than Telegram's answer window cannot be answered any more; the work still counts.
+        if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+        log.debug({ error: describeError(error, secrets) }, 'callback query could not be answered');
+      }
     };
     try {
       const tell = async (text: string) => {

@@ -38,12 +38,14 @@ interface Detail {
   authorsMax: number;
   snippetMax: number;
   reasons: boolean;
+  /** GitHub and project-page links (their URLs can be long). */
+  extraLinks: boolean;
 }
 
 const DETAILS: readonly Detail[] = [
-  { titleMax: 300, authorsMax: 6, snippetMax: 300, reasons: true },
-  { titleMax: 200, authorsMax: 4, snippetMax: 140, reasons: true },
-  { titleMax: 140, authorsMax: 2, snippetMax: 0, reasons: false },
+  { titleMax: 300, authorsMax: 6, snippetMax: 300, reasons: true, extraLinks: true },
+  { titleMax: 200, authorsMax: 4, snippetMax: 140, reasons: true, extraLinks: true },
+  { titleMax: 140, authorsMax: 2, snippetMax: 0, reasons: false, extraLinks: false },
 ];
 
 interface Block {
@@ -82,7 +84,7 @@ export function renderAnswer(answer: Answer, options: RenderOptions = {}): Teleg
 
 function headBlocks(answer: Answer, limit: number): Block[] {
   const pageNote = answer.page && (answer.page.hasPrev || answer.page.hasNext) ? ` · page ${answer.page.number}` : '';
-  const blocks: Block[] = [{ html: `<b>${escapeHtml(shorten(answer.title, 256))}</b>${pageNote}`, sep: '' }];
+  const blocks: Block[] = [{ html: `<b>${fitPlain(shorten(answer.title, 256), 600, escapeHtml)}</b>${pageNote}`, sep: '' }];
   if (answer.subtitle) blocks.push({ html: `<i>${fitPlain(answer.subtitle, 500, escapeHtml)}</i>`, sep: '\n' });
   if (answer.notice) {
     const icon = TONE_ICON[answer.notice.tone];
@@ -99,7 +101,7 @@ function cardBlock(card: PaperCard, index: number, detail: Detail): Block {
   const title = link(card.links.huggingFace, shorten(card.title, detail.titleMax));
   const authors = card.authors.length > detail.authorsMax ? [...card.authors.slice(0, detail.authorsMax), 'et al.'] : card.authors;
   const meta = [
-    ...(authors.length ? [`<i>${escapeHtml(shorten(authors.join(', '), 300))}</i>`] : []),
+    ...(authors.length ? [`<i>${escapeHtml(shorten(authors.join(', '), detail.authorsMax * 50))}</i>`] : []),
     ...(card.date ? [escapeHtml(card.date)] : []),
     ...(card.upvotes > 0 ? [`▲ ${card.upvotes}`] : []),
     ...(card.comments > 0 ? [`💬 ${card.comments}`] : []),
@@ -107,8 +109,8 @@ function cardBlock(card: PaperCard, index: number, detail: Detail): Block {
   const links = [
     link(card.links.arxiv, 'arXiv'),
     link(card.links.pdf, 'PDF'),
-    ...(card.links.github ? [link(card.links.github, 'GitHub')] : []),
-    ...(card.links.projectPage ? [link(card.links.projectPage, 'Project page')] : []),
+    ...(detail.extraLinks && card.links.github ? [link(card.links.github, 'GitHub')] : []),
+    ...(detail.extraLinks && card.links.projectPage ? [link(card.links.projectPage, 'Project page')] : []),
   ];
   const parts = [`<b>${index + 1}.</b> ${title}`];
   if (meta.length) parts.push(meta.join(' · '));
@@ -143,7 +145,11 @@ function pack(blocks: readonly Block[], limit: number): Block[][] {
  */
 function dropToFit(answer: Answer, head: Block[], lines: Block[], limit: number, maxMessages: number): Block[][] {
   const detail = DETAILS[DETAILS.length - 1]!;
-  const cards = answer.cards.map((card, index) => cardBlock(card, index, detail));
+  // A card still too long for a message on its own (only with a tiny limit) shrinks to its number and id.
+  const cards = answer.cards.map((card, index) => {
+    const block = cardBlock(card, index, detail);
+    return block.html.length <= limit ? block : { ...block, html: `<b>${index + 1}.</b> ${link(card.links.huggingFace, card.id)}` };
+  });
   let keptLines = lines;
   for (let kept = cards.length; kept >= 0; kept--) {
     const dropped = answer.cards.slice(kept);

@@ -135,15 +135,17 @@ describe('Telegram renderer', () => {
 
   it('always yields valid HTML within the limit, whatever the strings (property)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', ' ', '<', '>', '&', '"', '`', 'é', '🧪', '\n'), maxLength: 600 });
-    const arbitraryCard = fc.record({ id: fc.constantFrom('2401.00001', '2401.00002', 'hep-th/9901001'), title: text, snippet: text, authors: fc.array(text, { maxLength: 20 }), reasons: fc.array(text, { maxLength: 3 }) });
+    const url = fc.string({ unit: fc.constantFrom('a', '/', '&', '?', '='), maxLength: 900 }).map((path) => `https://github.com/${path}`);
+    const arbitraryCard = fc.record({ id: fc.constantFrom('2401.00001', '2401.00002', 'hep-th/9901001'), title: text, snippet: text, authors: fc.array(text, { maxLength: 20 }), reasons: fc.array(text, { maxLength: 3 }), github: url, projectPage: url });
     fc.assert(
-      fc.property(fc.array(arbitraryCard, { maxLength: 12 }), text, fc.array(text, { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), (cards, title, lines, maxMessages) => {
-        const answer = answerWith(cards.map((c) => card(c.id, c)), { title, lines, notice: { tone: 'info', text: title } });
-        const messages = renderAnswer(answer, { maxMessages });
+      fc.property(fc.array(arbitraryCard, { maxLength: 12 }), text, fc.array(text, { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 3000, max: MESSAGE_LIMIT }), (cards, title, lines, maxMessages, limit) => {
+        const withLinks = cards.map(({ github, projectPage, ...c }) => card(c.id, { ...c, links: { ...card(c.id).links, github, projectPage } }));
+        const answer = answerWith(withLinks, { title, subtitle: title, lines, notice: { tone: 'info', text: title } });
+        const messages = renderAnswer(answer, { maxMessages, limit });
         expect(messages.length).toBeGreaterThanOrEqual(1);
         expect(messages.length).toBeLessThanOrEqual(maxMessages);
         for (const message of messages) {
-          expect(message.html.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+          expect(message.html.length).toBeLessThanOrEqual(limit);
           expect(htmlProblem(message.html)).toBeUndefined();
         }
       }),
