@@ -19,7 +19,7 @@ export interface TestSubscription {
   weekdays?: number[];
   papersPerPost?: number;
   postWhenEmpty?: boolean;
-  /** When it was made or last changed (default 2026-11-01). */
+  /** When it was made or last changed (default 2026-01-01). */
   at?: string;
   follows?: string[];
 }
@@ -31,7 +31,7 @@ export async function addSubscription(db: Kysely<Database>, sub: TestSubscriptio
     const [kind, value] = topic.startsWith('author:') ? (['author', topic.slice(7)] as const) : topic.startsWith('cat:') ? (['category', topic.slice(4)] as const) : (['topic', topic] as const);
     await db.insertInto('follows').values({ recipient_id: recipientId, kind, value: value.toLowerCase(), label: value }).execute();
   }
-  const at = new Date(sub.at ?? '2026-11-01T00:00:00Z');
+  const at = new Date(sub.at ?? '2026-01-01T00:00:00Z');
   const row = await db
     .insertInto('subscriptions')
     .values({
