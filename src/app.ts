@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { startTelegram } from './bots/telegram/start.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Core, createCore } from './core/core.ts';
 import type { DeliveryPort } from './core/delivery-port.ts';
@@ -66,6 +67,13 @@ export async function startApp(options: StartOptions): Promise<App> {
     const core = createCore({ db: db.db, log, clock });
     const ports = new Map<string, DeliveryPort>();
     const adapters: string[] = [];
+
+    if (config.TELEGRAM_BOT_TOKEN) {
+      const telegram = await startTelegram({ config, core, db: db.db, log: log.child({ part: 'telegram' }) });
+      services.push({ name: 'telegram', stop: () => telegram.stop() });
+      ports.set(telegram.port.platform, telegram.port);
+      adapters.push('telegram');
+    }
 
     const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });
     services.push({ name: 'ingest polling', stop: () => polling.stop() });
