@@ -44,14 +44,21 @@ interface Written {
   ms: number;
 }
 
-async function upsertCounting(trx: Kysely<Database>, papers: PaperInput[]): Promise<Written> {
-  const started = performance.now();
-  const result = await upsertPapers(trx, papers);
-  const ms = performance.now() - started;
+/** This transaction's own row counts on papers (PGlite's single backend may carry earlier ones, hence before/after). */
+async function xactWrites(trx: Kysely<Database>): Promise<{ inserted: number; updated: number }> {
   const { rows } = await sql<{ inserted: number; updated: number }>`
     select pg_stat_get_xact_tuples_inserted('papers'::regclass)::int as inserted,
            pg_stat_get_xact_tuples_updated('papers'::regclass)::int as updated`.execute(trx);
-  return { inserted: rows[0]!.inserted, updated: rows[0]!.updated, result, ms };
+  return rows[0]!;
+}
+
+async function upsertCounting(trx: Kysely<Database>, papers: PaperInput[]): Promise<Written> {
+  const before = await xactWrites(trx);
+  const started = performance.now();
+  const result = await upsertPapers(trx, papers);
+  const ms = performance.now() - started;
+  const after = await xactWrites(trx);
+  return { inserted: after.inserted - before.inserted, updated: after.updated - before.updated, result, ms };
 }
 
 export interface IngestOptions {

@@ -49,15 +49,38 @@ export async function rankDay(
   const recipientId = options.recipientId ?? -1;
   const w = Object.fromEntries(Object.entries(SCORE_WEIGHTS).map(([k, v]) => [k, sql.lit(v)])) as Record<keyof typeof SCORE_WEIGHTS, ReturnType<typeof sql.lit>>;
   const { rows } = await sql<Parameters<typeof toPaper>[0] & { score: number; matched: string[]; own_vote: number | null; affinity: number | null }>`
-    with my_follows as (
-      select kind, value, label from follows where recipient_id = ${recipientId}
+    with my_follows as materialized (
+      select kind, value, label, case when kind = 'topic' then websearch_to_tsquery('english', value) end as q
+      from follows where recipient_id = ${recipientId}
     ),
-    my_votes as (
+    my_votes as materialized (
       select f.vote, p.ai_keywords, p.authors, p.categories
       from feedback f join papers p on p.id = f.paper_id
       where f.recipient_id = ${recipientId}
       order by f.updated_at desc
       limit 200
+    ),
+    -- What the votes add up to per keyword/author/category: a paper's affinity is the sum over
+    -- its distinct items, which equals summing the overlap with each voted paper one by one.
+    profile as materialized (
+      select i.kind, i.item, sum(v.vote * i.weight) as weight
+      from my_votes v
+      cross join lateral (
+        select 'k'::text as kind, x as item, 1.0 as weight from unnest(v.ai_keywords) x
+        union select 'a', x, 1.0 from unnest(v.authors) x
+        union select 'c', x, 0.5 from unnest(v.categories) x
+      ) i
+      group by i.kind, i.item
+    ),
+    day_affinity as materialized (
+      select i.id, sum(pr.weight) as affinity
+      from (
+        select p.id, 'k'::text as kind, x as item from papers p cross join lateral unnest(p.ai_keywords) x where p.listed_on = ${options.day}
+        union select p.id, 'a', x from papers p cross join lateral unnest(p.authors) x where p.listed_on = ${options.day}
+        union select p.id, 'c', x from papers p cross join lateral unnest(p.categories) x where p.listed_on = ${options.day}
+      ) i
+      join profile pr on pr.kind = i.kind and pr.item = i.item
+      group by i.id
     ),
     scored as (
       select ${sql.join(paperColumns.map((c) => sql.ref(c)))},
@@ -74,18 +97,11 @@ export async function rankDay(
         select array_agg(case f.kind when 'topic' then f.label when 'author' then 'author:' || f.label else 'cat:' || f.label end
                          order by f.label) as matched
         from my_follows f
-        where (f.kind = 'topic' and papers.search @@ websearch_to_tsquery('english', f.value))
+        where (f.kind = 'topic' and papers.search @@ f.q)
            or (f.kind = 'author' and lower(paperboy_join(papers.authors)) like '%' || replace(replace(replace(f.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')
            or (f.kind = 'category' and exists (select 1 from unnest(papers.categories) c where lower(c) = f.value))
       ) m on true
-      left join lateral (
-        select sum(v.vote * (
-            cardinality(array(select unnest(papers.ai_keywords) intersect select unnest(v.ai_keywords)))
-          + cardinality(array(select unnest(papers.authors) intersect select unnest(v.authors)))
-          + 0.5 * cardinality(array(select unnest(papers.categories) intersect select unnest(v.categories)))
-        )) as affinity
-        from my_votes v
-      ) a on true
+      left join day_affinity a on a.id = papers.id
       left join feedback own on own.recipient_id = ${recipientId} and own.paper_id = papers.id
       where papers.listed_on = ${options.day}
         ${options.excludeIds?.length ? sql`and papers.id <> all(${options.excludeIds})` : sql``}
