@@ -27,6 +27,8 @@ export interface App {
   ports: Map<string, DeliveryPort>;
   /** Names of the chat adapters that started ('telegram', 'discord'). */
   adapters: string[];
+  /** Settles when the ingest pass made at start is over. */
+  firstIngest: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startApp(options: StartOptions): Promise<App> {
 
     const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });
     services.push({ name: 'ingest polling', stop: () => polling.stop() });
-    return { db, core, ports, adapters, stop: stopAll };
+    return { db, core, ports, adapters, firstIngest: polling.firstPass, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -85,8 +87,8 @@ export async function startApp(options: StartOptions): Promise<App> {
 }
 
 /**
- * Loads the demo papers when the library is empty, so a fresh clone with no network still
- * has something to show. Returns how many were loaded (0 when the library had papers).
+ * Loads the demo papers when the library is empty (call it after the first ingest pass), so a
+ * fresh clone with no network still has something to show. Returns how many were loaded.
  */
 export async function loadDemoPapersIfEmpty(db: DbHandle, log: Logger): Promise<number> {
   const any = await db.db.selectFrom('papers').select('id').limit(1).executeTakeFirst();

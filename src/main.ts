@@ -16,8 +16,8 @@ export async function main(env: Record<string, string | undefined> = process.env
     const config = createConfig(env);
     secrets = secretsOf(config);
     const chatInTerminal = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN && Boolean(process.stdin.isTTY);
-    // Log lines would interleave with the terminal chat; keep only warnings there unless asked.
-    const level = chatInTerminal && !env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL;
+    // Log lines would interleave with the terminal chat; keep only errors there unless asked.
+    const level = chatInTerminal && !env.LOG_LEVEL ? 'error' : config.LOG_LEVEL;
     const log = createLogger({ level, secrets });
     const app = await startApp({ config, log });
 
@@ -32,9 +32,11 @@ export async function main(env: Record<string, string | undefined> = process.env
 
     if (app.adapters.length === 0) {
       if (chatInTerminal) {
+        process.stdout.write('Fetching the latest papers…\n');
+        await app.firstIngest;
         const loaded = await loadDemoPapersIfEmpty(app.db, log);
         if (loaded > 0) {
-          process.stdout.write(`The library was empty, so I loaded ${loaded} demo papers (examples/demo-papers.json). Real papers arrive as Hugging Face is polled.\n`);
+          process.stdout.write(`Hugging Face could not be reached and the library was empty, so I loaded ${loaded} demo papers (examples/demo-papers.json). Real papers arrive once it is reachable.\n`);
         }
         await runTerminalChat({ core: app.core, user: userName(), input: process.stdin, output: process.stdout });
         await app.stop();

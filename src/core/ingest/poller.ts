@@ -124,6 +124,8 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
 
 /** Running polling; `stop` ends the schedules and waits for a pass in flight. */
 export interface IngestPolling {
+  /** Settles when the pass made at start is over (at once without `INGEST_ON_START`); never rejects. */
+  firstPass: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -157,8 +159,9 @@ export function startIngestPolling(deps: PollingDeps): IngestPolling {
   if (config.ARXIV_CATEGORIES.length) {
     tasks.push(cron.schedule(config.ARXIV_POLL_CRON, pollArxiv, { name: 'ingest-arxiv', noOverlap: true, timezone: 'Etc/UTC' }));
   }
-  if (config.INGEST_ON_START) void pollHf().then(pollArxiv);
+  const firstPass = config.INGEST_ON_START ? pollHf().then(pollArxiv) : Promise.resolve();
   return {
+    firstPass,
     async stop() {
       stopped = true;
       await Promise.all(tasks.map((task) => task.destroy()));
