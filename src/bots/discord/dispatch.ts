@@ -5,6 +5,7 @@ import {
   type ChatInputCommandInteraction,
   DiscordAPIError,
   type Interaction,
+  InteractionContextType,
   MessageFlags,
   RESTJSONErrorCodes,
 } from 'discord.js';
@@ -227,10 +228,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 }
 
-/** Whether a button may change the message it is on: the clicker's own answer, or a private one. */
+/** Whether a button may change the message it is on: the clicker's own answer, or one only they see. */
 function mayUpdateInPlace(interaction: ButtonInteraction): boolean {
   const message = interaction.message;
-  if (message.flags.has(MessageFlags.Ephemeral)) return true;
+  if (message.flags.has(MessageFlags.Ephemeral) || interaction.context === InteractionContextType.BotDM) return true;
   const owner = message.interactionMetadata?.user?.id ?? message.interaction?.user?.id;
   return owner === interaction.user.id;
 }

@@ -61,6 +61,8 @@ const FOOTER_RESERVE = 40;
  * `customIdsFor`); actions without one are left out.
  */
 export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, string>): DiscordMessage {
+  const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
+  if (only && only.title === answer.title) return renderDetail(answer, only, customIds);
   const maxCards = DISCORD_LIMITS.embedsPerMessage - 1;
   const numbered = answer.cards.length > 1;
   const header = headerEmbed(answer);
@@ -73,6 +75,23 @@ export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, stri
   return {
     embeds: [header, ...kept],
     components: buttonRows(answer, shownCards, customIds, numbered),
+    allowed_mentions: { parse: [] },
+    ephemeral: answer.visibility === 'personal',
+  };
+}
+
+/**
+ * One paper in detail (`paper <id>`): a single embed linked to Hugging Face, with the
+ * card's authors, stats and links, then the answer's lines (the abstract) instead of the snippet.
+ */
+function renderDetail(answer: Answer, card: PaperCard, customIds: ReadonlyMap<string, string>): DiscordMessage {
+  const header = headerEmbed({ ...answer, lines: [] });
+  const { fixed } = cardText(card);
+  const parts = [header.description, fixed, answer.lines.map((line) => escapeClip(line, DISCORD_LIMITS.embedDescription)).join('\n\n')].filter(Boolean);
+  const embed: APIEmbed = { ...header, url: card.links.huggingFace, description: clip(parts.join('\n\n'), DISCORD_LIMITS.embedDescription) };
+  return {
+    embeds: [embed],
+    components: buttonRows(answer, [card], customIds, false),
     allowed_mentions: { parse: [] },
     ephemeral: answer.visibility === 'personal',
   };
@@ -107,6 +126,11 @@ export function escapeText(text: string): string {
   });
 }
 
+/** Escapes and clips; cutting first keeps escaping cheap on huge text (escaping only makes text longer). */
+function escapeClip(text: string, max: number): string {
+  return clip(escapeText(clip(text, max)), max);
+}
+
 /** Cuts text to at most `max` characters with an ellipsis, never leaving a dangling escape or half an emoji. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -118,11 +142,11 @@ export function clip(text: string, max: number): string {
 
 function headerEmbed(answer: Answer): APIEmbed {
   const parts: string[] = [];
-  if (answer.subtitle) parts.push(`*${escapeText(answer.subtitle)}*`);
-  if (answer.notice) parts.push(`${TONE_ICONS[answer.notice.tone]} ${escapeText(answer.notice.text)}`);
-  if (answer.lines.length) parts.push(answer.lines.map(escapeText).join('\n'));
+  if (answer.subtitle) parts.push(`*${escapeClip(answer.subtitle, DISCORD_LIMITS.embedDescription)}*`);
+  if (answer.notice) parts.push(`${TONE_ICONS[answer.notice.tone]} ${escapeClip(answer.notice.text, DISCORD_LIMITS.embedDescription)}`);
+  if (answer.lines.length) parts.push(answer.lines.map((line) => escapeClip(line, DISCORD_LIMITS.embedDescription)).join('\n'));
   const embed: APIEmbed = {
-    title: clip(escapeText(answer.title), DISCORD_LIMITS.embedTitle),
+    title: escapeClip(answer.title, DISCORD_LIMITS.embedTitle),
     color: COLORS[answer.notice?.tone ?? 'brand'],
   };
   const description = parts.join('\n\n');
@@ -135,8 +159,11 @@ function headerEmbed(answer: Answer): APIEmbed {
   return embed;
 }
 
-function cardEmbed(card: PaperCard, number: number | undefined, answer: Answer, floors: WeakMap<APIEmbed, number>): APIEmbed {
-  const title = escapeText(card.title);
+/**
+ * A card as text: `fixed` (authors, stats and links, reasons, the recipient's vote) must
+ * survive trimming; `snippet` is what shrinks.
+ */
+function cardText(card: PaperCard): { fixed: string; snippet: string } {
   const authors =
     card.authors.length > MAX_AUTHORS_SHOWN
       ? `${card.authors.slice(0, MAX_AUTHORS_SHOWN).join(', ')} +${card.authors.length - MAX_AUTHORS_SHOWN} more`
@@ -152,21 +179,26 @@ function cardEmbed(card: PaperCard, number: number | undefined, answer: Answer, 
   ]
     .filter(Boolean)
     .join(' · ');
-  // The parts that must survive come first; the snippet comes last, because making room
-  // (fitEmbeds) cuts descriptions from the end and never below this fixed part.
   const fixed = [
-    authors ? `*${clip(escapeText(authors), MAX_AUTHORS_LENGTH)}*` : undefined,
+    authors ? `*${escapeClip(authors, MAX_AUTHORS_LENGTH)}*` : undefined,
     `${stats} · ${links}`,
-    ...card.reasons.slice(0, 3).map((reason) => `✨ ${clip(escapeText(reason), 120)}`),
+    ...card.reasons.slice(0, 3).map((reason) => `✨ ${escapeClip(reason, 120)}`),
     card.vote ? `You rated this ${card.vote === 'up' ? '👍' : '👎'}` : undefined,
   ]
     .filter((line): line is string => Boolean(line))
     .join('\n');
-  const description = card.snippet ? `${fixed}\n${escapeText(card.snippet)}` : fixed;
+  return { fixed, snippet: card.snippet ? escapeClip(card.snippet, DISCORD_LIMITS.embedDescription) : '' };
+}
+
+function cardEmbed(card: PaperCard, number: number | undefined, answer: Answer, floors: WeakMap<APIEmbed, number>): APIEmbed {
+  const title = escapeClip(card.title, DISCORD_LIMITS.embedTitle);
+  // The snippet comes last, because making room (fitEmbeds) cuts descriptions from the
+  // end and never below the fixed part.
+  const { fixed, snippet } = cardText(card);
   const embed: APIEmbed = {
     title: clip(number ? `${number}. ${title}` : title, DISCORD_LIMITS.embedTitle),
     url: card.links.huggingFace,
-    description: clip(description, DISCORD_LIMITS.embedDescription),
+    description: clip(snippet ? `${fixed}\n${snippet}` : fixed, DISCORD_LIMITS.embedDescription),
     color: answer.notice?.tone === 'error' ? COLORS.error : COLORS.brand,
   };
   floors.set(embed, Math.min(fixed.length, MAX_FIXED_CARD_LENGTH));

@@ -69,6 +69,25 @@ describe('Discord interactions end to end', () => {
     expect(callback.data.embeds[1].title).toBe('MoRA: High-Rank Updating for Parameter-Efficient Fine-Tuning');
   });
 
+  it('shows /papers paper publicly as one embed with the abstract and link buttons', async () => {
+    await seedPapers(t.db);
+    const callback = await ask(slash(APPLICATION_ID, here, 'paper', [str('id', 'https://arxiv.org/abs/2405.15071v2')]));
+    expect(callback.data.flags ?? 0).toBe(0);
+    expect(callback.data.embeds).toHaveLength(1);
+    expect(callback.data.embeds[0]).toMatchObject({
+      title: 'Grokked Transformers are Implicit Reasoners: A Mechanistic Journey to the Edge of Generalization',
+      url: 'https://huggingface.co/papers/2405.15071',
+    });
+    expect(callback.data.embeds[0].description).toContain('We study whether transformers can learn to implicitly reason');
+    const buttons = buttonsOf(callback.data);
+    expect(buttons.filter((b) => b.style === 5).map((b) => [b.label, b.url])).toEqual([
+      ['🤗 Hugging Face', 'https://huggingface.co/papers/2405.15071'],
+      ['arXiv', 'https://arxiv.org/abs/2405.15071'],
+      ['PDF', 'https://arxiv.org/pdf/2405.15071'],
+    ]);
+    expect(buttons.some((b) => b.custom_id === 'pb:follow grokking')).toBe(true);
+  });
+
   it('pages search results in place with ◀ ▶ for the person who asked', async () => {
     await seedPapers(t.db, grokkingPapers);
     const search = slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]);

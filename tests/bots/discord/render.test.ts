@@ -76,15 +76,19 @@ describe('renderAnswer', () => {
     expect(validateMessage(message)).toBeUndefined();
   });
 
-  it('gives one paper link buttons to Hugging Face, arXiv and PDF, and marks the recipient’s vote', () => {
-    const one = card('2405.15071', { vote: 'up', links: { ...card('x').links, huggingFace: 'https://huggingface.co/papers/2405.15071', arxiv: 'https://arxiv.org/abs/2405.15071', github: 'https://github.com/o/r' } });
-    const answer: Answer = { title: one.title, cards: [one], lines: ['Abstract…'], actions: votes([one.id]), visibility: 'public' };
+  it('shows one paper in detail as a single embed with link buttons to Hugging Face, arXiv and PDF', () => {
+    const one = card('2405.15071', { vote: 'up', links: { ...card('2405.15071').links, github: 'https://github.com/o/r' } });
+    const answer: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.', 'Categories: cs.LG'], actions: votes([one.id]), visibility: 'public' };
     const message = renderAnswer(answer, ids(answer));
-    expect(message.embeds[1]!.title).toBe('Paper 2405.15071');
-    expect(message.embeds[1]!.description).toContain('You rated this 👍');
+    expect(message.embeds).toHaveLength(1);
+    expect(message.embeds[0]).toMatchObject({ title: 'Paper 2405.15071', url: 'https://huggingface.co/papers/2405.15071' });
+    expect(message.embeds[0]!.description).toContain('You rated this 👍');
+    expect(message.embeds[0]!.description).toContain('The whole abstract.\n\nCategories: cs.LG');
+    expect(message.embeds[0]!.description).not.toContain('A short abstract.');
     const [votesRow, linksRow] = message.components;
     expect(votesRow!.components.map((b) => [label(b), b.style])).toEqual([['👍', 3], ['👎', 2]]);
     expect(linksRow!.components.map(label)).toEqual(['🤗 Hugging Face', 'arXiv', 'PDF', 'Code']);
+    expect(validateMessage(message)).toBeUndefined();
   });
 
   it('makes personal answers ephemeral and shows the error reference', () => {
