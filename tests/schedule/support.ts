@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
+import { inject } from 'vitest';
 import type { Answer } from '../../src/core/answer.ts';
 import type { DeliveryPort, SendResult } from '../../src/core/delivery-port.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
 import type { RecipientRef } from '../../src/core/recipient.ts';
 import { type DeliveryPassOptions, runDeliveryPass } from '../../src/core/schedule/delivery-pass.ts';
+import { createDb, type DbHandle } from '../../src/db/create-db.ts';
 import { ensureRecipient } from '../../src/db/recipients.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { upsertPapers } from '../../src/db/papers.ts';
 import { silentLog } from '../support/core.ts';
+import { withDatabase } from '../support/global-setup.ts';
 
 /** A subscription as the chat command would make it, with the instant it was made. */
 export interface TestSubscription {
@@ -101,4 +104,15 @@ export function pass(db: Kysely<Database>, at: string, ports: DeliveryPort[], ex
 /** Ledger rows, oldest first. */
 export async function ledger(db: Kysely<Database>) {
   return db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+}
+
+/**
+ * A second, independent connection pool on the same database as `handle` (another
+ * "instance"). Only for a real server: PGlite is one process's embedded database.
+ */
+export async function secondHandle(handle: DbHandle): Promise<DbHandle> {
+  const template = inject('postgresTemplate');
+  if (handle.engine !== 'postgres' || !template) throw new Error('a second handle needs a real Postgres server');
+  const database = handle.location.slice(handle.location.indexOf('/') + 1);
+  return createDb({ databaseUrl: withDatabase(template.adminUrl, database), migrate: false, poolSize: 4 });
 }
