@@ -150,6 +150,14 @@ export class FakeDiscord {
     return [...this.sessions].some((s) => s.identified);
   }
 
+  /** Drops every gateway connection without a close frame (like a network blip); the client should resume. */
+  dropConnections(): void {
+    for (const session of this.sessions) session.socket.terminate();
+  }
+
+  /** How many RESUMEs the gateway accepted. */
+  resumes = 0;
+
   /** Makes the next matching request(s) fail. */
   fail(failure: ScriptedFailure): void {
     this.failures.push({ ...failure, left: failure.times ?? 1 });
@@ -251,7 +259,10 @@ export class FakeDiscord {
         case 6:
           session.identified = payload.d?.token === this.token;
           if (!session.identified) socket.close(4004, 'Authentication failed.');
-          else socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++session.seq, d: {} }));
+          else {
+            this.resumes++;
+            socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++session.seq, d: {} }));
+          }
           break;
         default:
           break;

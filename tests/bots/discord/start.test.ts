@@ -4,6 +4,7 @@ import { FakeDiscord } from '../../fakes/discord-server.ts';
 import { testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { APPLICATION_ID, GUILD_ID, captureLog, fakeToken } from './support/harness.ts';
+import { inDm, slash } from './support/interactions.ts';
 
 describe('startDiscord', () => {
   const t = useTestDb('pglite');
@@ -41,6 +42,19 @@ describe('startDiscord', () => {
     expect(bot.client.application?.id).toBe(APPLICATION_ID);
     await fake.waitFor(() => fake.heartbeats >= 1, 3000, 'a heartbeat');
     expect(bot.client.ws.ping).toBeGreaterThanOrEqual(0);
+  });
+
+  it('resumes after the gateway connection drops and keeps answering', async () => {
+    const token = fakeToken();
+    const fake = await fakeDiscord(token);
+    await start(fake, token);
+    fake.dropConnections();
+    await fake.waitFor(() => fake.resumes === 1 && fake.connected, 5000, 'a resumed session');
+    expect(fake.identifies).toHaveLength(1);
+    const i = slash(APPLICATION_ID, inDm('2000000000000000041'), 'help');
+    fake.interact(i);
+    const callback = await fake.waitFor(() => fake.callbacksFor(i.id)[0], 5000, 'the help answer');
+    expect(callback.type).toBe(4);
   });
 
   it('registers /papers globally once, and skips the PUT when nothing changed', async () => {
