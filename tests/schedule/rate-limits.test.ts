@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { realSleep } from '../../src/core/schedule/platform-gate.ts';
+import { useTestDb } from '../support/db.ts';
+import { fakePlatformPort, startFakePlatform } from './fake-platform.ts';
+import { addPapers, addSubscription, ledger, pass, paper } from './support.ts';
+
+describe('a 429 storm from the platform', () => {
+  const t = useTestDb('pglite');
+
+  it('is waited out: every digest arrives once, none is lost or failed', async () => {
+    await addPapers(t.db, [paper('2611.00001', '2026-11-27')]);
+    for (let i = 0; i < 60; i++) await addSubscription(t.db, { externalId: `chat${i}` });
+    const platform = await startFakePlatform({ perSecond: 40, perChatMs: 1000 });
+    let waited = 0;
+    try {
+      platform.storm(300); // everything is refused for the first 300 ms
+      const result = await pass(t.db, '2026-11-27T09:00:00Z', [fakePlatformPort(platform.url)], {
+        sleep: realSleep,
+        concurrency: 8,
+        observer: { rateLimited: (_p, ms) => (waited += ms) },
+      });
+      expect(result).toMatchObject({ claimed: 60, sent: 60, failed: 0, retrying: 0 });
+    } finally {
+      await platform.close();
+    }
+    expect(platform.tooMany()).toBeGreaterThan(0);
+    expect(waited).toBeGreaterThan(0);
+    expect(platform.accepted).toHaveLength(60);
+    expect(new Set(platform.accepted.map((m) => m.chat)).size).toBe(60);
+    expect((await ledger(t.db)).every((row) => row.status === 'sent')).toBe(true);
+  });
+});
