@@ -71,7 +71,7 @@ export interface Sent {
  * A DeliveryPort that records what it posts. `script` may answer a send differently
  * (429, gone, migrated, failures) before the default ok.
  */
-export function recordingPort(platform = 'test', script?: (target: RecipientRef, answer: Answer, call: number) => SendResult | Promise<SendResult> | undefined) {
+export function recordingPort(platform = 'test', script?: (target: RecipientRef, answer: Answer, call: number) => SendResult | undefined | Promise<SendResult | undefined>) {
   const sent: Sent[] = [];
   let calls = 0;
   const port: DeliveryPort & { sent: Sent[]; calls: () => number } = {
