@@ -194,8 +194,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       new Map(),
     );
     try {
-      if (!interaction.deferred && !interaction.replied) await interaction.reply({ ...body(message), flags: MessageFlags.Ephemeral });
-      else await interaction.followUp({ ...body(message), flags: MessageFlags.Ephemeral });
+      if (!interaction.deferred && !interaction.replied) {
+        await interaction.reply({ ...body(message), flags: MessageFlags.Ephemeral });
+      } else if (interaction.isChatInputCommand() && interaction.deferred && !interaction.replied && interaction.ephemeral) {
+        await interaction.editReply(body(message)); // the private "thinking…" becomes the error
+      } else {
+        // A public "thinking…" must not stay forever, nor show the error to everyone.
+        if (interaction.isChatInputCommand() && interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => {});
+        await interaction.followUp({ ...body(message), flags: MessageFlags.Ephemeral });
+      }
     } catch (second) {
       log.warn({ err: safeError(second, secrets), reference }, 'could not tell the user about a failure');
     }

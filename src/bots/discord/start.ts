@@ -68,6 +68,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   client.on(Events.Error, (error) => log.error({ err: safeError(error, secrets) }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ message: redact(message, secrets) }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (event, shardId) => log.warn({ shardId, code: event.code }, 'discord gateway disconnected'));
+  client.on(Events.ShardError, (error, shardId) => log.warn({ shardId, err: safeError(error, secrets) }, 'discord gateway error'));
   client.on(Events.ShardResume, (shardId) => log.info({ shardId }, 'discord gateway resumed'));
   client.on(Events.Debug, (message) => log.trace({ message: redact(message, secrets) }, 'discord debug'));
 

@@ -130,6 +130,20 @@ describe('Discord acknowledgement within 3 s, with a slow or failing database', 
       expect(followUp.body.embeds[0].description).toContain('👍 Noted');
     });
 
+    it('replaces a public "thinking…" with a private error when rendering fails after deferring', async () => {
+      await seedPapers(t.db, grokkingPapers);
+      const query = `grokking ${'-missing '.repeat(12)}`.trim();
+      const i = slash(APPLICATION_ID, here, 'search', [str('query', query)]);
+      gate.slowNext(QUICK_SLOW_MS);
+      gate.failOn('action_tokens'); // the long page button needs a stored token: that write fails
+      const deferred = await ask(i);
+      expect(deferred.type).toBe(5);
+      const followUp = await state.h.fake.waitFor(() => state.h.fake.webhooksFor(i.token).find((w) => w.method === 'POST'), 5000, 'error follow-up');
+      expect(followUp.body.flags).toBe(EPHEMERAL);
+      expect(followUp.body.embeds[0].title).toBe('Something went wrong');
+      expect(state.h.fake.webhooksFor(i.token).map((w) => w.method)).toEqual(['DELETE', 'POST']);
+    });
+
     it('answers an unexpected failure privately with a reference that is in the log', async () => {
       await seedPapers(t.db, grokkingPapers);
       const query = `grokking ${'-nothing '.repeat(12)}`.trim();
@@ -143,8 +157,8 @@ describe('Discord acknowledgement within 3 s, with a slow or failing database', 
       expect(failed.data.flags).toBe(EPHEMERAL);
       const reference = /report reference ([0-9a-f]{8})/.exec(failed.data.embeds[0].description)?.[1];
       expect(reference).toBeDefined();
-      const logged = state.h.lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'discord interaction failed');
-      expect(logged).toMatchObject({ reference, err: { message: 'database unavailable (action_tokens)' } });
+      const logged = state.h.lines.map((line) => JSON.parse(line)).find((entry) => entry.reference === reference);
+      expect(logged).toMatchObject({ msg: 'discord interaction failed', err: { message: 'database unavailable (action_tokens)' } });
     });
   });
 });
