@@ -19,10 +19,10 @@ export const PLATFORM = 'discord';
  */
 function inInstalledGuild(interaction: BaseInteraction): boolean {
   if (!interaction.guildId) return false;
-  const owners = interaction.authorizingIntegrationOwners;
-  const guildOwner = owners?.[ApplicationIntegrationType.GuildInstall];
-  // Older payloads lack the map; then a guild interaction means the bot is in that guild.
-  return owners === undefined || owners === null || guildOwner === interaction.guildId;
+  const owners = (interaction.authorizingIntegrationOwners?.toJSON() ?? {}) as Record<string, string | undefined>;
+  // A payload without the map predates user installs: then the bot is in that guild.
+  if (Object.keys(owners).length === 0) return true;
+  return owners[ApplicationIntegrationType.GuildInstall] === interaction.guildId;
 }
 
 /**
