@@ -1,0 +1,81 @@
+import { type Kysely, sql } from 'kysely';
+import type { Clock } from '../core/clock.ts';
+import type { Database } from '../db/schema.ts';
+
+/** Whether each chat adapter is connected, by platform: `{ telegram: true, discord: false }`. */
+export type AdapterHealth = Record<string, boolean>;
+
+/** What /healthz answers. */
+export interface HealthReport {
+  /** ok: all good; degraded: serving, but ingestion is stale; down: database unreachable or an adapter disconnected. */
+  status: 'ok' | 'degraded' | 'down';
+  database: { ok: boolean; latencyMs?: number; error?: string };
+  adapters: AdapterHealth;
+  ingest: { lastSuccessAt: string | null; source: string | null; ageSeconds: number | null; stale: boolean };
+}
+
+export interface HealthOptions {
+  db: Kysely<Database>;
+  /** The adapters' connection states (an adapter that is missing from the map is not configured). */
+  adapters: () => AdapterHealth | Promise<AdapterHealth>;
+  clock: Clock;
+  /** A database check slower than this counts as unreachable (default 2 s). */
+  timeoutMs?: number;
+  /** Ingestion older than this makes the status 'degraded' (default 36 h: a missed day). */
+  maxIngestAgeMs?: number;
+}
+
+/**
+ * Checks the database (a `select 1` within the timeout), the adapters and the last
+ * successful ingest run. Never throws.
+ */
+export async function checkHealth(options: HealthOptions): Promise<HealthReport> {
+  const started = performance.now();
+  let database: HealthReport['database'];
+  let last: { source: string; finished_at: Date } | undefined;
+  try {
+    last = await withTimeout(
+      (async () => {
+        await sql`select 1`.execute(options.db);
+        const { rows } = await sql<{ source: string; finished_at: Date }>`
+          select source, finished_at from ingest_runs where ok order by finished_at desc limit 1`.execute(options.db);
+        return rows[0];
+      })(),
+      options.timeoutMs ?? 2000,
+    );
+    database = { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    database = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  let adapters: AdapterHealth;
+  try {
+    adapters = await options.adapters();
+  } catch {
+    adapters = { adapters: false };
+  }
+  const ageSeconds = last ? Math.max(0, Math.round((options.clock().getTime() - last.finished_at.getTime()) / 1000)) : null;
+  const stale = ageSeconds === null || ageSeconds * 1000 > (options.maxIngestAgeMs ?? 36 * 3_600_000);
+  const down = !database.ok || Object.values(adapters).some((connected) => !connected);
+  return {
+    status: down ? 'down' : stale ? 'degraded' : 'ok',
+    database,
+    adapters,
+    ingest: { lastSuccessAt: last?.finished_at.toISOString() ?? null, source: last?.source ?? null, ageSeconds, stale },
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
