@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { startDiscord } from './bots/discord/start.ts';
 import { startTelegram } from './bots/telegram/start.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Core, createCore } from './core/core.ts';
@@ -75,6 +76,13 @@ export async function startApp(options: StartOptions): Promise<App> {
       services.push({ name: 'telegram', stop: () => telegram.stop() });
       ports.set(telegram.port.platform, telegram.port);
       adapters.push('telegram');
+    }
+
+    if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+      const discord = await startDiscord({ config, core, db: db.db, log: log.child({ part: 'discord' }) });
+      services.push({ name: 'discord', stop: () => discord.stop() });
+      ports.set(discord.port.platform, discord.port);
+      adapters.push('discord');
     }
 
     const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });

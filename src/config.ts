@@ -73,6 +73,13 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Settings that only make sense together. */
+const completeEnvSchema = envSchema.superRefine((env, ctx) => {
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+    ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set (the application id from the Discord developer portal)' });
+  }
+});
+
 /** Thrown when the environment does not validate; the message lists every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -82,7 +89,7 @@ export class ConfigError extends Error {
  * Parses the environment once at start. Pure: pass `process.env` in, get a typed config out.
  */
 export function createConfig(env: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(env);
+  const result = completeEnvSchema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, { cause: result.error });
