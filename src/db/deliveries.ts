@@ -468,3 +468,26 @@ export async function listSubscriptionOverview(db: Db, options: { status?: 'acti
       : {}),
   }));
 }
+
+/**
+ * How many active subscriptions are due for the slots and not yet claimed, by platform
+ * (for operators: which platforms have digests waiting for an instance with their adapter).
+ */
+export async function countDueByPlatform(db: Db, slots: readonly DueSlot[]): Promise<Map<string, number>> {
+  if (slots.length === 0) return new Map();
+  const { rows } = await sql<{ platform: string; n: number }>`
+    with slots as (
+      select * from unnest(${slots.map((s) => s.timezone)}::text[], ${slots.map((s) => s.sendTime)}::text[],
+                           ${slots.map((s) => s.localDate)}::date[], ${slots.map((s) => s.weekday)}::int[],
+                           ${slots.map((s) => s.dueAt.toISOString())}::timestamptz[])
+        as d(timezone, send_time, local_date, weekday, due_at)
+    )
+    select r.platform, count(*)::int as n
+    from subscriptions s join recipients r on r.id = s.recipient_id
+    where s.status = 'active'
+      and exists (select 1 from slots d where d.timezone = s.timezone and d.send_time = s.send_time and d.weekday = any(s.weekdays)
+                    and s.updated_at < d.due_at
+                    and not exists (select 1 from deliveries x where x.subscription_id = s.id and x.local_date >= d.local_date))
+    group by r.platform`.execute(db);
+  return new Map(rows.map((row) => [row.platform, row.n]));
+}

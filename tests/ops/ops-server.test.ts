@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/core.ts';
 import { createDb } from '../../src/db/create-db.ts';
@@ -24,7 +25,7 @@ describe('the ops server', () => {
   }
 
   it('/healthz: ok with the database, the adapters and a recent ingest', async () => {
-    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: true, stored: 12, finished_at: new Date('2026-11-27T08:30:00Z') }).execute();
+    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: true, stored: 12, skipped: 0, message: null, finished_at: new Date('2026-11-27T08:30:00Z') }).execute();
     const { url } = await start({ telegram: true, discord: true });
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(200);
@@ -37,7 +38,7 @@ describe('the ops server', () => {
   });
 
   it('/healthz: degraded (200) without a successful ingest, down (503) with an adapter disconnected', async () => {
-    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: false, message: 'HTTP 503' }).execute();
+    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: false, stored: 0, skipped: 0, message: 'HTTP 503' }).execute();
     let { url } = await start({ telegram: true });
     let res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(200);
@@ -63,8 +64,8 @@ describe('the ops server', () => {
 
   it('/metrics: deliveries, 429 waits, command latency, papers ingested and the newest paper’s age', async () => {
     await addPapers(t.db, [paper('2611.00001', '2026-11-27')]);
-    await t.db.updateTable('papers').set({ first_seen_at: new Date('2026-11-27T06:00:00Z') }).execute();
-    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: true, stored: 37 }).execute();
+    await sql`update papers set first_seen_at = '2026-11-27T06:00:00Z'`.execute(t.db);
+    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: true, stored: 37, skipped: 0, message: null }).execute();
     await addSubscription(t.db, { externalId: 'u1' });
     await addSubscription(t.db, { externalId: 'u2' });
     await addSubscription(t.db, { externalId: 'blocked' });

@@ -1,0 +1,201 @@
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { createDiscordClient } from '../../bots/discord/client.ts';
+import { createDiscordDelivery } from '../../bots/discord/delivery.ts';
+import { createTelegramBot } from '../../bots/telegram/bot.ts';
+import { renderText } from '../../bots/terminal/render.ts';
+import { secretsOf } from '../../config.ts';
+import type { Answer } from '../../core/answer.ts';
+import { createCore } from '../../core/core.ts';
+import type { DeliveryPort } from '../../core/delivery-port.ts';
+import { describeRecipient } from '../../core/recipient.ts';
+import { type DeliveryPassResult, type DigestPreview, runDeliveryPass } from '../../core/schedule/delivery-pass.ts';
+import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
+import { activeSchedules, countDueByPlatform } from '../../db/deliveries.ts';
+import { DataDirLockedError } from '../../db/data-dir-lock.ts';
+import type { Database } from '../../db/schema.ts';
+import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+
+const USAGE = [
+  'paperboy deliver [--at <ISO instant>] [--dry-run] [--catch-up-hours N]',
+  '',
+  'Runs one delivery pass as of --at (default: now), like the bot does every minute: claims the',
+  'digests due then (and those missed within the catch-up window), sends them, records the outcome.',
+  '  --at               an instant with its offset: 2026-11-28T09:00:00Z or 2026-11-28T10:00+01:00',
+  '  --dry-run          print what would be posted, to whom; claim and send nothing',
+  '  --catch-up-hours   how late a missed post may still go out (default DELIVERY_CATCH_UP_HOURS)',
+  'Posts go through the adapters configured in the environment (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN);',
+  'digests of terminal users are printed here. Exit code 1 when a digest failed for good.',
+].join('\n');
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+const deliverArgs = z.object({
+  at: z
+    .string()
+    .trim()
+    .refine((text) => INSTANT.test(text) && !Number.isNaN(Date.parse(text)), {
+      error: (issue) => `--at must be an instant with a timezone, like 2026-11-28T09:00:00Z or 2026-11-28T10:00+01:00; got "${String(issue.input)}"`,
+    })
+    .transform((text) => new Date(text))
+    .optional(),
+  'dry-run': z.boolean().optional(),
+  'catch-up-hours': z
+    .string()
+    .refine((text) => /^\d+(\.\d+)?$/.test(text) && Number(text) <= 24, { error: (issue) => `--catch-up-hours must be a number of hours from 0 to 24, got "${String(issue.input)}"` })
+    .transform(Number)
+    .optional(),
+});
+
+/** `paperboy deliver`: one delivery pass now or as of an instant, or a preview of it. */
+export const deliverCommand: CliCommand = {
+  name: 'deliver',
+  summary: 'run one daily-picks delivery pass now or --at an instant; --dry-run previews it',
+  usage: USAGE,
+  async run(argv, runtime) {
+    const args = parse(argv);
+    const at = args.at ?? runtime.now();
+    const dryRun = args['dry-run'] ?? false;
+    const catchUpHours = args['catch-up-hours'] ?? runtime.config.DELIVERY_CATCH_UP_HOURS;
+
+    let handle;
+    try {
+      handle = await runtime.openDb();
+    } catch (error) {
+      if (!(error instanceof DataDirLockedError)) throw error;
+      runtime.stderr.write(lockedMessage(error));
+      return 1;
+    }
+    const { db } = handle;
+    const clock = () => at;
+
+    if (dryRun) {
+      const result = await runDeliveryPass({ db, ports: new Map(), clock, catchUpHours, dryRun: true, log: runtime.log });
+      printPreview(runtime, at, result);
+      return 0;
+    }
+
+    const { ports, close } = deliveryPorts(runtime, db);
+    try {
+      const result = await runDeliveryPass({ db, ports, clock, catchUpHours, log: runtime.log });
+      runtime.stdout.write(`${summary(at, result)}\n`);
+      const waiting = await countDueByPlatform(db, dueSlots(await activeSchedules(db, undefined), at, cutoffMs(catchUpHours)));
+      for (const [platform, count] of waiting) {
+        if (!ports.has(platform)) {
+          runtime.stdout.write(`${count} due on ${platform} left for an instance with its adapter (${hint(platform)}).\n`);
+        }
+      }
+      return result.failed + result.unrecorded > 0 ? 1 : 0;
+    } finally {
+      await close();
+    }
+  },
+};
+
+function parse(argv: string[]) {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'catch-up-hours': { type: 'string' } },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const parsed = deliverArgs.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+/** The embedded database is held by another process (usually the running bot). */
+function lockedMessage(error: DataDirLockedError): string {
+  const { holder } = error;
+  return (
+    `paperboy deliver: the embedded database in ${error.dataDir} is in use by "${holder.command}" ` +
+    `(pid ${holder.pid} on ${holder.host}, since ${holder.since}).\n` +
+    'Nothing was claimed or sent. A running bot already delivers due digests every minute, ' +
+    'so there is usually nothing to do; to preview or deliver from here, stop it first, ' +
+    'or run both against a PostgreSQL server (DATABASE_URL), where instances share the delivery ledger without posting twice.\n'
+  );
+}
+
+/**
+ * The ports this process can send through: the platforms configured in the environment
+ * (posting only; no updates are received, so a running bot is not disturbed) and the
+ * terminal, whose digests are printed on stdout.
+ */
+function deliveryPorts(runtime: CliRuntime, db: Kysely<Database>): { ports: Map<string, DeliveryPort>; close(): Promise<void> } {
+  const { config, log } = runtime;
+  const secrets = secretsOf(config);
+  const ports = new Map<string, DeliveryPort>([['terminal', terminalPort(runtime)]]);
+  const closers: (() => Promise<void>)[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const core = createCore({ db, log, clock: runtime.now });
+    const telegram = createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, core, db, log, secrets });
+    ports.set(telegram.port.platform, telegram.port);
+  }
+  if (config.DISCORD_TOKEN) {
+    const client = createDiscordClient({ apiRoot: config.DISCORD_API_ROOT, log });
+    client.rest.setToken(config.DISCORD_TOKEN);
+    const discord = createDiscordDelivery({ rest: client.rest, db, log, secrets });
+    ports.set(discord.platform, discord);
+    closers.push(() => client.destroy());
+  }
+  return {
+    ports,
+    async close() {
+      for (const close of closers) await close().catch(() => {});
+    },
+  };
+}
+
+/** Prints digests for terminal users (`paperboy chat` / `ask` subscribers) on stdout. */
+function terminalPort(runtime: CliRuntime): DeliveryPort {
+  return {
+    platform: 'terminal',
+    async send(target, answer) {
+      runtime.stdout.write(`── to ${target.externalId} (terminal) ──\n${renderText(answer)}\n\n`);
+      return { status: 'ok' };
+    },
+  };
+}
+
+function hint(platform: string): string {
+  if (platform === 'telegram') return 'set TELEGRAM_BOT_TOKEN';
+  if (platform === 'discord') return 'set DISCORD_TOKEN';
+  return 'no adapter for it in this process';
+}
+
+function summary(at: Date, r: DeliveryPassResult): string {
+  const taken = r.tookOver.claimed + r.tookOver.sending + r.tookOver.failed;
+  const parts = [
+    `${r.sent} sent`,
+    `${r.empty} with nothing new`,
+    `${r.failed} failed`,
+    `${r.retrying} to retry later`,
+    `${r.gone} recipients gone (paused)`,
+    ...(taken ? [`${taken} resumed or retried`] : []),
+    ...(r.expired ? [`${r.expired} given up (past the catch-up cut-off)`] : []),
+  ];
+  return `Delivery pass as of ${at.toISOString()}: ${r.claimed + taken === 0 ? 'nothing was due.' : `${parts.join(', ')}.`}`;
+}
+
+function printPreview(runtime: CliRuntime, at: Date, result: DeliveryPassResult): void {
+  const out = runtime.stdout;
+  out.write(`Dry run as of ${at.toISOString()}: nothing is claimed or sent.\n`);
+  if (result.previews.length === 0) {
+    out.write('Nothing is due.\n');
+    return;
+  }
+  for (const preview of result.previews) out.write(`\n${previewHeading(preview)}\n${preview.answer ? `${renderText(preview.answer as Answer)}\n` : ''}`);
+  const posts = result.previews.filter((p) => p.answer).length;
+  out.write(`\n${posts} digest${posts === 1 ? '' : 's'} would be posted; ${result.previews.length - posts} with nothing new (no post).\n`);
+}
+
+function previewHeading(p: DigestPreview): string {
+  const due = p.dueAt ? `, due ${p.dueAt.toISOString()}` : '';
+  const source = p.source === 'new' ? '' : ` (${p.source === 'resume' ? 'resuming a stopped worker’s claim' : p.source === 'resend' ? 'resending: a worker stopped mid-send' : 'retrying a failed send'})`;
+  return `── ${describeRecipient(p.recipient)} · ${p.localDate}${due}${source}${p.answer ? '' : ': nothing new, no post'} ──`;
+}

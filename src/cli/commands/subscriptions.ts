@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { describeRecipient } from '../../core/recipient.ts';
+import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
+import { localDateTime, nextSendTime } from '../../core/schedule/local-time.ts';
+import { listSubscriptionOverview, type SubscriptionOverview } from '../../db/deliveries.ts';
+import { type CliCommand, UsageError } from '../cli-command.ts';
+
+const USAGE = [
+  'paperboy subscriptions [--status active|paused] [--json]',
+  '',
+  'Lists the daily-picks subscriptions: recipient, local time and timezone, days, the next',
+  'send time (UTC and local) and the latest delivery with its outcome.',
+].join('\n');
+
+const listArgs = z.object({
+  status: z.enum(['active', 'paused'], { error: (issue) => `--status must be active or paused, got "${String(issue.input)}"` }).optional(),
+  json: z.boolean().optional(),
+});
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** `paperboy subscriptions`: who gets daily picks, when next, and how the last one went. */
+export const subscriptionsCommand: CliCommand = {
+  name: 'subscriptions',
+  summary: 'list daily-picks subscriptions with their next send time and last outcome',
+  usage: USAGE,
+  async run(argv, runtime) {
+    let values: Record<string, unknown>;
+    try {
+      ({ values } = parseArgs({ args: argv, strict: true, options: { status: { type: 'string' }, json: { type: 'boolean' } } }));
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const parsed = listArgs.safeParse(values);
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    const { db } = await runtime.openDb();
+    const now = runtime.now();
+    const cutoff = cutoffMs(runtime.config.DELIVERY_CATCH_UP_HOURS);
+    const subscriptions = await listSubscriptionOverview(db, parsed.data.status ? { status: parsed.data.status } : {});
+    const rows = subscriptions.map((sub) => ({ ...sub, next: nextPost(sub, now, cutoff) }));
+
+    if (parsed.data.json) {
+      runtime.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      runtime.stdout.write(parsed.data.status ? `No ${parsed.data.status} subscriptions.\n` : 'No subscriptions yet. Users subscribe with `/papers subscribe [HH:MM] [timezone]`.\n');
+      return 0;
+    }
+    const table = [
+      ['ID', 'RECIPIENT', 'SCHEDULE', 'NEXT POST', 'LAST DELIVERY'],
+      ...rows.map((row) => [String(row.id), describeRecipient(row.recipient), schedule(row), nextText(row), lastText(row)]),
+    ];
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+    runtime.stdout.write(
+      table.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n') + '\n',
+    );
+    return 0;
+  },
+};
+
+/** When the next post goes out: 'due' when it is due now (a pass will send it), else the next send time. */
+type NextPost = { state: 'due'; localDate: string } | { state: 'scheduled'; at: string; local: string } | { state: 'none' };
+
+function nextPost(sub: SubscriptionOverview, now: Date, cutoff: number): NextPost {
+  if (sub.status !== 'active') return { state: 'none' };
+  const dueNow = dueSlots([sub], now, cutoff).find(
+    (slot) => sub.weekdays.includes(slot.weekday) && !(sub.last && sub.last.localDate >= slot.localDate),
+  );
+  if (dueNow) return { state: 'due', localDate: dueNow.localDate };
+  const next = nextSendTime(sub, now);
+  if (!next) return { state: 'none' };
+  const local = localDateTime(next, sub.timezone);
+  return { state: 'scheduled', at: next.toISOString(), local: `${local.date} ${local.time}` };
+}
+
+function schedule(sub: SubscriptionOverview): string {
+  const days =
+    sub.weekdays.length === 7 ? 'daily' : sub.weekdays.join() === '1,2,3,4,5' ? 'weekdays' : sub.weekdays.map((d) => DAY_NAMES[d - 1]).join(',');
+  return `${sub.sendTime} ${sub.timezone} ${days}`;
+}
+
+function nextText(row: SubscriptionOverview & { next: NextPost }): string {
+  if (row.status === 'paused') return `paused: ${row.pausedReason ?? 'delivery failed'}`;
+  if (row.next.state === 'due') return `due now (${row.next.localDate})`;
+  if (row.next.state === 'scheduled') return `${row.next.at.slice(0, 16).replace('T', ' ')} UTC (${row.next.local} local)`;
+  return '—';
+}
+
+function lastText(sub: SubscriptionOverview): string {
+  const last = sub.last;
+  if (!last) return 'none yet';
+  const when = last.sentAt ? ` at ${last.sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  const papers = last.status === 'sent' ? `, ${last.papers} paper${last.papers === 1 ? '' : 's'}` : '';
+  const error = last.lastError && last.status !== 'sent' ? `: ${last.lastError}` : '';
+  const attempts = last.attempts > 1 ? ` (${last.attempts} attempts)` : '';
+  return `${last.localDate} ${last.status}${when}${papers}${error}${attempts}`;
+}
