@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SEED } from './corpus.ts';
 import { adminQuery, freshPostgresDb, openCorpusDb } from './datasets.ts';
+import { benchDigest } from './measures/digest.ts';
+import { benchFanout } from './measures/fanout.ts';
 import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
 import { benchRss } from './measures/rss.ts';
 import { benchSearch } from './measures/search.ts';
@@ -60,6 +62,7 @@ const TARGETS = {
   searchPglite100k: { p95: 60 },
   today1M: { p95: 20 },
   ingestRate: 5000,
+  digestSeconds: 30,
   rssMb: 200,
 } as const;
 
@@ -108,8 +111,9 @@ async function main(): Promise<number> {
 
   for (const engine of engines) {
     for (const size of sizes[engine]) {
-      if (!want('search') && !want('today') && !want('ingest') && !want('rss')) break;
-      if (!want('search') && !want('today') && !want('ingest') && want('rss') && size !== Math.max(...sizes[engine])) continue;
+      const perSize = want('search') || want('today') || want('ingest');
+      if (!perSize && size !== Math.max(...sizes[engine])) continue;
+      if (!perSize && !want('rss') && !want('digest') && !want('fanout')) break;
       const bench = await openCorpusDb(engine, { size, seed: flags.seed, fresh: flags.fresh, databaseUrl });
       try {
         if (bench.load && want('ingest')) results.push({ ...bulkRow(engine, size, bench.load, undefined, undefined), measure: 'ingest: corpus load, 1,000 per call' });
@@ -129,6 +133,17 @@ async function main(): Promise<number> {
         if (want('today')) {
           const isTarget = engine === 'Postgres' && size === 1_000_000;
           results.push(...(await benchToday(bench, { requests: quick ? 60 : 200, seed: flags.seed, ...(isTarget ? { p95Target: TARGETS.today1M.p95 } : {}) })));
+        }
+        if (want('digest') && size === Math.max(...sizes[engine])) {
+          // 100k subscribers on Postgres (the target); fewer on PGlite, an embedded single-user database.
+          const subscribers = quick ? 2000 : engine === 'Postgres' ? 100_000 : 10_000;
+          const isTarget = engine === 'Postgres' && subscribers === 100_000;
+          results.push(...(await benchDigest(bench, { subscribers, seed: flags.seed, ...(isTarget ? { targetSeconds: TARGETS.digestSeconds } : {}) })));
+        }
+        // Fan-out once: on Postgres when there is one, else PGlite, with the engine's largest corpus.
+        const fanoutEngine: EngineName = engines.includes('Postgres') ? 'Postgres' : 'PGlite';
+        if (want('fanout') && engine === fanoutEngine && size === Math.max(...sizes[engine])) {
+          results.push(...(await benchFanout(bench, { digests: quick ? 300 : 10_000, seed: flags.seed })));
         }
         if (want('ingest')) {
           results.push(...(await benchDailyIngest(bench, { bulkSize: 0, days: quick ? 3 : 10, seed: flags.seed, databaseUrl, rateTarget: TARGETS.ingestRate })));
@@ -154,8 +169,6 @@ async function main(): Promise<number> {
     }
   }
 
-  if (want('digest')) skipped.push('digest composition (100k subscribers × 5 follows): the scheduled-delivery code has not landed yet');
-  if (want('fanout')) skipped.push('Telegram fan-out of 10,000 digests: the Telegram delivery port has not landed yet');
 
   const minutes = (performance.now() - started) / 60_000;
   process.stdout.write(`\n## paperboy benchmarks (${quick ? 'quick' : 'full'} run, ${new Date().toISOString().slice(0, 16)}Z, ${minutes.toFixed(1)} min)\n\n`);
