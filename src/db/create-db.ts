@@ -64,7 +64,10 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
 }
 
 function openPostgres(databaseUrl: string, max: number): DbHandle {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, types });
+  // JIT off: paperboy's queries are short, and on large tables their cost estimates pass
+  // jit_above_cost, so the server spent longer compiling (1.6 s for a 200-digest batch on
+  // 1M papers) than running them. See docs/benchmarks.md.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, types, options: '-c jit=off' });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -86,7 +86,8 @@ export async function composeDigests(db: Kysely<Database>, requests: readonly Di
       where day.listed_on is not null
     ),
     wp as materialized (
-      select p.id, p.listed_on, p.upvotes, p.published_at, p.search, p.authors, p.categories, p.ai_keywords
+      select p.id, p.listed_on, p.upvotes, p.published_at, p.search, p.authors, p.categories, p.ai_keywords,
+             lower(paperboy_join(p.authors)) as authors_lc
       from papers p where p.listed_on in (select listed_on from windows)
     ),
     bf as materialized (
@@ -116,7 +117,7 @@ export async function composeDigests(db: Kysely<Database>, requests: readonly Di
       union all
       select 'author', a.value, wp.id
       from (select distinct value from bf where kind = 'author') a cross join wp
-      where lower(paperboy_join(wp.authors)) like '%' || replace(replace(replace(a.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+      where wp.authors_lc like '%' || replace(replace(replace(a.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
       union all
       select distinct 'category', c.value, pc.id
       from (select distinct value from bf where kind = 'category') c
