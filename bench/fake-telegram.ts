@@ -21,6 +21,8 @@ export class RateLimitedBotApi {
   readonly acceptedAt: number[] = [];
   sendCalls = 0;
   rejected429 = 0;
+  /** When each 429 was given (ms, performance.now()) and why. */
+  readonly rejections: { at: number; reason: 'global' | 'chat'; chat: string }[] = [];
   private tokens: number;
   private refilledAt = performance.now();
   private readonly lastPerChat = new Map<string, number>();
@@ -88,6 +90,7 @@ export class RateLimitedBotApi {
     const chatWait = last === undefined ? 0 : this.limits.perChatIntervalMs - (now - last);
     if (chatWait > 0 || !this.takeGlobal(now)) {
       this.rejected429++;
+      this.rejections.push({ at: now, reason: chatWait > 0 ? 'chat' : 'global', chat });
       const retryAfter = Math.max(1, Math.ceil(chatWait / 1000));
       reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
       return;

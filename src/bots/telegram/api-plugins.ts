@@ -26,8 +26,24 @@ export const TELEGRAM_LIMITS: TelegramLimits = { globalPerSecond: 30, perChatInt
  */
 export function messageThrottler(limits: Partial<TelegramLimits> = {}): Transformer {
   const { globalPerSecond, perChatIntervalMs, groupPerMinute } = { ...TELEGRAM_LIMITS, ...limits };
+  // The overall limit is a token bucket (up to one second's worth after a pause, then a steady
+  // trickle every ~100 ms), not a reservoir refilled once a second: that let a burst at the end
+  // of one second meet a full reservoir at the start of the next, 60 messages within moments,
+  // and 10 % of a 10,000-digest fan-out came back 429 (docs/benchmarks.md). A step of a fifth
+  // of the limit is added every 201 ms at the earliest (never faster than the limit); Bottleneck
+  // adds it on its 10 ms heartbeat, so on average ~5 ms later: about 97 % of the limit. The
+  // bucket holds one step less than a second's worth, because the next step may land right
+  // after a burst has emptied it.
+  const step = Math.max(1, Math.floor(globalPerSecond / 5));
+  const burst = Math.max(1, globalPerSecond - step);
   const throttle = apiThrottler({
-    global: { reservoir: globalPerSecond, reservoirRefreshAmount: globalPerSecond, reservoirRefreshInterval: 1000 },
+    global: {
+      reservoir: burst,
+      reservoirIncreaseAmount: step,
+      reservoirIncreaseInterval: Math.ceil((1000 * step) / globalPerSecond) + 1,
+      reservoirIncreaseMaximum: burst,
+      heartbeatInterval: 10,
+    },
     group: {
       maxConcurrent: 1,
       minTime: perChatIntervalMs,
