@@ -26,8 +26,8 @@ export const TELEGRAM_LIMITS: TelegramLimits = { globalPerSecond: 30, perChatInt
  */
 export function messageThrottler(limits: Partial<TelegramLimits> = {}): Transformer {
   const { globalPerSecond, perChatIntervalMs, groupPerMinute } = { ...TELEGRAM_LIMITS, ...limits };
-  // The overall limit is a token bucket (up to one second's worth after a pause, then a steady
-  // trickle every ~100 ms), not a reservoir refilled once a second: that let a burst at the end
+  // The overall limit is a token bucket (most of a second's worth after a pause, then a fifth
+  // of the limit every ~200 ms), not a reservoir refilled once a second: that let a burst at the end
   // of one second meet a full reservoir at the start of the next, 60 messages within moments,
   // and 10 % of a 10,000-digest fan-out came back 429 (docs/benchmarks.md). A step of a fifth
   // of the limit is added every 201 ms at the earliest (never faster than the limit); Bottleneck
