@@ -1,6 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { startDiscord } from './bots/discord/start.ts';
-import { startTelegram } from './bots/telegram/start.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Core, createCore } from './core/core.ts';
 import type { DeliveryPort } from './core/delivery-port.ts';
@@ -72,6 +70,8 @@ export async function startApp(options: StartOptions): Promise<App> {
     const adapters: string[] = [];
 
     if (config.TELEGRAM_BOT_TOKEN) {
+      // Adapters load only when configured: discord.js and grammY are ~60 MB of a process that does not use them.
+      const { startTelegram } = await import('./bots/telegram/start.ts');
       const telegram = await startTelegram({ config, core, db: db.db, log: log.child({ part: 'telegram' }) });
       services.push({ name: 'telegram', stop: () => telegram.stop() });
       ports.set(telegram.port.platform, telegram.port);
@@ -79,6 +79,7 @@ export async function startApp(options: StartOptions): Promise<App> {
     }
 
     if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+      const { startDiscord } = await import('./bots/discord/start.ts');
       const discord = await startDiscord({ config, core, db: db.db, log: log.child({ part: 'discord' }) });
       services.push({ name: 'discord', stop: () => discord.stop() });
       ports.set(discord.port.platform, discord.port);

@@ -1,7 +1,4 @@
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -84,6 +81,13 @@ async function openPglite(dataDir: string, command: string): Promise<DbHandle> {
   const inMemory = dataDir === ':memory:';
   const release = inMemory ? () => {} : lockDataDir(resolve(dataDir), command);
   try {
+    // Loaded only for the embedded database: the PGlite package alone is ~45 MB of RSS that a
+    // process on a real server would carry for nothing (docs/benchmarks.md).
+    const [{ PGlite }, { pg_trgm }, { createPgConfig }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/node-postgres'),
+    ]);
     const lite = await PGlite.create(inMemory ? 'memory://' : join(resolve(dataDir), 'pgdata'), {
       extensions: { pg_trgm },
     });
