@@ -70,7 +70,7 @@ export async function startApp(options: StartOptions): Promise<App> {
     const adapters: string[] = [];
 
     if (config.TELEGRAM_BOT_TOKEN) {
-      // Adapters load only when configured: discord.js and grammY are ~60 MB of a process that does not use them.
+      // Adapters load only when configured, so discord.js and grammY add nothing to a process that does not use them.
       const { startTelegram } = await import('./bots/telegram/start.ts');
       const telegram = await startTelegram({ config, core, db: db.db, log: log.child({ part: 'telegram' }) });
       services.push({ name: 'telegram', stop: () => telegram.stop() });
