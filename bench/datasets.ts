@@ -78,7 +78,7 @@ export async function openCorpusDb(engine: EngineName, options: CorpusOptions): 
     );
     if (!options.fresh && rows[0]?.comment === want) {
       progress(`Postgres: reusing ${name} (${count(options.size)} papers)`);
-      const handle = await createDb({ databaseUrl: url, poolSize: 4 });
+      const handle = await reopen(() => createDb({ databaseUrl: url, poolSize: 4 }));
       await cleanBenchRows(handle);
       return { handle, engine, layout, url };
     }
@@ -93,7 +93,7 @@ export async function openCorpusDb(engine: EngineName, options: CorpusOptions): 
   const markerFile = join(dataDir, 'bench-corpus.txt');
   if (!options.fresh && existsSync(markerFile) && readFileSync(markerFile, 'utf8') === want) {
     progress(`PGlite: reusing ${dataDir} (${count(options.size)} papers)`);
-    const handle = await createDb({ dataDir, command: 'npm run bench' });
+    const handle = await reopen(() => createDb({ dataDir, command: 'npm run bench' }));
     await cleanBenchRows(handle);
     return { handle, engine, layout, dataDir };
   }
@@ -103,6 +103,16 @@ export async function openCorpusDb(engine: EngineName, options: CorpusOptions): 
   const load = await loadCorpus(handle, layout, engine);
   writeFileSync(markerFile, want);
   return { handle, engine, layout, dataDir, load };
+}
+
+/** Opens a stored corpus (migrating it); says what to do when its migrations no longer match the code's. */
+async function reopen(open: () => Promise<DbHandle>): Promise<DbHandle> {
+  try {
+    return await open();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not open the stored benchmark corpus (${message}); if a migration it ran was renamed or removed since, rerun with --fresh`);
+  }
 }
 
 /** Loads the corpus through `upsertPapers`, 1,000 papers a call, then vacuums and analyzes. */

@@ -106,7 +106,25 @@ async function main(): Promise<number> {
   };
   const started = performance.now();
   const results: BenchResult[] = [];
-  const skipped: string[] = [];
+  const record = (...rows: BenchResult[]) => {
+    results.push(...rows);
+    for (const r of rows) progress(`  ${r.measure.trim()} (${r.engine}, ${count(r.papers)}): ${r.result}${r.pass === undefined ? '' : r.pass ? ' ✓' : ' ✗'}`);
+  };
+  const printTable = (interrupted: boolean) => {
+    const minutes = (performance.now() - started) / 60_000;
+    const kind = `${quick ? 'quick' : 'full'} run${interrupted ? ', INTERRUPTED' : ''}`;
+    process.stdout.write(`\n## paperboy benchmarks (${kind}, ${new Date().toISOString().slice(0, 16)}Z, ${minutes.toFixed(1)} min)\n\n`);
+    process.stdout.write(`${renderTable(results)}\n`);
+    const failed = results.filter((r) => r.pass === false);
+    process.stdout.write(`\n${results.filter((r) => r.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((r) => `${r.measure} (${r.engine}, ${count(r.papers)})`).join('; ')}` : ''}.\n`);
+  };
+  // A long run stopped with Ctrl-C or a signal still prints what it measured.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      printTable(true);
+      process.exit(130);
+    });
+  }
   progress(`${quick ? 'quick' : 'full'} run; engines ${engines.join(', ')}; measures ${MEASURES.filter(want).join(', ')}`);
 
   for (const engine of engines) {
@@ -116,11 +134,11 @@ async function main(): Promise<number> {
       if (!perSize && !want('rss') && !want('digest') && !want('fanout')) break;
       const bench = await openCorpusDb(engine, { size, seed: flags.seed, fresh: flags.fresh, databaseUrl });
       try {
-        if (bench.load && want('ingest')) results.push({ ...bulkRow(engine, size, bench.load, undefined, undefined), measure: 'ingest: corpus load, 1,000 per call' });
+        if (bench.load && want('ingest')) record({ ...bulkRow(engine, size, bench.load, undefined, undefined), measure: 'ingest: corpus load, 1,000 per call' });
         if (want('search')) {
           const isTarget1M = engine === 'Postgres' && size === 1_000_000;
           const isTarget100k = engine === 'PGlite' && size === 100_000;
-          results.push(
+          record(
             ...(await benchSearch(bench, {
               queries: quick ? 150 : 300,
               baselineQueries: 10,
@@ -132,32 +150,32 @@ async function main(): Promise<number> {
         }
         if (want('today')) {
           const isTarget = engine === 'Postgres' && size === 1_000_000;
-          results.push(...(await benchToday(bench, { requests: quick ? 60 : 200, seed: flags.seed, ...(isTarget ? { p95Target: TARGETS.today1M.p95 } : {}) })));
+          record(...(await benchToday(bench, { requests: quick ? 60 : 200, seed: flags.seed, ...(isTarget ? { p95Target: TARGETS.today1M.p95 } : {}) })));
         }
         if (want('digest') && size === Math.max(...sizes[engine])) {
           // 100k subscribers on Postgres (the target); fewer on PGlite, an embedded single-user database.
           const subscribers = quick ? 2000 : engine === 'Postgres' ? 100_000 : 10_000;
           const isTarget = engine === 'Postgres' && subscribers === 100_000;
-          results.push(...(await benchDigest(bench, { subscribers, seed: flags.seed, ...(isTarget ? { targetSeconds: TARGETS.digestSeconds } : {}) })));
+          record(...(await benchDigest(bench, { subscribers, seed: flags.seed, ...(isTarget ? { targetSeconds: TARGETS.digestSeconds } : {}) })));
         }
         // Fan-out once: on Postgres when there is one, else PGlite, with the engine's largest corpus.
         const fanoutEngine: EngineName = engines.includes('Postgres') ? 'Postgres' : 'PGlite';
         if (want('fanout') && engine === fanoutEngine && size === Math.max(...sizes[engine])) {
-          results.push(...(await benchFanout(bench, { digests: quick ? 300 : 10_000, seed: flags.seed })));
+          record(...(await benchFanout(bench, { digests: quick ? 300 : 10_000, seed: flags.seed })));
         }
         if (want('ingest')) {
-          results.push(...(await benchDailyIngest(bench, { bulkSize: 0, days: quick ? 3 : 10, seed: flags.seed, databaseUrl, rateTarget: TARGETS.ingestRate })));
+          record(...(await benchDailyIngest(bench, { bulkSize: 0, days: quick ? 3 : 10, seed: flags.seed, databaseUrl, rateTarget: TARGETS.ingestRate })));
         }
       } finally {
         await bench.handle.close();
       }
       // RSS with the largest corpus of the engine stored (the bench's own handle is closed: PGlite allows one process).
       if (want('rss') && size === Math.max(...sizes[engine])) {
-        results.push(...(await rssFor(engine, bench.url, bench.dataDir, size, databaseUrl, quick)));
+        record(...(await rssFor(engine, bench.url, bench.dataDir, size, databaseUrl, quick)));
       }
     }
     if (want('ingest')) {
-      results.push(
+      record(
         ...(await benchBulkLoad(engine, {
           bulkSize: quick || engine === 'PGlite' ? 10_000 : 100_000,
           days: 0,
@@ -170,12 +188,7 @@ async function main(): Promise<number> {
   }
 
 
-  const minutes = (performance.now() - started) / 60_000;
-  process.stdout.write(`\n## paperboy benchmarks (${quick ? 'quick' : 'full'} run, ${new Date().toISOString().slice(0, 16)}Z, ${minutes.toFixed(1)} min)\n\n`);
-  process.stdout.write(`${renderTable(results)}\n`);
-  if (skipped.length) process.stdout.write(`\nNot measured:\n${skipped.map((s) => `- ${s}`).join('\n')}\n`);
-  const failed = results.filter((r) => r.pass === false);
-  process.stdout.write(`\n${results.filter((r) => r.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((r) => `${r.measure} (${r.engine}, ${count(r.papers)})`).join('; ')}` : ''}.\n`);
+  printTable(false);
   return 0;
 }
 
