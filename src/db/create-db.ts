@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -49,6 +49,16 @@ export async function createDb(options: DbOptions = {}): Promise<DbHandle> {
   const handle = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : await openPglite(options.dataDir ?? 'data', options.command ?? 'paperboy');
+  if (handle.engine === 'postgres') {
+    // A server that is down or refuses us: one clear message naming it (never the password),
+    // rather than whatever the first migration query happens to report.
+    try {
+      await sql`select 1`.execute(handle.db);
+    } catch (error) {
+      await handle.close();
+      throw new Error(`cannot reach the database at ${handle.location}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(handle.db);
@@ -65,8 +75,10 @@ function openPostgres(databaseUrl: string, max: number): DbHandle {
   // jit_above_cost, so the server spent longer compiling (1.6 s for a 200-digest batch on
   // 1M papers) than running them. See docs/benchmarks.md.
   const pool = new pg.Pool({ connectionString: databaseUrl, max, types, options: '-c jit=off' });
-  // An idle client losing its server must not crash the process; the pool replaces it.
+  // A client losing its server must not crash the process: an idle one is replaced by the
+  // pool; a checked-out one fails its query, and the pool drops it when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {
