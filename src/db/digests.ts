@@ -1,166 +1,175 @@
 import { type Kysely, sql } from 'kysely';
+import type { FollowKind } from '../core/follow.ts';
 import type { Paper } from '../core/paper.ts';
 import { paperColumns, toPaper } from './papers.ts';
-import { SCORE_WEIGHTS } from './ranking.ts';
 import type { Database } from './schema.ts';
 
-/** One digest to compose: for whom, for which local date, how many papers at most. */
-export interface DigestRequest {
-  /** The caller's key for this digest (the delivery id); picks come back under it. */
-  key: number;
-  recipientId: number;
-  /** The subscriber's local date, 'YYYY-MM-DD'. */
-  localDate: string;
-  /** papers_per_post. */
-  limit: number;
-}
+/**
+ * The set-based queries behind daily digests (see core/digest/compose-digests.ts): each
+ * serves a whole batch of digests at once, never one subscriber or one follow at a time.
+ */
 
-/** One paper picked for one digest. */
-export interface DigestPick {
-  key: number;
-  paperId: string;
-  /** 1-based position in the digest. */
-  rank: number;
-  /** Labels of the follows it matched, shown as in `today` (`grokking`, `author:…`, `cat:…`); empty for a top-of-the-day pick. */
-  matched: string[];
-  /** Overlap with what the recipient voted on (positive: like what they 👍). */
-  affinity: number;
-  /** The day the paper is listed on. */
+/** A paper of a digest window, as ranking needs it. */
+export interface WindowPaper {
+  id: string;
   listedOn: string;
-  /** The newest day with papers on or before the local date ("the day" of this digest). */
-  latestDay: string;
+  upvotes: number;
+}
+
+/** The papers a digest for some local date draws from. */
+export interface DigestWindow {
+  /** The newest day with papers on or before the local date ("the day" of the digest); undefined when there are none. */
+  latest: string | undefined;
+  /** The window's days, newest first (at most two). */
+  days: string[];
+  /** Its papers, newest day first, then by upvotes, recency and id (the tie-break order of `rankDay`). */
+  papers: WindowPaper[];
+  /**
+   * Changes whenever a paper of the window is added or changed (and differs between
+   * databases), so matches of follows computed for it can be reused until then.
+   */
+  stamp: string;
+}
+
+/** The latest two days with papers on or before `localDate`, and their papers. */
+export async function digestWindow(db: Kysely<Database>, localDate: string): Promise<DigestWindow> {
+  const { rows } = await sql<{ id: string | null; listed_on: string | null; upvotes: number | null; latest: string | null; previous: string | null; stamp: string }>`
+    with days as (
+      select l1.day as latest, l2.day as previous
+      from (select max(listed_on) as day from papers where listed_on <= ${localDate}::date) l1
+      cross join lateral (select max(listed_on) as day from papers where listed_on < l1.day) l2
+    ),
+    window_papers as (
+      select p.id, p.listed_on, p.upvotes, p.published_at, p.last_seen_at
+      from papers p, days
+      where p.listed_on = any(array[days.latest, days.previous])
+    )
+    select w.id, w.listed_on, w.upvotes, d.latest, d.previous, st.stamp
+    from days d
+    cross join (select md5(current_database() || coalesce(string_agg(id || '@' || last_seen_at::text, ',' order by id), '')) as stamp from window_papers) st
+    left join window_papers w on true
+    order by w.listed_on desc, w.upvotes desc, w.published_at desc nulls last, w.id`.execute(db);
+  const first = rows[0];
+  return {
+    latest: first?.latest ?? undefined,
+    days: [first?.latest, first?.previous].filter((day): day is string => Boolean(day)),
+    papers: rows.flatMap((row) => (row.id && row.listed_on ? [{ id: row.id, listedOn: row.listed_on, upvotes: row.upvotes ?? 0 }] : [])),
+    stamp: first?.stamp ?? '',
+  };
+}
+
+/** One follow of a recipient. */
+export interface RecipientFollow {
+  kind: FollowKind;
+  value: string;
+  label: string;
+}
+
+/** The follows of many recipients (recipients that follow nothing are absent). */
+export async function followsOf(db: Kysely<Database>, recipientIds: readonly number[]): Promise<Map<number, RecipientFollow[]>> {
+  const byRecipient = new Map<number, RecipientFollow[]>();
+  if (recipientIds.length === 0) return byRecipient;
+  const rows = await db
+    .selectFrom('follows')
+    .select(['recipient_id', 'kind', 'value', 'label'])
+    .where('recipient_id', '=', sql<number>`any(${[...new Set(recipientIds)]}::int[])`)
+    .execute();
+  for (const row of rows) {
+    const list = byRecipient.get(row.recipient_id);
+    const follow = { kind: row.kind, value: row.value, label: row.label };
+    if (list) list.push(follow);
+    else byRecipient.set(row.recipient_id, [follow]);
+  }
+  return byRecipient;
 }
 
 /**
- * How many of the latest days with papers (on or before the local date) a digest draws from.
- *
- * Why two: Hugging Face fills a day's list during that day, and a subscriber whose morning
- * comes before Europe's and America's (Asia/Kolkata at 09:00 is 03:30 UTC) would otherwise
- * get the first two or three papers of a half-listed day and never see the rest. With the day
- * before in the window, whatever was listed after their last digest still arrives the next
- * morning; delivered_papers makes sure nothing comes twice. Newer days are shown first, so a
- * subscriber late in the day gets that day's papers and only fills up from the day before.
+ * Which papers listed on `days` each follow matches, in one statement for all the follows,
+ * with the same rules as `rankDay`: a topic by full-text search, an author by a substring of
+ * the author list, a category exactly. Each follow is tested once, and a topic only against
+ * papers sharing a word stem with it (a tsquery can only match a document containing one of
+ * its lexemes, unless it negates one), so the exact `@@` runs on a handful of pairs instead of
+ * every follow × paper. Returns paper ids by the index of the follow in `follows`.
  */
-export const DIGEST_WINDOW_DAYS = 2;
-
-/**
- * Picks the papers for many digests at once, set-based: one statement for the whole batch,
- * never one per subscriber or per follow. Read-only; pass a transaction to see its claims.
- *
- * - Candidates: papers listed on the {@link DIGEST_WINDOW_DAYS} latest days with papers on
- *   or before each digest's local date, minus papers this recipient was already sent
- *   (delivered_papers) or has voted on (it has seen them).
- * - A recipient that follows anything gets only papers matching its follows; one that follows
- *   nothing gets the day's top papers.
- * - Score as in `rankDay` (`today`): ln(1 + upvotes) + 3 × matched follows (≤ 3) + 0.5 ×
- *   affinity (±4). Order: newer day first, then score, upvotes, recency, id.
- *
- * Follow matching is shared across the batch: each distinct topic is tested once against the
- * window's papers, and only against papers sharing a word stem with it (a tsquery can only
- * match a document that contains one of its lexemes, unless it negates one), so the exact
- * `@@` runs on a handful of pairs instead of every follow × paper.
- */
-export async function composeDigests(db: Kysely<Database>, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
-  if (requests.length === 0) return [];
-  const w = Object.fromEntries(Object.entries(SCORE_WEIGHTS).map(([k, v]) => [k, sql.lit(v)])) as Record<keyof typeof SCORE_WEIGHTS, ReturnType<typeof sql.lit>>;
-  const { rows } = await sql<{
-    key: number;
-    paper_id: string;
-    rank: number;
-    matched: string[];
-    affinity: number;
-    listed_on: string;
-    latest: string;
-  }>`
-    with batch as materialized (
-      select * from unnest(${requests.map((r) => r.key)}::int[], ${requests.map((r) => r.recipientId)}::int[],
-                           ${requests.map((r) => r.localDate)}::date[], ${requests.map((r) => r.limit)}::int[])
-        as b(key, recipient_id, local_date, n)
+export async function matchFollows(
+  db: Kysely<Database>,
+  days: readonly string[],
+  follows: readonly { kind: FollowKind; value: string }[],
+): Promise<Map<number, string[]>> {
+  const matches = new Map<number, string[]>();
+  if (follows.length === 0 || days.length === 0) return matches;
+  const { rows } = await sql<{ fid: number; ids: string[] }>`
+    with wp as materialized (
+      select p.id, p.search, p.categories, lower(paperboy_join(p.authors)) as author_text
+      from papers p where p.listed_on = any(${[...days]}::date[])
     ),
-    windows as materialized (
-      select d.local_date, day.listed_on, l1.day as latest
-      from (select distinct local_date from batch) d
-      cross join lateral (select max(listed_on) as day from papers where listed_on <= d.local_date) l1
-      cross join lateral (select max(listed_on) as day from papers where listed_on < l1.day) l2
-      cross join lateral (values (l1.day), (l2.day)) as day(listed_on)
-      where day.listed_on is not null
-    ),
-    wp as materialized (
-      select p.id, p.listed_on, p.upvotes, p.published_at, p.search, p.authors, p.categories, p.ai_keywords,
-             lower(paperboy_join(p.authors)) as authors_lc
-      from papers p where p.listed_on in (select listed_on from windows)
-    ),
-    bf as materialized (
-      select f.recipient_id, f.kind, f.value, f.label from follows f
-      where f.recipient_id in (select recipient_id from batch)
+    fv as materialized (
+      select (f.ord - 1)::int as fid, f.kind, f.value
+      from unnest(${follows.map((f) => f.kind)}::text[], ${follows.map((f) => f.value)}::text[]) with ordinality as f(kind, value, ord)
     ),
     topics as materialized (
-      select value, q, querytree(q) like '%!%' as negated
-      from (select distinct value, websearch_to_tsquery('english', value) as q from bf where kind = 'topic') t
+      select fid, q, querytree(q) like '%!%' as negated
+      from (select fid, websearch_to_tsquery('english', value) as q from fv where kind = 'topic') t
     ),
     topic_lexemes as materialized (
-      select distinct t.value, l.lexeme
-      from topics t cross join lateral unnest(tsvector_to_array(to_tsvector('english', t.value))) as l(lexeme)
+      select distinct fv.fid, l.lexeme
+      from fv cross join lateral unnest(tsvector_to_array(to_tsvector('english', fv.value))) as l(lexeme)
+      where fv.kind = 'topic'
     ),
     paper_lexemes as materialized (
       select wp.id, l.lexeme from wp cross join lateral unnest(tsvector_to_array(wp.search)) as l(lexeme)
     ),
     topic_pairs as materialized (
-      select tl.value, pl.id from topic_lexemes tl join paper_lexemes pl on pl.lexeme = tl.lexeme
+      select tl.fid, pl.id from topic_lexemes tl join paper_lexemes pl on pl.lexeme = tl.lexeme
       union
-      select t.value, wp.id from topics t cross join wp where t.negated
+      select t.fid, wp.id from topics t cross join wp where t.negated
     ),
-    matches as materialized (
-      select 'topic'::text as kind, tp.value, tp.id
-      from topic_pairs tp join topics t on t.value = tp.value join wp on wp.id = tp.id
+    matches as (
+      select tp.fid, tp.id
+      from topic_pairs tp join topics t on t.fid = tp.fid join wp on wp.id = tp.id
       where wp.search @@ t.q
       union all
-      select 'author', a.value, wp.id
-      from (select distinct value from bf where kind = 'author') a cross join wp
-      where wp.authors_lc like '%' || replace(replace(replace(a.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+      select fv.fid, wp.id
+      from fv cross join wp
+      where fv.kind = 'author'
+        and wp.author_text like '%' || replace(replace(replace(fv.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
       union all
-      select distinct 'category', c.value, pc.id
-      from (select distinct value from bf where kind = 'category') c
-      join (select wp.id, lower(cat) as cat from wp cross join lateral unnest(wp.categories) as cat) pc on pc.cat = c.value
+      select distinct fv.fid, pc.id
+      from fv join (select wp.id, lower(cat) as cat from wp cross join lateral unnest(wp.categories) as cat) pc on pc.cat = fv.value
+      where fv.kind = 'category'
+    )
+    select fid, array_agg(id) as ids from matches group by fid`.execute(db);
+  for (const row of rows) matches.set(row.fid, row.ids);
+  return matches;
+}
+
+/** What recipients' votes say about a window's papers. */
+export interface VoteSignals {
+  /** Affinity by recipient and paper, as `rankDay` computes it; absent means 0. */
+  affinity: Map<number, Map<string, number>>;
+  /** Papers of the window each recipient voted on (it has seen them). */
+  voted: Map<number, Set<string>>;
+}
+
+/**
+ * Affinity of recipients to the papers listed on `days`, set-based: a profile of each
+ * recipient's latest 200 votes (keywords and authors weigh 1, categories 0.5, 👍 for and 👎
+ * against) summed over each paper's items — the same number `rankDay` computes vote by vote.
+ */
+export async function voteSignals(db: Kysely<Database>, recipientIds: readonly number[], days: readonly string[]): Promise<VoteSignals> {
+  const signals: VoteSignals = { affinity: new Map(), voted: new Map() };
+  if (recipientIds.length === 0 || days.length === 0) return signals;
+  const ids = [...new Set(recipientIds)];
+  const { rows } = await sql<{ recipient_id: number; paper_id: string; affinity: number | null; voted: boolean }>`
+    with votes as materialized (
+      select f.recipient_id, f.paper_id, f.vote, p.ai_keywords, p.authors, p.categories, p.listed_on,
+             row_number() over (partition by f.recipient_id order by f.updated_at desc) as recent
+      from feedback f join papers p on p.id = f.paper_id
+      where f.recipient_id = any(${ids}::int[])
     ),
-    followed as materialized (
-      select b.key, m.id, array_agg(case f.kind when 'topic' then f.label when 'author' then 'author:' || f.label else 'cat:' || f.label end
-                                    order by f.label) as matched
-      from batch b
-      join bf f on f.recipient_id = b.recipient_id
-      join matches m on m.kind = f.kind and m.value = f.value
-      group by b.key, m.id
-    ),
-    candidates as materialized (
-      select c.* from (
-        select b.key, b.recipient_id, b.n, w.latest, fo.id, fo.matched
-        from batch b
-        join followed fo on fo.key = b.key
-        join wp on wp.id = fo.id
-        join windows w on w.local_date = b.local_date and w.listed_on = wp.listed_on
-        union all
-        select b.key, b.recipient_id, b.n, w.latest, wp.id, '{}'::text[]
-        from batch b
-        join windows w on w.local_date = b.local_date
-        join wp on wp.listed_on = w.listed_on
-        where not exists (select 1 from bf where bf.recipient_id = b.recipient_id)
-      ) c
-      where not exists (select 1 from delivered_papers d where d.recipient_id = c.recipient_id and d.paper_id = c.id)
-        and not exists (select 1 from feedback v where v.recipient_id = c.recipient_id and v.paper_id = c.id)
-    ),
-    window_items as materialized (
-      select distinct wp.id, 'k'::text as kind, x as item from wp cross join lateral unnest(wp.ai_keywords) x
-      union select wp.id, 'a', x from wp cross join lateral unnest(wp.authors) x
-      union select wp.id, 'c', x from wp cross join lateral unnest(wp.categories) x
-    ),
-    profile as materialized (
-      select v.recipient_id, i.kind, i.item, sum(v.vote * i.weight) as weight
-      from (
-        select f.recipient_id, f.vote, p.ai_keywords, p.authors, p.categories,
-               row_number() over (partition by f.recipient_id order by f.updated_at desc) as recent
-        from feedback f join papers p on p.id = f.paper_id
-        where f.recipient_id in (select recipient_id from batch)
-      ) v
+    profile as (
+      select v.recipient_id, i.kind, i.item, sum(v.vote * i.weight)::float8 as weight
+      from votes v
       cross join lateral (
         select 'k'::text as kind, x as item, 1.0 as weight from unnest(v.ai_keywords) x
         union select 'a', x, 1.0 from unnest(v.authors) x
@@ -169,43 +178,43 @@ export async function composeDigests(db: Kysely<Database>, requests: readonly Di
       where v.recent <= 200
       group by v.recipient_id, i.kind, i.item
     ),
-    affinity as materialized (
-      select pr.recipient_id, wi.id, sum(pr.weight) as affinity
-      from profile pr join window_items wi on wi.kind = pr.kind and wi.item = pr.item
-      group by pr.recipient_id, wi.id
-    ),
-    scored as (
-      select c.key, c.id, c.n, c.matched, c.latest, wp.listed_on, wp.upvotes, wp.published_at,
-             coalesce(a.affinity, 0) as affinity,
-             ln(1 + greatest(wp.upvotes, 0))
-               + ${w.follow} * least(cardinality(c.matched), ${w.maxFollowMatches})
-               + ${w.affinity} * greatest(-1 * ${w.maxAffinity}, least(${w.maxAffinity}, coalesce(a.affinity, 0))) as score
-      from candidates c
-      join wp on wp.id = c.id
-      left join affinity a on a.recipient_id = c.recipient_id and a.id = c.id
-    ),
-    ranked as (
-      select s.*, row_number() over (partition by s.key
-                                     order by s.listed_on desc, s.score desc, s.upvotes desc, s.published_at desc nulls last, s.id) as rank
-      from scored s
+    window_items as (
+      select distinct p.id, 'k'::text as kind, x as item from papers p cross join lateral unnest(p.ai_keywords) x where p.listed_on = any(${[...days]}::date[])
+      union select p.id, 'a', x from papers p cross join lateral unnest(p.authors) x where p.listed_on = any(${[...days]}::date[])
+      union select p.id, 'c', x from papers p cross join lateral unnest(p.categories) x where p.listed_on = any(${[...days]}::date[])
     )
-    select key, id as paper_id, rank::int as rank, matched, affinity, listed_on, latest
-    from ranked where rank <= n
-    order by key, rank`.execute(db);
-  return rows.map((row) => ({
-    key: row.key,
-    paperId: row.paper_id,
-    rank: row.rank,
-    matched: row.matched,
-    affinity: Number(row.affinity),
-    listedOn: row.listed_on,
-    latestDay: row.latest,
-  }));
+    select pr.recipient_id, wi.id as paper_id, sum(pr.weight) as affinity, false as voted
+    from profile pr join window_items wi on wi.kind = pr.kind and wi.item = pr.item
+    group by pr.recipient_id, wi.id
+    union all
+    select recipient_id, paper_id, null, true from votes where listed_on = any(${[...days]}::date[])`.execute(db);
+  for (const row of rows) {
+    if (row.voted) {
+      const set = signals.voted.get(row.recipient_id) ?? new Set<string>();
+      set.add(row.paper_id);
+      signals.voted.set(row.recipient_id, set);
+    } else if (row.affinity) {
+      const map = signals.affinity.get(row.recipient_id) ?? new Map<string, number>();
+      map.set(row.paper_id, Number(row.affinity));
+      signals.affinity.set(row.recipient_id, map);
+    }
+  }
+  return signals;
+}
+
+/** Which of these (recipient, paper) pairs were already delivered: one index probe each, in one statement. */
+export async function deliveredAmong(db: Kysely<Database>, pairs: readonly { recipientId: number; paperId: string }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const { rows } = await sql<{ recipient_id: number; paper_id: string }>`
+    select d.recipient_id, d.paper_id
+    from unnest(${pairs.map((p) => p.recipientId)}::int[], ${pairs.map((p) => p.paperId)}::text[]) as x(recipient_id, paper_id)
+    join delivered_papers d on d.recipient_id = x.recipient_id and d.paper_id = x.paper_id`.execute(db);
+  return new Set(rows.map((row) => `${row.recipient_id}:${row.paper_id}`));
 }
 
 /** Papers by id (in no particular order); ids that are not stored are left out. */
 export async function papersByIds(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, Paper>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('papers').select(paperColumns).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db.selectFrom('papers').select(paperColumns).where('id', '=', sql<string>`any(${[...new Set(ids)]}::text[])`).execute();
   return new Map(rows.map((row) => [row.id, toPaper(row)]));
 }

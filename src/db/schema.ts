@@ -105,6 +105,8 @@ export interface SubscriptionsTable {
   paused_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** The latest local date this subscription has a delivery for ('-infinity' before the first); set when claiming. */
+  claimed_through: ColumnType<string, string | undefined, string>;
 }
 
 /**

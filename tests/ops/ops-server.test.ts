@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/core.ts';
-import { createDb } from '../../src/db/create-db.ts';
+import type { Database } from '../../src/db/schema.ts';
 import { createMetrics, instrumentCore } from '../../src/ops/metrics.ts';
 import { type OpsServer, startOpsServer } from '../../src/ops/ops-server.ts';
 import { useTestDb } from '../support/db.ts';
@@ -52,14 +53,16 @@ describe('the ops server', () => {
 
   it('/healthz: down (503) when the database is unreachable', async () => {
     // Nothing listens on port 1: every query fails to connect.
-    const gone = await createDb({ databaseUrl: 'postgres://paperboy@127.0.0.1:1/paperboy', migrate: false });
-    const { url } = await start({}, gone.db);
+    const pool = new pg.Pool({ connectionString: 'postgres://paperboy@127.0.0.1:1/paperboy' });
+    pool.on('error', () => {});
+    const gone = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const { url } = await start({}, gone);
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'down', database: { ok: false } });
     await server?.close();
     server = undefined;
-    await gone.close();
+    await gone.destroy();
   });
 
   it('/metrics: deliveries, 429 waits, command latency, papers ingested and the newest paper’s age', async () => {

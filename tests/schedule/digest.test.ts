@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeDigests } from '../../src/db/digests.ts';
+import { composeDigests } from '../../src/core/digest/compose-digests.ts';
 import { rankDay } from '../../src/db/ranking.ts';
 import { engines, useTestDb } from '../support/db.ts';
 import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from './support.ts';
@@ -41,6 +41,29 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     const picks = await composeDigests(t.db, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
     expect(picks.map((p) => p.paperId)).toEqual(ranked.map((r) => r.paper.id));
     expect(picks.map((p) => p.matched)).toEqual(ranked.map((r) => r.matched));
+  });
+
+  it('picks the best few of many matches exactly as `today` ranks them, votes and exclusions included', async () => {
+    const words = ['agents', 'memory', 'reasoning'];
+    const papers = Array.from({ length: 40 }, (_, i) =>
+      paper(`2611.${String(100 + i).padStart(5, '0')}`, '2026-11-27', {
+        title: `${words.filter((_, k) => (i >> k) & 1).join(' and ') || 'optics'} study ${i}`,
+        upvotes: (i * 37) % 23,
+        aiKeywords: i % 5 === 0 ? ['liked topic'] : [],
+      }),
+    );
+    await addPapers(t.db, papers);
+    const { recipientId } = await addSubscription(t.db, { externalId: 'u1', follows: words, papersPerPost: 7 });
+    // A 👍 on one paper (excluded itself, and lifting papers like it) and two papers already sent.
+    await t.db.insertInto('feedback').values({ recipient_id: recipientId, paper_id: '2611.00105', vote: 1 }).execute();
+    await t.db.insertInto('delivered_papers').values([
+      { recipient_id: recipientId, paper_id: '2611.00107', delivery_id: null },
+      { recipient_id: recipientId, paper_id: '2611.00103', delivery_id: null },
+    ]).execute();
+    const ranked = await rankDay(t.db, { day: '2026-11-27', recipientId, limit: 40, offset: 0, onlyMatches: true });
+    const expected = ranked.map((r) => r.paper.id).filter((id) => !['2611.00105', '2611.00107', '2611.00103'].includes(id)).slice(0, 7);
+    const picks = await composeDigests(t.db, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 7 }]);
+    expect(picks.map((p) => p.paperId)).toEqual(expected);
   });
 
   it('falls back to the top papers of the day for a recipient that follows nothing', async () => {

@@ -12,7 +12,7 @@ import type { DeliveryPort } from '../../core/delivery-port.ts';
 import { describeRecipient } from '../../core/recipient.ts';
 import { type DeliveryPassResult, type DigestPreview, runDeliveryPass } from '../../core/schedule/delivery-pass.ts';
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
-import { activeSchedules, countDueByPlatform } from '../../db/deliveries.ts';
+import { activeSchedules, countDueByPlatform } from '../../db/delivery-claims.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import type { Database } from '../../db/schema.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
@@ -80,7 +80,7 @@ export const deliverCommand: CliCommand = {
     try {
       const result = await runDeliveryPass({ db, ports, clock, catchUpHours, log: runtime.log });
       runtime.stdout.write(`${summary(at, result)}\n`);
-      const waiting = await countDueByPlatform(db, dueSlots(await activeSchedules(db, undefined), at, cutoffMs(catchUpHours)));
+      const waiting = await countDueByPlatform(db, dueSlots(await activeSchedules(db), at, cutoffMs(catchUpHours)));
       for (const [platform, count] of waiting) {
         if (!ports.has(platform)) {
           runtime.stdout.write(`${count} due on ${platform} left for an instance with its adapter (${hint(platform)}).\n`);

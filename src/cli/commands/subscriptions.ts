@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeRecipient } from '../../core/recipient.ts';
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
 import { localDateTime, nextSendTime } from '../../core/schedule/local-time.ts';
-import { listSubscriptionOverview, type SubscriptionOverview } from '../../db/deliveries.ts';
+import { listSubscriptionOverview, type SubscriptionOverview } from '../../db/subscription-overview.ts';
 import { type CliCommand, UsageError } from '../cli-command.ts';
 
 const USAGE = [

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DeliveryChoice, NewClaim } from '../../db/deliveries.ts';
-import { composeDigests, type DigestPick } from '../../db/digests.ts';
+import type { DeliveryChoice, DueSubscription } from '../../db/delivery-claims.ts';
 import type { Database } from '../../db/schema.ts';
 import { reasonsFor } from '../commands/shared.ts';
+import { composeDigests, type DigestPick } from './compose-digests.ts';
 
 /** The reason on a card picked because the recipient follows nothing: the best of the day. */
 export const TOP_OF_THE_DAY = 'top paper of the day';
@@ -15,29 +15,31 @@ export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'lis
 }
 
 /**
- * Chooses the papers for freshly claimed deliveries in one set-based query (see
- * `composeDigests` for what "new" and "best" mean). A delivery with nothing to post ends
- * 'empty' unless its subscriber asked for a "nothing new today" post.
+ * Chooses the papers for due subscriptions, all at once (see `composeDigests` for what "new"
+ * and "best" mean). A digest with nothing to post is 'empty' unless its subscriber asked for
+ * a "nothing new today" post.
  */
-export async function chooseDigests(db: Kysely<Database>, claims: readonly NewClaim[]): Promise<DeliveryChoice[]> {
+export async function chooseDigests(db: Kysely<Database>, due: readonly DueSubscription[]): Promise<DeliveryChoice[]> {
   const picks = await composeDigests(
     db,
-    claims.map((claim) => ({ key: claim.id, recipientId: claim.recipientId, localDate: claim.localDate, limit: claim.papersPerPost })),
+    due.map((d) => ({ key: d.subscriptionId, recipientId: d.recipientId, localDate: d.localDate, limit: d.papersPerPost })),
   );
-  const byDelivery = new Map<number, DigestPick[]>();
+  const bySubscription = new Map<number, DigestPick[]>();
   for (const pick of picks) {
-    const list = byDelivery.get(pick.key);
+    const list = bySubscription.get(pick.key);
     if (list) list.push(pick);
-    else byDelivery.set(pick.key, [pick]);
+    else bySubscription.set(pick.key, [pick]);
   }
-  return claims.map((claim) => {
-    const chosen = byDelivery.get(claim.id) ?? [];
+  return due.map((d) => {
+    const chosen = bySubscription.get(d.subscriptionId) ?? [];
     return {
-      id: claim.id,
-      recipientId: claim.recipientId,
+      subscriptionId: d.subscriptionId,
+      recipientId: d.recipientId,
+      localDate: d.localDate,
+      dueAt: d.dueAt,
       paperIds: chosen.map((pick) => pick.paperId),
       reasons: chosen.map(pickReasons),
-      empty: chosen.length === 0 && !claim.postWhenEmpty,
+      empty: chosen.length === 0 && !d.postWhenEmpty,
     };
   });
 }

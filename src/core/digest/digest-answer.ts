@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PendingDelivery } from '../../db/deliveries.ts';
 import { papersByIds } from '../../db/digests.ts';
 import type { Database } from '../../db/schema.ts';
-import type { Answer } from '../answer.ts';
+import type { Answer, PaperCard } from '../answer.ts';
 import { voteActions } from '../commands/shared.ts';
 import { type Paper, toCard } from '../paper.ts';
 import { TOP_OF_THE_DAY } from './choose-digests.ts';
@@ -18,7 +18,11 @@ export interface DigestEntry {
  * 👍/👎 buttons, public. With no papers it is the short "nothing new today" note that
  * subscribers who turned on `settings empty on` get.
  */
-export function digestAnswer(localDate: string, entries: readonly DigestEntry[]): Answer {
+export function digestAnswer(
+  localDate: string,
+  entries: readonly DigestEntry[],
+  card: (paper: Paper, reasons: string[]) => PaperCard = (paper, reasons) => toCard(paper, reasons),
+): Answer {
   const title = `Daily picks for ${localDate}`;
   if (entries.length === 0) {
     return {
@@ -43,7 +47,7 @@ export function digestAnswer(localDate: string, entries: readonly DigestEntry[])
       : topOnly
         ? `${count}: the day's top picks. Follow topics with \`follow <topic>\` to get picks of your own.`
         : `${count}.`,
-    cards: entries.map((entry) => toCard(entry.paper, entry.reasons)),
+    cards: entries.map((entry) => card(entry.paper, entry.reasons)),
     lines: [],
     actions: voteActions(entries.map((entry) => entry.paper)),
     visibility: 'public',
@@ -57,13 +61,20 @@ export function digestAnswer(localDate: string, entries: readonly DigestEntry[])
  */
 export async function digestAnswers(db: Kysely<Database>, deliveries: readonly PendingDelivery[]): Promise<Map<number, Answer>> {
   const papers = await papersByIds(db, deliveries.flatMap((d) => d.paperIds));
+  // Popular papers appear in many digests of a batch: build each card (snippet, links) once.
+  const cards = new Map<string, PaperCard>();
+  const card = (paper: Paper, reasons: string[]): PaperCard => {
+    let base = cards.get(paper.id);
+    if (!base) cards.set(paper.id, (base = toCard(paper)));
+    return { ...base, reasons };
+  };
   return new Map(
     deliveries.map((delivery) => {
       const entries = delivery.paperIds.flatMap((id, index) => {
         const paper = papers.get(id);
         return paper ? [{ paper, reasons: delivery.reasons[index] ?? [] }] : [];
       });
-      return [delivery.id, digestAnswer(delivery.localDate, entries)];
+      return [delivery.id, digestAnswer(delivery.localDate, entries, card)];
     }),
   );
 }

@@ -1,13 +1,26 @@
 import type { Kysely, Transaction } from 'kysely';
-import { activeSchedules, type DeliveryChoice, insertClaims, type NewClaim, type PlatformFilter, recordChoices } from '../../db/deliveries.ts';
+import {
+  activeSchedules,
+  type DeliveryChoice,
+  type DueSubscription,
+  insertDeliveries,
+  lockDueSubscriptions,
+  type PlatformFilter,
+} from '../../db/delivery-claims.ts';
 import type { Database } from '../../db/schema.ts';
 import { chooseDigests } from '../digest/choose-digests.ts';
 import { dueSlots } from './due-slots.ts';
 
-/** What one claim step took: the new ledger rows and the papers chosen for each. */
+/** A ledger row this worker just created, with its subscription's details. */
+export interface NewClaim extends DueSubscription {
+  /** The delivery (ledger row) id. */
+  id: number;
+}
+
+/** What one claim step took: the new ledger rows and the papers chosen for each (same order). */
 export interface ClaimBatch {
   claims: NewClaim[];
-  choices: DeliveryChoice[];
+  choices: (DeliveryChoice & { id: number })[];
 }
 
 export interface ClaimOptions {
@@ -22,17 +35,28 @@ export interface ClaimOptions {
 }
 
 /**
- * Claims up to `limit` due subscriptions and chooses their papers, all in the caller's
- * transaction: the ledger rows, their paper ids and reasons, and the delivered_papers rows
- * become visible together or not at all.
+ * Claims up to `limit` due subscriptions, all in the caller's transaction: locks them, chooses
+ * their papers, then inserts the ledger rows with those papers and the delivered_papers rows
+ * in one statement. Claims and their papers become visible together or not at all.
  */
 export async function claimInTransaction(trx: Transaction<Database>, options: ClaimOptions): Promise<ClaimBatch> {
-  const slots = dueSlots(await activeSchedules(trx, options.platforms), options.now, options.cutoffMs);
-  if (slots.length === 0) return { claims: [], choices: [] };
-  const claims = await insertClaims(trx, { ...options, slots });
-  const choices = await chooseDigests(trx, claims);
-  await recordChoices(trx, choices, options.now);
-  return { claims, choices };
+  const slots = dueSlots(await activeSchedules(trx), options.now, options.cutoffMs);
+  const due = await lockDueSubscriptions(trx, { slots, platforms: options.platforms, limit: options.limit });
+  if (due.length === 0) return { claims: [], choices: [] };
+  const choices = await chooseDigests(trx, due);
+  const inserted = await insertDeliveries(trx, choices, options);
+  const ids = new Map(inserted.map((row) => [`${row.subscriptionId}@${row.localDate}`, row.id]));
+  const idOf = (d: { subscriptionId: number; localDate: string }) => ids.get(`${d.subscriptionId}@${d.localDate}`);
+  return {
+    claims: due.flatMap((d) => {
+      const id = idOf(d);
+      return id === undefined ? [] : [{ ...d, id }];
+    }),
+    choices: choices.flatMap((c) => {
+      const id = idOf(c);
+      return id === undefined ? [] : [{ ...c, id }];
+    }),
+  };
 }
 
 /** {@link claimInTransaction} in a transaction of its own. */

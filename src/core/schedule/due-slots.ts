@@ -1,4 +1,4 @@
-import type { DueSlot } from '../../db/deliveries.ts';
+import type { DueSlot } from '../../db/delivery-claims.ts';
 import { addDays, localDateTime, weekdayOf, zonedInstant } from './local-time.ts';
 
 /**

@@ -1,0 +1,243 @@
+import type { Kysely } from 'kysely';
+import { deliveredAmong, digestWindow, type DigestWindow, followsOf, matchFollows, type RecipientFollow, voteSignals } from '../../db/digests.ts';
+import { SCORE_WEIGHTS } from '../../db/ranking.ts';
+import type { Database } from '../../db/schema.ts';
+
+/** One digest to compose: for whom, for which local date, how many papers at most. */
+export interface DigestRequest {
+  /** The caller's key for this digest (the delivery id); picks come back under it. */
+  key: number;
+  recipientId: number;
+  /** The subscriber's local date, 'YYYY-MM-DD'. */
+  localDate: string;
+  /** papers_per_post. */
+  limit: number;
+}
+
+/** One paper picked for one digest. */
+export interface DigestPick {
+  key: number;
+  paperId: string;
+  /** 1-based position in the digest. */
+  rank: number;
+  /** Labels of the follows it matched, shown as in `today` (`grokking`, `author:…`, `cat:…`); empty for a top-of-the-day pick. */
+  matched: string[];
+  /** Overlap with what the recipient voted on (positive: like what they 👍). */
+  affinity: number;
+  /** The day the paper is listed on. */
+  listedOn: string;
+  /** The newest day with papers on or before the local date ("the day" of this digest). */
+  latestDay: string;
+}
+
+/**
+ * How many of the latest days with papers (on or before the local date) a digest draws from.
+ *
+ * Why two: Hugging Face fills a day's list during that day, and a subscriber whose morning
+ * comes before Europe's and America's (Asia/Kolkata at 09:00 is 03:30 UTC) would otherwise
+ * get the first two or three papers of a half-listed day and never see the rest. With the day
+ * before in the window, whatever was listed after their last digest still arrives the next
+ * morning; delivered_papers makes sure nothing comes twice. Newer days are shown first, so a
+ * subscriber late in the day gets that day's papers and only fills up from the day before.
+ */
+export const DIGEST_WINDOW_DAYS = 2;
+
+/** Candidates beyond papers_per_post checked against delivered_papers in the first round. */
+const EXCLUSION_MARGIN = 3;
+
+/**
+ * Picks the papers for many digests at once. Per local date in the batch (usually one or two)
+ * a fixed handful of set-based queries serves every digest: the window's papers, the
+ * recipients' follows, which papers each distinct follow matches (cached until the window's
+ * papers change, so a pass of many batches matches each follow once), vote affinities, and
+ * one probe of delivered_papers for the best candidates of every digest. Never a query per
+ * subscriber or per follow.
+ *
+ * - Candidates: papers listed on the {@link DIGEST_WINDOW_DAYS} latest days with papers on
+ *   or before the local date, minus papers this recipient was already sent (delivered_papers)
+ *   or voted on (it has seen them).
+ * - A recipient that follows anything gets only papers matching its follows; one that follows
+ *   nothing gets the day's top papers.
+ * - Score exactly as `rankDay` (`today`): ln(1 + upvotes) + 3 × matched follows (≤ 3) + 0.5 ×
+ *   affinity (±4); order: newer day first, then score, upvotes, recency, id.
+ *
+ * Read-only; pass the claiming transaction to see its own claims.
+ */
+export async function composeDigests(db: Kysely<Database>, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+  const byDate = new Map<string, DigestRequest[]>();
+  for (const request of requests) {
+    const group = byDate.get(request.localDate);
+    if (group) group.push(request);
+    else byDate.set(request.localDate, [request]);
+  }
+  const picks: DigestPick[] = [];
+  for (const [localDate, group] of byDate) picks.push(...(await composeForDate(db, localDate, group)));
+  return picks.sort((a, b) => a.key - b.key || a.rank - b.rank);
+}
+
+async function composeForDate(db: Kysely<Database>, localDate: string, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+  const T: Record<string, number> = (globalThis as any).__T ??= {};
+  let t0 = performance.now();
+  const tick = (k: string) => { const t = performance.now(); T[k] = (T[k] ?? 0) + t - t0; t0 = t; };
+  const window = await digestWindow(db, localDate);
+  tick('window');
+  if (!window.latest || window.papers.length === 0) return [];
+  const latest = window.latest;
+  const papers = window.papers;
+  const recipientIds = requests.map((r) => r.recipientId);
+  const follows = await followsOf(db, recipientIds);
+  tick('follows');
+  const matches = await followMatches(db, window, [...follows.values()].flat());
+  tick('matches');
+  const signals = await voteSignals(db, recipientIds, window.days);
+  tick('signals');
+
+  // Per paper of the window (by its index, "pord", which is also the tie-break order):
+  const size = papers.length;
+  const pordOf = new Map(papers.map((paper, index) => [paper.id, index]));
+  const base = Float64Array.from(papers, (paper) => Math.log(1 + Math.max(paper.upvotes, 0)));
+  const older = Uint8Array.from(papers, (paper) => (paper.listedOn === latest ? 0 : 1));
+  const w = SCORE_WEIGHTS;
+  const clamp = (affinity: number) => Math.max(-w.maxAffinity, Math.min(w.maxAffinity, affinity));
+  // Each follow's matches as window indexes, converted once per batch.
+  const pordLists = new Map<string, Int32Array>();
+  const pordsOf = (follow: RecipientFollow): Int32Array => {
+    const key = followKey(follow);
+    let list = pordLists.get(key);
+    if (!list) {
+      const ids = matches.get(key) ?? new Set<string>();
+      list = Int32Array.from([...ids].flatMap((id) => (pordOf.has(id) ? [pordOf.get(id)!] : [])));
+      pordLists.set(key, list);
+    }
+    return list;
+  };
+  const counts = new Int32Array(size);
+  const score = new Float64Array(size);
+  const byRank = (a: number, b: number) => older[a]! - older[b]! || score[b]! - score[a]! || a - b;
+
+  const states = requests.map((request) => {
+    const voted = signals.voted.get(request.recipientId);
+    const affinity = signals.affinity.get(request.recipientId);
+    const own = follows.get(request.recipientId) ?? [];
+    let ranked: number[];
+    if (own.length > 0) {
+      const touched: number[] = [];
+      for (const follow of own) {
+        for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
+      }
+      for (const pord of touched) {
+        score[pord] = base[pord]! + w.follow * Math.min(counts[pord]!, w.maxFollowMatches) + w.affinity * clamp(affinity?.get(papers[pord]!.id) ?? 0);
+      }
+      // Only the best few are usually needed: put them first in order, leave the rest for later.
+      ranked = sortedPrefix(touched, request.limit + EXCLUSION_MARGIN, byRank);
+      for (const pord of touched) counts[pord] = 0;
+    } else if (affinity) {
+      ranked = Array.from({ length: size }, (_, pord) => pord);
+      for (const pord of ranked) score[pord] = base[pord]! + w.affinity * clamp(affinity.get(papers[pord]!.id) ?? 0);
+      ranked.sort(byRank);
+    } else {
+      // Without follows or votes the window's own order is the ranking (score grows with upvotes).
+      ranked = Array.from({ length: size }, (_, pord) => pord);
+    }
+    if (voted) ranked = ranked.filter((pord) => !voted.has(papers[pord]!.id));
+    const sortedUpTo = own.length > 0 ? Math.min(ranked.length, request.limit + EXCLUSION_MARGIN) : ranked.length;
+    return { request, own, affinity, ranked, sortedUpTo, next: 0, picked: [] as number[] };
+  });
+
+  tick('rank');
+  // Drop what each recipient was already sent: probe the best few of every digest in one
+  // statement, and go further down only for digests that came out short.
+  for (let round = 0; ; round++) {
+    const probing = states.filter((s) => s.picked.length < s.request.limit && s.next < s.ranked.length);
+    if (probing.length === 0) break;
+    const chunks = probing.map((s) => {
+      const wanted = s.request.limit - s.picked.length;
+      const end = s.next + wanted * (round + 1) + EXCLUSION_MARGIN * 2 ** round;
+      if (end > s.sortedUpTo) {
+        s.ranked = [...s.ranked.slice(0, s.sortedUpTo), ...s.ranked.slice(s.sortedUpTo).sort(byRank)];
+        s.sortedUpTo = s.ranked.length;
+      }
+      const chunk = s.ranked.slice(s.next, end);
+      s.next += chunk.length;
+      return { s, chunk };
+    });
+    const sent = await deliveredAmong(
+      db,
+      chunks.flatMap(({ s, chunk }) => chunk.map((pord) => ({ recipientId: s.request.recipientId, paperId: papers[pord]!.id }))),
+    );
+    for (const { s, chunk } of chunks) {
+      for (const pord of chunk) {
+        if (s.picked.length >= s.request.limit) break;
+        if (!sent.has(`${s.request.recipientId}:${papers[pord]!.id}`)) s.picked.push(pord);
+      }
+    }
+  }
+
+  tick('exclude');
+  return states.flatMap(({ request, own, affinity, picked }) =>
+    picked.map((pord, index) => {
+      const paper = papers[pord]!;
+      const labels = own
+        .filter((follow) => matches.get(followKey(follow))?.has(paper.id))
+        .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+        .map((follow) => (follow.kind === 'topic' ? follow.label : `${follow.kind === 'author' ? 'author' : 'cat'}:${follow.label}`));
+      return { key: request.key, paperId: paper.id, rank: index + 1, matched: labels, affinity: affinity?.get(paper.id) ?? 0, listedOn: paper.listedOn, latestDay: latest };
+    }),
+  );
+}
+
+/**
+ * `items` with its best `k` (by `compare`) first and in order; the rest follow in no order.
+ * A bounded insertion: linear in the items for the small k of a digest.
+ */
+function sortedPrefix(items: number[], k: number, compare: (a: number, b: number) => number): number[] {
+  if (items.length <= k) return items.sort(compare);
+  const top: number[] = [];
+  const rest: number[] = [];
+  for (const item of items) {
+    if (top.length < k || compare(item, top[k - 1]!) < 0) {
+      let i = top.length < k ? top.length : k - 1;
+      if (top.length === k) rest.push(top[k - 1]!);
+      while (i > 0 && compare(item, top[i - 1]!) < 0) {
+        top[i] = top[i - 1]!;
+        i--;
+      }
+      top[i] = item;
+    } else {
+      rest.push(item);
+    }
+  }
+  return [...top, ...rest];
+}
+
+function followKey(follow: Pick<RecipientFollow, 'kind' | 'value'>): string {
+  return `${follow.kind}\u0000${follow.value}`;
+}
+
+/**
+ * Matches of follows in a window, by follow. Follow matching is the costly part of composing
+ * and the same for every subscriber who follows the same thing, so results are kept per window
+ * (its stamp changes when any of its papers does) and reused by later batches and passes.
+ */
+const matchCache = new Map<string, Map<string, Set<string>>>();
+const CACHED_WINDOWS = 4;
+
+async function followMatches(db: Kysely<Database>, window: DigestWindow, follows: readonly RecipientFollow[]): Promise<Map<string, Set<string>>> {
+  let cached = matchCache.get(window.stamp);
+  if (!cached) {
+    cached = new Map();
+    matchCache.set(window.stamp, cached);
+    while (matchCache.size > CACHED_WINDOWS) matchCache.delete(matchCache.keys().next().value!);
+  }
+  const missing = new Map<string, RecipientFollow>();
+  for (const follow of follows) {
+    const key = followKey(follow);
+    if (!cached.has(key)) missing.set(key, follow);
+  }
+  if (missing.size > 0) {
+    const wanted = [...missing.values()];
+    const found = await matchFollows(db, window.days, wanted);
+    wanted.forEach((follow, index) => cached.set(followKey(follow), new Set(found.get(index) ?? [])));
+  }
+  return cached;
+}
