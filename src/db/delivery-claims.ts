@@ -64,6 +64,9 @@ export interface DueSubscription {
   subscriptionId: number;
   recipientId: number;
   platform: string;
+  /** The recipient's id on its platform, and whether it is a user or a channel. */
+  externalId: string;
+  kind: 'user' | 'channel';
   localDate: string;
   dueAt: Date;
   papersPerPost: number;
@@ -87,6 +90,8 @@ export async function lockDueSubscriptions(
     id: number;
     recipient_id: number;
     platform: string;
+    external_id: string;
+    kind: 'user' | 'channel';
     local_date: string;
     due_at: Date;
     papers_per_post: number;
@@ -108,7 +113,7 @@ export async function lockDueSubscriptions(
       ) s
       limit ${options.limit}
     )
-    select distinct on (p.id) p.*, r.platform
+    select distinct on (p.id) p.*, r.platform, r.external_id, r.kind
     from picked p join recipients r on r.id = p.recipient_id
     order by p.id, p.local_date desc`.execute(trx);
   return rows
@@ -116,6 +121,8 @@ export async function lockDueSubscriptions(
       subscriptionId: row.id,
       recipientId: row.recipient_id,
       platform: row.platform,
+      externalId: row.external_id,
+      kind: row.kind,
       localDate: row.local_date,
       dueAt: row.due_at,
       papersPerPost: row.papers_per_post,

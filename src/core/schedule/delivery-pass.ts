@@ -178,13 +178,33 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
       const { claims, choices } = claimOptions.limit > 0 ? await claimDueDeliveries(db, claimOptions) : { claims: [], choices: [] };
       if (taken.length === 0 && claims.length === 0) break;
       result.claimed += claims.length;
+      const claimById = new Map(claims.map((c) => [c.id, c]));
       for (const choice of choices.filter((c) => c.empty)) {
         result.empty++;
-        options.observer?.outcome?.(claims.find((c) => c.id === choice.id)?.platform ?? 'unknown', 'empty');
+        options.observer?.outcome?.(claimById.get(choice.id)?.platform ?? 'unknown', 'empty');
       }
-      const ids = [...taken.map((t) => t.id), ...choices.filter((c) => !c.empty).map((c) => c.id)];
-      leases.hold(ids);
-      await sendBatch(options, settings, leases, ids, result, o.concurrency);
+      // New claims carry everything needed to send them; rows taken over are read back.
+      const fresh: PendingDelivery[] = choices.flatMap((choice) => {
+        const claim = claimById.get(choice.id);
+        if (!claim || choice.empty) return [];
+        return [
+          {
+            id: choice.id,
+            subscriptionId: claim.subscriptionId,
+            recipientId: claim.recipientId,
+            recipient: { platform: claim.platform, externalId: claim.externalId, kind: claim.kind },
+            localDate: claim.localDate,
+            dueAt: claim.dueAt,
+            paperIds: choice.paperIds,
+            reasons: choice.reasons,
+            attempts: 0,
+            lastError: null,
+          },
+        ];
+      });
+      const pending = [...(await loadDeliveries(db, taken.map((t) => t.id))), ...fresh];
+      leases.hold(pending.map((d) => d.id));
+      await sendBatch(options, settings, leases, pending, result, o.concurrency);
     }
   } finally {
     leases.stop();
@@ -211,11 +231,10 @@ async function sendBatch(
   options: DeliveryPassOptions,
   settings: SendSettings,
   leases: LeaseKeeper,
-  ids: number[],
+  pending: PendingDelivery[],
   result: DeliveryPassResult,
   concurrency: number,
 ): Promise<void> {
-  const pending = await loadDeliveries(options.db, ids);
   const answers = await digestAnswers(options.db, pending);
   let next = 0;
   const worker = async () => {
