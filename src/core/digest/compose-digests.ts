@@ -76,21 +76,14 @@ export async function composeDigests(db: Kysely<Database>, requests: readonly Di
 }
 
 async function composeForDate(db: Kysely<Database>, localDate: string, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
-  const T: Record<string, number> = (globalThis as any).__T ??= {};
-  let t0 = performance.now();
-  const tick = (k: string) => { const t = performance.now(); T[k] = (T[k] ?? 0) + t - t0; t0 = t; };
   const window = await digestWindow(db, localDate);
-  tick('window');
   if (!window.latest || window.papers.length === 0) return [];
   const latest = window.latest;
   const papers = window.papers;
   const recipientIds = requests.map((r) => r.recipientId);
   const follows = await followsOf(db, recipientIds);
-  tick('follows');
   const matches = await followMatches(db, window, [...follows.values()].flat());
-  tick('matches');
   const signals = await voteSignals(db, recipientIds, window.days);
-  tick('signals');
 
   // Per paper of the window (by its index, "pord", which is also the tie-break order):
   const size = papers.length;
@@ -144,7 +137,6 @@ async function composeForDate(db: Kysely<Database>, localDate: string, requests:
     return { request, own, affinity, ranked, sortedUpTo, next: 0, picked: [] as number[] };
   });
 
-  tick('rank');
   // Drop what each recipient was already sent: probe the best few of every digest in one
   // statement, and go further down only for digests that came out short.
   for (let round = 0; ; round++) {
@@ -173,7 +165,6 @@ async function composeForDate(db: Kysely<Database>, localDate: string, requests:
     }
   }
 
-  tick('exclude');
   return states.flatMap(({ request, own, affinity, picked }) =>
     picked.map((pord, index) => {
       const paper = papers[pord]!;
