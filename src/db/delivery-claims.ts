@@ -32,19 +32,20 @@ export function platformClause(platforms: PlatformFilter) {
 /**
  * The distinct (timezone, send time) schedules of active subscriptions, for working out which
  * are due: a loose index scan over subscriptions_due_idx, one probe per schedule however many
- * subscriptions share it.
+ * subscriptions share it. It walks backwards, landing on each schedule's most recently claimed
+ * entries, which are live: forwards it would land on the dead entries claims leave behind.
  */
 export async function activeSchedules(db: Db): Promise<{ timezone: string; sendTime: string }[]> {
   const { rows } = await sql<{ timezone: string; send_time: string }>`
     with recursive schedules as (
-      (select timezone, send_time from subscriptions where status = 'active' order by timezone, send_time limit 1)
+      (select timezone, send_time from subscriptions where status = 'active' order by timezone desc, send_time desc limit 1)
       union all
       select next.timezone, next.send_time
       from schedules s
       cross join lateral (
         select timezone, send_time from subscriptions
-        where status = 'active' and (timezone, send_time) > (s.timezone, s.send_time)
-        order by timezone, send_time
+        where status = 'active' and (timezone, send_time) < (s.timezone, s.send_time)
+        order by timezone desc, send_time desc, claimed_through desc, id desc
         limit 1
       ) next
     )
@@ -74,61 +75,127 @@ export interface DueSubscription {
 }
 
 /**
+ * Where a slot's scan may resume: the index position (claimed_through, id) of the last
+ * subscription an earlier claim took in that slot. Claimed subscriptions leave dead index
+ * entries behind until vacuum; resuming past them keeps each batch from walking over all the
+ * batches before it. Keyed by {@link slotKey}.
+ */
+export type ResumePoints = Map<string, { claimedThrough: string; id: number }>;
+
+/** The key of a slot in {@link ResumePoints}. */
+export function slotKey(slot: Pick<DueSlot, 'timezone' | 'sendTime' | 'localDate'>): string {
+  return `${slot.timezone} ${slot.sendTime} ${slot.localDate}`;
+}
+
+/**
  * Locks up to `limit` subscriptions that are due for one of the slots and not yet claimed for
  * its local date (nor a later one): active, on that schedule and weekday, with settings not
  * changed after the due instant (then their next post is the next one). Subscriptions another
  * transaction is claiming are skipped (`FOR UPDATE SKIP LOCKED`), so concurrent instances
  * share the work instead of queueing on each other. Reads only unclaimed subscriptions of the
- * due schedules (subscriptions_due_idx on claimed_through), so a pass stays linear.
+ * due schedules (subscriptions_due_idx on claimed_through), resuming past `resume` points when
+ * given (and updating them); if that comes up short it looks at the whole slot again, so a
+ * subscription skipped while another transaction held it is never missed.
  */
 export async function lockDueSubscriptions(
   trx: Transaction<Database>,
-  options: { slots: readonly DueSlot[]; platforms: PlatformFilter; limit: number },
+  options: { slots: readonly DueSlot[]; platforms: PlatformFilter; limit: number; resume?: ResumePoints },
 ): Promise<DueSubscription[]> {
   if (options.slots.length === 0 || options.limit <= 0) return [];
+  const resume = options.resume;
+  let locked = await lockOnce(trx, options.slots, options.platforms, options.limit, resume);
+  if (resume && resume.size > 0 && locked.length < options.limit) {
+    for (const slot of options.slots) resume.delete(slotKey(slot));
+    locked = [...locked, ...(await lockOnce(trx, options.slots, options.platforms, options.limit - locked.length, undefined))];
+  }
+  if (resume) {
+    for (const row of locked) {
+      const key = slotKey({ timezone: row.timezone, sendTime: row.sendTime, localDate: row.localDate });
+      const at = resume.get(key);
+      if (!at || row.claimedThrough > at.claimedThrough || (row.claimedThrough === at.claimedThrough && row.subscriptionId > at.id)) {
+        resume.set(key, { claimedThrough: row.claimedThrough, id: row.subscriptionId });
+      }
+    }
+  }
+  // A subscription due in two slots (yesterday's and today's) is claimed for the later date.
+  const byId = new Map<number, (typeof locked)[number]>();
+  for (const row of locked) {
+    const seen = byId.get(row.subscriptionId);
+    if (!seen || row.localDate > seen.localDate) byId.set(row.subscriptionId, row);
+  }
+  return [...byId.values()]
+    .map(({ timezone: _t, sendTime: _s, claimedThrough: _c, ...due }) => due)
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.subscriptionId - b.subscriptionId);
+}
+
+async function lockOnce(
+  trx: Transaction<Database>,
+  slots: readonly DueSlot[],
+  platforms: PlatformFilter,
+  limit: number,
+  resume: ResumePoints | undefined,
+): Promise<(DueSubscription & { timezone: string; sendTime: string; claimedThrough: string })[]> {
+  const after = slots.map((slot) => resume?.get(slotKey(slot)));
+  // Walk subscriptions_due_idx in order and stop after `limit` rows. With its low row
+  // estimates the planner otherwise prefers a bitmap scan that reads the whole rest of each
+  // slot and sorts it: linear per batch, quadratic per pass.
+  await sql`set local enable_bitmapscan = off`.execute(trx);
   const { rows } = await sql<{
     id: number;
     recipient_id: number;
     platform: string;
     external_id: string;
     kind: 'user' | 'channel';
+    timezone: string;
+    send_time: string;
+    claimed_through: string;
     local_date: string;
     due_at: Date;
     papers_per_post: number;
     post_when_empty: boolean;
   }>`
-    with picked as (
-      select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, d.local_date, d.due_at
-      from (select * from ${slotsTable(options.slots)} order by d.local_date desc, d.due_at) d
+    with slots as (
+      select * from unnest(${slots.map((s) => s.timezone)}::text[], ${slots.map((s) => s.sendTime)}::text[],
+                           ${slots.map((s) => s.localDate)}::date[], ${slots.map((s) => s.weekday)}::int[],
+                           ${slots.map((s) => s.dueAt.toISOString())}::timestamptz[],
+                           ${after.map((a) => a?.claimedThrough ?? '-infinity')}::date[], ${after.map((a) => a?.id ?? -1)}::int[])
+        as d(timezone, send_time, local_date, weekday, due_at, after_ct, after_id)
+    ),
+    picked as (
+      select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through,
+             d.timezone, d.send_time, d.local_date, d.due_at
+      from (select * from slots order by local_date desc, due_at) d
       cross join lateral (
-        select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty
+        select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through
         from subscriptions s
         where s.status = 'active' and s.timezone = d.timezone and s.send_time = d.send_time
           and s.claimed_through < d.local_date
+          and (s.claimed_through, s.id) > (d.after_ct, d.after_id)
           and d.weekday = any(s.weekdays) and s.updated_at < d.due_at
-          ${options.platforms === undefined ? sql`` : sql`and exists (select 1 from recipients r where r.id = s.recipient_id ${platformClause(options.platforms)})`}
+          ${platforms === undefined ? sql`` : sql`and exists (select 1 from recipients r where r.id = s.recipient_id ${platformClause(platforms)})`}
         order by s.claimed_through, s.id
-        limit ${options.limit}
+        limit ${limit}
         for update of s skip locked
       ) s
-      limit ${options.limit}
+      limit ${limit}
     )
-    select distinct on (p.id) p.*, r.platform, r.external_id, r.kind
-    from picked p join recipients r on r.id = p.recipient_id
-    order by p.id, p.local_date desc`.execute(trx);
-  return rows
-    .map((row) => ({
-      subscriptionId: row.id,
-      recipientId: row.recipient_id,
-      platform: row.platform,
-      externalId: row.external_id,
-      kind: row.kind,
-      localDate: row.local_date,
-      dueAt: row.due_at,
-      papersPerPost: row.papers_per_post,
-      postWhenEmpty: row.post_when_empty,
-    }))
-    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.subscriptionId - b.subscriptionId);
+    select p.*, r.platform, r.external_id, r.kind
+    from picked p join recipients r on r.id = p.recipient_id`.execute(trx);
+  await sql`reset enable_bitmapscan`.execute(trx);
+  return rows.map((row) => ({
+    subscriptionId: row.id,
+    recipientId: row.recipient_id,
+    platform: row.platform,
+    externalId: row.external_id,
+    kind: row.kind,
+    timezone: row.timezone,
+    sendTime: row.send_time,
+    claimedThrough: row.claimed_through,
+    localDate: row.local_date,
+    dueAt: row.due_at,
+    papersPerPost: row.papers_per_post,
+    postWhenEmpty: row.post_when_empty,
+  }));
 }
 
 /** The papers chosen for one due subscription. */
@@ -191,7 +258,9 @@ export async function insertDeliveries(
     ),
     moved as (
       update subscriptions s set claimed_through = i.local_date
-      from inserted i where s.id = i.subscription_id and s.claimed_through < i.local_date
+      from inserted i
+      where s.id = any(array(select subscription_id from inserted)) -- by primary key, never a scan
+        and s.id = i.subscription_id and s.claimed_through < i.local_date
     ),
     recorded as (
       insert into delivered_papers (recipient_id, paper_id, delivery_id, created_at)

@@ -205,10 +205,13 @@ export async function voteSignals(db: Kysely<Database>, recipientIds: readonly n
 /** Which of these (recipient, paper) pairs were already delivered: one index probe each, in one statement. */
 export async function deliveredAmong(db: Kysely<Database>, pairs: readonly { recipientId: number; paperId: string }[]): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
+  // LATERAL … LIMIT 1 keeps this a probe per pair: a hash join would read all of delivered_papers.
   const { rows } = await sql<{ recipient_id: number; paper_id: string }>`
-    select d.recipient_id, d.paper_id
+    select x.recipient_id, x.paper_id
     from unnest(${pairs.map((p) => p.recipientId)}::int[], ${pairs.map((p) => p.paperId)}::text[]) as x(recipient_id, paper_id)
-    join delivered_papers d on d.recipient_id = x.recipient_id and d.paper_id = x.paper_id`.execute(db);
+    cross join lateral (
+      select 1 from delivered_papers d where d.recipient_id = x.recipient_id and d.paper_id = x.paper_id limit 1
+    ) sent`.execute(db);
   return new Set(rows.map((row) => `${row.recipient_id}:${row.paper_id}`));
 }
 

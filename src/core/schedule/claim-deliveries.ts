@@ -6,6 +6,7 @@ import {
   insertDeliveries,
   lockDueSubscriptions,
   type PlatformFilter,
+  type ResumePoints,
 } from '../../db/delivery-claims.ts';
 import type { Database } from '../../db/schema.ts';
 import { chooseDigests } from '../digest/choose-digests.ts';
@@ -39,9 +40,9 @@ export interface ClaimOptions {
  * their papers, then inserts the ledger rows with those papers and the delivered_papers rows
  * in one statement. Claims and their papers become visible together or not at all.
  */
-export async function claimInTransaction(trx: Transaction<Database>, options: ClaimOptions): Promise<ClaimBatch> {
+export async function claimInTransaction(trx: Transaction<Database>, options: ClaimOptions, resume?: ResumePoints): Promise<ClaimBatch> {
   const slots = dueSlots(await activeSchedules(trx), options.now, options.cutoffMs);
-  const due = await lockDueSubscriptions(trx, { slots, platforms: options.platforms, limit: options.limit });
+  const due = await lockDueSubscriptions(trx, { slots, platforms: options.platforms, limit: options.limit, ...(resume ? { resume } : {}) });
   if (due.length === 0) return { claims: [], choices: [] };
   const choices = await chooseDigests(trx, due);
   const inserted = await insertDeliveries(trx, choices, options);
@@ -59,7 +60,20 @@ export async function claimInTransaction(trx: Transaction<Database>, options: Cl
   };
 }
 
-/** {@link claimInTransaction} in a transaction of its own. */
+/** Where each database's claim scans may resume (see ResumePoints); kept per database handle. */
+const resumePoints = new WeakMap<Kysely<Database>, ResumePoints>();
+
+/**
+ * {@link claimInTransaction} in a transaction of its own. Successive calls on the same handle
+ * (the batches of a pass) resume their scans where the previous ones stopped, so a pass over
+ * N due subscriptions reads each about once.
+ */
 export async function claimDueDeliveries(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimBatch> {
-  return db.transaction().execute((trx) => claimInTransaction(trx, options));
+  let resume = resumePoints.get(db);
+  if (!resume) resumePoints.set(db, (resume = new Map()));
+  const points = new Map(resume);
+  const batch = await db.transaction().execute((trx) => claimInTransaction(trx, options, points));
+  // Only a committed claim moves the resume points.
+  resumePoints.set(db, points);
+  return batch;
 }

@@ -64,7 +64,7 @@ export interface DeliveryPassOptions {
   /** Compose and preview what would be sent; claims nothing (everything is rolled back) and sends nothing. */
   dryRun?: boolean;
   log: Logger;
-  /** Deliveries claimed per transaction (default 200). */
+  /** Deliveries claimed per transaction (default 500). */
   batchSize?: number;
   /** Sends in flight at once (default 8); the adapters pace each platform. */
   concurrency?: number;
@@ -128,7 +128,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
   const o = {
     workerId: options.workerId ?? defaultWorkerId(),
     leaseMs: options.leaseMs ?? 60_000,
-    batchSize: options.batchSize ?? 200,
+    batchSize: options.batchSize ?? 500,
     concurrency: Math.max(1, options.concurrency ?? 8),
     sleep: options.sleep ?? realSleep,
     cutoff: cutoffMs(options.catchUpHours),
