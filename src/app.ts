@@ -8,6 +8,8 @@ import { storedCount } from './core/ingest/ingest-report.ts';
 import type { Env } from './config.ts';
 import { createDb, type DbHandle } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
+import { startScheduler } from './core/schedule/scheduler.ts';
+import { commandNamesOf, createMetrics, instrumentCore, startOpsServer } from './ops/index.ts';
 
 /** A demo set of well-known papers, loaded when the library is empty and nothing can be fetched. */
 export const demoPapersFile = fileURLToPath(new URL('../examples/demo-papers.json', import.meta.url));
@@ -28,6 +30,8 @@ export interface App {
   adapters: string[];
   /** Settles when the ingest pass made at start is over. */
   firstIngest: Promise<void>;
+  /** The port serving /healthz and /metrics, when HTTP_PORT is set (0 picks a free one). */
+  opsPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Who holds the embedded data directory, shown to a second process (default 'paperboy start'). */
   command?: string;
+  /** Delivery ports besides the chat adapters' (the terminal's, when a terminal chat runs). */
+  extraPorts?: DeliveryPort[];
 }
 
 /**
@@ -66,29 +72,59 @@ export async function startApp(options: StartOptions): Promise<App> {
 
   try {
     const core = createCore({ db: db.db, log, clock });
-    const ports = new Map<string, DeliveryPort>();
+    const metrics = createMetrics({ db: db.db, clock, commandNames: commandNamesOf(core) });
+    const ports = new Map<string, DeliveryPort>((options.extraPorts ?? []).map((port) => [port.platform, port]));
     const adapters: string[] = [];
+    const connected: Record<string, () => boolean> = {};
 
     if (config.TELEGRAM_BOT_TOKEN) {
       // Adapters load only when configured, so discord.js and grammY add nothing to a process that does not use them.
       const { startTelegram } = await import('./bots/telegram/start.ts');
-      const telegram = await startTelegram({ config, core, db: db.db, log: log.child({ part: 'telegram' }) });
+      const telegram = await startTelegram({ config, core: instrumentCore(core, metrics, 'telegram'), db: db.db, log: log.child({ part: 'telegram' }) });
       services.push({ name: 'telegram', stop: () => telegram.stop() });
+      connected.telegram = telegram.connected;
       ports.set(telegram.port.platform, telegram.port);
       adapters.push('telegram');
     }
 
     if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
       const { startDiscord } = await import('./bots/discord/start.ts');
-      const discord = await startDiscord({ config, core, db: db.db, log: log.child({ part: 'discord' }) });
+      const discord = await startDiscord({ config, core: instrumentCore(core, metrics, 'discord'), db: db.db, log: log.child({ part: 'discord' }) });
       services.push({ name: 'discord', stop: () => discord.stop() });
+      connected.discord = discord.connected;
       ports.set(discord.port.platform, discord.port);
       adapters.push('discord');
     }
 
     const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });
     services.push({ name: 'ingest polling', stop: () => polling.stop() });
-    return { db, core, ports, adapters, firstIngest: polling.firstPass, stop: stopAll };
+
+    // Stopped before the adapters (services stop newest first): sends in flight finish, unsent claims are handed back.
+    const scheduler = startScheduler({
+      db: db.db,
+      ports,
+      clock,
+      catchUpHours: config.DELIVERY_CATCH_UP_HOURS,
+      log: log.child({ part: 'delivery' }),
+      observer: metrics.deliveryObserver,
+    });
+    services.push({ name: 'scheduler', stop: () => scheduler.stop() });
+
+    let opsPort: number | undefined;
+    if (config.HTTP_PORT !== undefined) {
+      const ops = await startOpsServer({
+        port: config.HTTP_PORT,
+        db: db.db,
+        registry: metrics.registry,
+        clock,
+        log,
+        health: () => Object.fromEntries(Object.entries(connected).map(([name, isConnected]) => [name, isConnected()])),
+      });
+      services.push({ name: 'ops server', stop: () => ops.close() });
+      opsPort = ops.port;
+      log.info({ port: ops.port }, 'serving /healthz and /metrics');
+    }
+    return { db, core, ports, adapters, firstIngest: polling.firstPass, opsPort, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

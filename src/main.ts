@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { loadDemoPapersIfEmpty, startApp } from './app.ts';
 import { runTerminalChat } from './bots/terminal/chat.ts';
+import { createTerminalDeliveryPort } from './bots/terminal/delivery.ts';
 import { ConfigError, createConfig, secretsOf } from './config.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { createLogger, redact } from './logger.ts';
@@ -19,7 +20,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     // Log lines would interleave with the terminal chat; keep only errors there unless asked.
     const level = chatInTerminal && !env.LOG_LEVEL ? 'error' : config.LOG_LEVEL;
     const log = createLogger({ level, secrets });
-    const app = await startApp({ config, log });
+    const app = await startApp({ config, log, extraPorts: chatInTerminal ? [createTerminalDeliveryPort(process.stdout)] : [] });
 
     const stopped = new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {

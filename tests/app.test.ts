@@ -27,6 +27,7 @@ describe('the app with Telegram and Discord tokens', () => {
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_ROOT: discord.apiRoot,
       INGEST_ON_START: 'false',
+      HTTP_PORT: '0',
     });
     app = await startApp({ config, log: silentLog });
     await importFile({ db: app.db.db, path: demoPapersFile });
@@ -40,6 +41,15 @@ describe('the app with Telegram and Discord tokens', () => {
   it('starts both adapters with their delivery ports', () => {
     expect(app.adapters).toEqual(['telegram', 'discord']);
     expect([...app.ports.keys()]).toEqual(['telegram', 'discord']);
+  });
+
+  it('serves /healthz with the adapters connected and /metrics with command latency', async () => {
+    const health = await fetch(`http://127.0.0.1:${app.opsPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ adapters: { telegram: true, discord: true } });
+    const metrics = await (await fetch(`http://127.0.0.1:${app.opsPort}/metrics`)).text();
+    expect(metrics).toContain('paperboy_command_duration_seconds');
+    expect(metrics).toContain('paperboy_deliveries_pending');
   });
 
   it('answers Telegram commands', async () => {

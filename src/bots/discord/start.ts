@@ -32,6 +32,8 @@ export interface DiscordBot {
   client: Client;
   /** Stops taking interactions, lets those in progress finish (up to 5 s), then disconnects. Idempotent. */
   stop(): Promise<void>;
+  /** Whether the gateway session is ready (false while reconnecting); for /healthz. */
+  connected(): boolean;
 }
 
 /** Thrown when the bot cannot start; the message never contains the token. */
@@ -111,6 +113,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   return {
     port,
     client,
+    connected: () => !stopped && client.isReady(),
     stop() {
       stopping ??= (async () => {
         stopped = true;

@@ -45,6 +45,8 @@ export interface TelegramService {
   webhook?: { url: string; port: number };
   /** The grammY bot, for diagnostics. */
   bot: Bot;
+  /** Whether updates are being taken (the runner polls, or the webhook server listens); for /healthz. */
+  connected(): boolean;
 }
 
 /**
@@ -99,7 +101,13 @@ export async function startTelegram(options: StartTelegramOptions): Promise<Tele
     }
     log.info({ bot: bot.botInfo.username, url, port: server.port }, 'telegram bot receiving updates by webhook');
     let stopping: Promise<void> | undefined;
-    return { port, bot, webhook: { url, port: server.port }, stop: () => (stopping ??= server.close()) };
+    return {
+      port,
+      bot,
+      webhook: { url, port: server.port },
+      connected: () => stopping === undefined,
+      stop: () => (stopping ??= server.close()),
+    };
   }
 
   try {
@@ -113,7 +121,7 @@ export async function startTelegram(options: StartTelegramOptions): Promise<Tele
   });
   log.info({ bot: bot.botInfo.username }, 'telegram bot polling for updates');
   let stopping: Promise<void> | undefined;
-  return { port, bot, stop: () => (stopping ??= stopRunner(runner)) };
+  return { port, bot, connected: () => runner.isRunning(), stop: () => (stopping ??= stopRunner(runner)) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createDiscordClient } from '../../bots/discord/client.ts';
 import { createDiscordDelivery } from '../../bots/discord/delivery.ts';
 import { createTelegramBot } from '../../bots/telegram/bot.ts';
+import { createTerminalDeliveryPort } from '../../bots/terminal/delivery.ts';
 import { renderText } from '../../bots/terminal/render.ts';
 import { secretsOf } from '../../config.ts';
 import type { Answer } from '../../core/answer.ts';
@@ -129,7 +130,7 @@ function lockedMessage(error: DataDirLockedError): string {
 function deliveryPorts(runtime: CliRuntime, db: Kysely<Database>): { ports: Map<string, DeliveryPort>; close(): Promise<void> } {
   const { config, log } = runtime;
   const secrets = secretsOf(config);
-  const ports = new Map<string, DeliveryPort>([['terminal', terminalPort(runtime)]]);
+  const ports = new Map<string, DeliveryPort>([['terminal', createTerminalDeliveryPort(runtime.stdout)]]);
   const closers: (() => Promise<void>)[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     const core = createCore({ db, log, clock: runtime.now });
@@ -147,17 +148,6 @@ function deliveryPorts(runtime: CliRuntime, db: Kysely<Database>): { ports: Map<
     ports,
     async close() {
       for (const close of closers) await close().catch(() => {});
-    },
-  };
-}
-
-/** Prints digests for terminal users (`paperboy chat` / `ask` subscribers) on stdout. */
-function terminalPort(runtime: CliRuntime): DeliveryPort {
-  return {
-    platform: 'terminal',
-    async send(target, answer) {
-      runtime.stdout.write(`── to ${target.externalId} (terminal) ──\n${renderText(answer)}\n\n`);
-      return { status: 'ok' };
     },
   };
 }
