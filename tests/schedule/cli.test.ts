@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/create-db.ts';
+import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.ts';
 import { runPaperboy, templateDataDir } from '../support/cli.ts';
 import { addPapers, addSubscription, ledger, paper } from './support.ts';
 
@@ -80,5 +81,36 @@ describe('paperboy deliver and paperboy subscriptions', () => {
     } finally {
       await bot.close();
     }
+  });
+});
+
+describe('paperboy deliver through a configured adapter', () => {
+  const data = templateDataDir();
+  let fake: FakeTelegramBotApi;
+  beforeAll(async () => {
+    fake = await FakeTelegramBotApi.start({ maxHoldMs: 200 });
+    const handle = await createDb({ dataDir: data.dataDir, migrate: false, command: 'vitest' });
+    try {
+      await addPapers(handle.db, [paper('2611.00001', '2026-11-27', { title: 'Grokking, explained', upvotes: 7 })]);
+      await addSubscription(handle.db, { externalId: '777', platform: 'telegram', sendTime: '09:00', timezone: 'UTC' });
+    } finally {
+      await handle.close();
+    }
+  });
+  afterAll(async () => {
+    await fake.close();
+    data.remove();
+  });
+
+  it('posts due digests through Telegram (posting only, no updates taken) exactly once', async () => {
+    const env = { PAPERBOY_DATA_DIR: data.dataDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
+    const first = await runPaperboy(['deliver', '--at', '2026-11-27T09:01:00Z'], env);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('1 sent');
+    expect((await runPaperboy(['deliver', '--at', '2026-11-27T09:02:00Z'], env)).stdout).toContain('nothing was due');
+    const posts = fake.callsOf('sendMessage', { chatId: 777 });
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.payload.text).toContain('Daily picks for 2026-11-27');
+    expect(fake.callsOf('getUpdates', { all: true })).toEqual([]);
   });
 });
