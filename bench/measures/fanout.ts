@@ -15,7 +15,7 @@ import { CORPUS_LAST_DAY } from '../corpus.ts';
 import type { BenchDb } from '../datasets.ts';
 import { RateLimitedBotApi } from '../fake-telegram.ts';
 import { type BenchResult, progress, summarise } from '../report.ts';
-import { addSubscribers } from './digest.ts';
+import { addSubscribers, vacuumDeliveryTables } from './digest.ts';
 
 const CHAT_ID_BASE = 700_000_000;
 
@@ -83,5 +83,6 @@ export async function benchFanout(bench: BenchDb, options: FanoutOptions): Promi
     await fake.close();
     progress(`${bench.engine} ${bench.layout.size}: removing the fan-out subscribers`);
     await db.deleteFrom('recipients').where('platform', '=', 'telegram').execute();
+    await vacuumDeliveryTables(bench);
   }
 }
