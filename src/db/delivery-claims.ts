@@ -243,6 +243,13 @@ export async function insertDeliveries(
       reasons: c.reasons,
     })),
   );
+  // delivered_papers rows reference the deliveries inserted here, and Postgres checks that with
+  // a cached plan. One cached while deliveries was empty (after a vacuum emptied it) is a
+  // sequential scan that gets slower with every row this pass adds: while the statistics still
+  // say "empty", plan each check for the table as it is.
+  const { rows: stats } = await sql<{ empty: boolean }>`select relpages = 0 as empty from pg_class where oid = 'deliveries'::regclass`.execute(trx);
+  const replan = stats[0]?.empty === true;
+  if (replan) await sql`set local plan_cache_mode = force_custom_plan`.execute(trx);
   const { rows } = await sql<{ id: number; subscription_id: number; local_date: string; status: 'claimed' | 'empty' }>`
     with input as (
       select * from jsonb_to_recordset(${json}::jsonb)
@@ -271,6 +278,7 @@ export async function insertDeliveries(
       on conflict (recipient_id, paper_id) do nothing
     )
     select id, subscription_id, local_date, status from inserted`.execute(trx);
+  if (replan) await sql`reset plan_cache_mode`.execute(trx);
   return rows.map((row) => ({ id: row.id, subscriptionId: row.subscription_id, localDate: row.local_date, status: row.status }));
 }
 

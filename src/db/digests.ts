@@ -16,46 +16,55 @@ export interface WindowPaper {
   upvotes: number;
 }
 
-/** The papers a digest for some local date draws from. */
+/** Which papers a digest for some local date draws from. */
 export interface DigestWindow {
   /** The newest day with papers on or before the local date ("the day" of the digest); undefined when there are none. */
   latest: string | undefined;
   /** The window's days, newest first (at most two). */
   days: string[];
-  /** Its papers, newest day first, then by upvotes, recency and id (the tie-break order of `rankDay`). */
-  papers: WindowPaper[];
   /**
    * Changes whenever a paper of the window is added or changed (and differs between
-   * databases), so matches of follows computed for it can be reused until then.
+   * databases), so what was computed for the window (its papers, matches of follows) can be
+   * reused until then.
    */
   stamp: string;
 }
 
-/** The latest two days with papers on or before `localDate`, and their papers. */
+/** The latest two days with papers on or before `localDate`, with a stamp of their papers' state. Cheap: aggregates only. */
 export async function digestWindow(db: Kysely<Database>, localDate: string): Promise<DigestWindow> {
-  const { rows } = await sql<{ id: string | null; listed_on: string | null; upvotes: number | null; latest: string | null; previous: string | null; stamp: string }>`
+  const { rows } = await sql<{ latest: string | null; previous: string | null; stamp: string }>`
     with days as (
       select l1.day as latest, l2.day as previous
       from (select max(listed_on) as day from papers where listed_on <= ${localDate}::date) l1
       cross join lateral (select max(listed_on) as day from papers where listed_on < l1.day) l2
-    ),
-    window_papers as (
-      select p.id, p.listed_on, p.upvotes, p.published_at, p.last_seen_at
-      from papers p, days
-      where p.listed_on = any(array[days.latest, days.previous])
     )
-    select w.id, w.listed_on, w.upvotes, d.latest, d.previous, st.stamp
+    select d.latest, d.previous,
+           concat_ws(':', current_database(), d.latest, d.previous, count(p.id), max(p.last_seen_at),
+                     sum(hashtext(p.id || '@' || p.last_seen_at::text)::bigint)) as stamp
     from days d
-    cross join (select md5(current_database() || coalesce(string_agg(id || '@' || last_seen_at::text, ',' order by id), '')) as stamp from window_papers) st
-    left join window_papers w on true
-    order by w.listed_on desc, w.upvotes desc, w.published_at desc nulls last, w.id`.execute(db);
-  const first = rows[0];
+    left join papers p on p.listed_on = any(array[d.latest, d.previous])
+    group by d.latest, d.previous`.execute(db);
+  const row = rows[0];
   return {
-    latest: first?.latest ?? undefined,
-    days: [first?.latest, first?.previous].filter((day): day is string => Boolean(day)),
-    papers: rows.flatMap((row) => (row.id && row.listed_on ? [{ id: row.id, listedOn: row.listed_on, upvotes: row.upvotes ?? 0 }] : [])),
-    stamp: first?.stamp ?? '',
+    latest: row?.latest ?? undefined,
+    days: [row?.latest, row?.previous].filter((day): day is string => Boolean(day)),
+    stamp: row?.stamp ?? '',
   };
+}
+
+/** The papers listed on `days`, newest day first, then by upvotes, recency and id (the tie-break order of `rankDay`). */
+export async function windowPapers(db: Kysely<Database>, days: readonly string[]): Promise<WindowPaper[]> {
+  if (days.length === 0) return [];
+  const rows = await db
+    .selectFrom('papers')
+    .select(['id', 'listed_on', 'upvotes'])
+    .where('listed_on', '=', sql<string>`any(${[...days]}::date[])`)
+    .orderBy('listed_on', 'desc')
+    .orderBy('upvotes', 'desc')
+    .orderBy(sql`published_at desc nulls last`)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, listedOn: row.listed_on!, upvotes: row.upvotes }));
 }
 
 /** One follow of a recipient. */

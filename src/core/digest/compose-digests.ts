@@ -1,5 +1,15 @@
 import type { Kysely } from 'kysely';
-import { deliveredAmong, digestWindow, type DigestWindow, followsOf, matchFollows, type RecipientFollow, voteSignals } from '../../db/digests.ts';
+import {
+  deliveredAmong,
+  digestWindow,
+  type DigestWindow,
+  followsOf,
+  matchFollows,
+  type RecipientFollow,
+  voteSignals,
+  type WindowPaper,
+  windowPapers,
+} from '../../db/digests.ts';
 import { SCORE_WEIGHTS } from '../../db/ranking.ts';
 import type { Database } from '../../db/schema.ts';
 
@@ -77,9 +87,10 @@ export async function composeDigests(db: Kysely<Database>, requests: readonly Di
 
 async function composeForDate(db: Kysely<Database>, localDate: string, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
   const window = await digestWindow(db, localDate);
-  if (!window.latest || window.papers.length === 0) return [];
+  if (!window.latest) return [];
   const latest = window.latest;
-  const papers = window.papers;
+  const papers = await papersOf(db, window);
+  if (papers.length === 0) return [];
   const recipientIds = requests.map((r) => r.recipientId);
   const follows = await followsOf(db, recipientIds);
   const matches = await followMatches(db, window, [...follows.values()].flat());
@@ -206,20 +217,33 @@ function followKey(follow: Pick<RecipientFollow, 'kind' | 'value'>): string {
 }
 
 /**
- * Matches of follows in a window, by follow. Follow matching is the costly part of composing
- * and the same for every subscriber who follows the same thing, so results are kept per window
- * (its stamp changes when any of its papers does) and reused by later batches and passes.
+ * What is the same for every digest of a window, kept per window state (its stamp changes when
+ * any of its papers does) and reused by later batches and passes: its papers in ranking order,
+ * and which papers each follow matches (the costly part of composing, and the same for every
+ * subscriber who follows the same thing).
  */
-const matchCache = new Map<string, Map<string, Set<string>>>();
+const windowCache = new Map<string, { papers?: WindowPaper[]; matches: Map<string, Set<string>> }>();
 const CACHED_WINDOWS = 4;
 
-async function followMatches(db: Kysely<Database>, window: DigestWindow, follows: readonly RecipientFollow[]): Promise<Map<string, Set<string>>> {
-  let cached = matchCache.get(window.stamp);
+function cacheOf(window: DigestWindow) {
+  let cached = windowCache.get(window.stamp);
   if (!cached) {
-    cached = new Map();
-    matchCache.set(window.stamp, cached);
-    while (matchCache.size > CACHED_WINDOWS) matchCache.delete(matchCache.keys().next().value!);
+    cached = { matches: new Map() };
+    windowCache.set(window.stamp, cached);
+    while (windowCache.size > CACHED_WINDOWS) windowCache.delete(windowCache.keys().next().value!);
   }
+  return cached;
+}
+
+/** The window's papers in ranking order, read once per window state. */
+async function papersOf(db: Kysely<Database>, window: DigestWindow): Promise<WindowPaper[]> {
+  const cached = cacheOf(window);
+  cached.papers ??= await windowPapers(db, window.days);
+  return cached.papers;
+}
+
+async function followMatches(db: Kysely<Database>, window: DigestWindow, follows: readonly RecipientFollow[]): Promise<Map<string, Set<string>>> {
+  const cached = cacheOf(window).matches;
   const missing = new Map<string, RecipientFollow>();
   for (const follow of follows) {
     const key = followKey(follow);
