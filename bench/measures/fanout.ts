@@ -57,8 +57,10 @@ export async function benchFanout(bench: BenchDb, options: FanoutOptions): Promi
     }
     for (const chat of fake.messages.keys()) if (!expected.has(chat)) unexpected++;
     const accepted = fake.acceptedAt.length;
-    const span = (fake.acceptedAt.at(-1)! - fake.acceptedAt[0]!) / 1000;
-    const perSecond = accepted > 1 ? (accepted - 1) / span : 0;
+    // The sustained rate: after the first second's worth, which a token bucket may send at once.
+    const from = accepted > 60 ? 30 : 0;
+    const span = (fake.acceptedAt.at(-1)! - fake.acceptedAt[from]!) / 1000;
+    const perSecond = accepted - from > 1 ? (accepted - from - 1) / span : 0;
     const share = perSecond / 30;
     const rate429 = fake.sendCalls ? fake.rejected429 / fake.sendCalls : 0;
     // Gaps between accepted messages show the pauses (claiming the next batch).
@@ -76,7 +78,7 @@ export async function benchFanout(bench: BenchDb, options: FanoutOptions): Promi
         ratio: `${(share * 100).toFixed(1)} % of allowed`,
         target: '≥ 95 %, 0 lost, 0 dup, 429 ≤ 1 %',
         pass,
-        note: `p50/p95/max are gaps between accepted messages; ${accepted} messages for ${expected.size} non-empty digests (pass: ${result.claimed} claimed, ${result.sent} sent, ${result.empty} empty, ${result.failed} failed, ${result.retrying} retrying) in ${(totalMs / 1000).toFixed(0)} s; ${fake.rejected429} × 429 of ${fake.sendCalls} sendMessage calls${unexpected ? `; ${unexpected} chats got a post they should not have` : ''}.`,
+        note: `p50/p95/max are gaps between accepted messages; the rate leaves out the first 30 (a burst the limit allows); ${accepted} messages for ${expected.size} non-empty digests (pass: ${result.claimed} claimed, ${result.sent} sent, ${result.empty} empty, ${result.failed} failed, ${result.retrying} retrying) in ${(totalMs / 1000).toFixed(0)} s; ${fake.rejected429} × 429 of ${fake.sendCalls} sendMessage calls${unexpected ? `; ${unexpected} chats got a post they should not have` : ''}.`,
       },
     ];
   } finally {
