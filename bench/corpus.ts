@@ -7,8 +7,8 @@
  * oldest first over consecutive days ending on `CORPUS_LAST_DAY` (~300 a weekday, fewer at
  * weekends, like arXiv's ML listings), so 1M papers cover about eleven years.
  *
- * Realism where it matters for the queries: titles of 6–16 words and abstracts of
- * ~100–250 words; topics, filler words and rare terms drawn with Zipf-like laws (a few
+ * Realism where it matters for the queries: titles of 4–12 words and abstracts of
+ * 7–12 sentences (~120 words); topics, filler words and rare terms drawn with Zipf-like laws (a few
  * very common, a long tail); 1–12 authors from a pool of ~36k names with prolific
  * authors; about one paper in eight featured on Hugging Face with heavy-tailed upvotes
  * (Pareto), AI keywords and a summary; a primary arXiv category plus cross-lists.
