@@ -67,7 +67,9 @@ const TARGETS = {
 } as const;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
     options: {
       quick: { type: 'boolean' },
       fresh: { type: 'boolean' },
@@ -79,7 +81,11 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
   const parsed = flagsSchema.safeParse(values);
   if (!parsed.success) {
     process.stderr.write(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}\n`);
