@@ -4,21 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, clip, embedsLength, escapeText, renderAnswer } from '../../../src/bots/discord/render.ts';
 import type { Action, Answer, PaperCard } from '../../../src/core/answer.ts';
 import { validateMessage } from '../../fakes/discord-server.ts';
-
-function card(id: string, overrides: Partial<PaperCard> = {}): PaperCard {
-  return {
-    id,
-    title: `Paper ${id}`,
-    authors: ['Ada Lovelace', 'Alan Turing'],
-    date: '2024-05-24',
-    upvotes: 12,
-    comments: 3,
-    links: { huggingFace: `https://huggingface.co/papers/${id}`, arxiv: `https://arxiv.org/abs/${id}`, pdf: `https://arxiv.org/pdf/${id}` },
-    snippet: 'A short abstract.',
-    reasons: [],
-    ...overrides,
-  };
-}
+import { card } from '../../support/cards.ts';
 
 function votes(ids: string[]): Action[] {
   return ids.flatMap((id) =>

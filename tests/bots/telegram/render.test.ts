@@ -5,21 +5,7 @@ import { MESSAGE_LIMIT, renderAnswer } from '../../../src/bots/telegram/render.t
 import type { Answer, PaperCard } from '../../../src/core/answer.ts';
 import { followAction, pageActions, voteActions } from '../../../src/core/commands/shared.ts';
 import { htmlProblem } from '../../fakes/telegram-bot-api.ts';
-
-function card(id: string, overrides: Partial<PaperCard> = {}): PaperCard {
-  return {
-    id,
-    title: `Paper ${id}`,
-    authors: ['Ada Lovelace', 'Alan Turing'],
-    date: '2024-05-24',
-    upvotes: 12,
-    comments: 2,
-    links: { huggingFace: `https://huggingface.co/papers/${id}`, arxiv: `https://arxiv.org/abs/${id}`, pdf: `https://arxiv.org/pdf/${id}` },
-    snippet: 'A short snippet.',
-    reasons: [],
-    ...overrides,
-  };
-}
+import { card } from '../../support/cards.ts';
 
 function answerWith(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
   return {
@@ -51,7 +37,7 @@ describe('Telegram renderer', () => {
         '<b>Papers for 2024-05-24</b> · page 2',
         '',
         '<b>1.</b> <a href="https://huggingface.co/papers/2401.00001">Tom &amp; Jerry &lt;3</a>',
-        '<i>A &lt;b&gt;, B &amp; C</i> · 2024-05-24 · ▲ 12 · 💬 2',
+        '<i>A &lt;b&gt;, B &amp; C</i> · 2024-05-24 · ▲ 12 · 💬 3',
         '<a href="https://arxiv.org/abs/2401.00001">arXiv</a> · <a href="https://arxiv.org/pdf/2401.00001">PDF</a> · GitHub',
         'x &lt; y',
         '<i>↳ matches your follow: &lt;grok&gt;</i>',
