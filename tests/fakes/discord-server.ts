@@ -173,6 +173,12 @@ export class FakeDiscord {
     return at;
   }
 
+  /** Dispatches an interaction and resolves with the bot's first callback to it. */
+  async ask(interaction: { id: string }): Promise<RecordedCallback> {
+    this.interact(interaction);
+    return this.waitFor(() => this.callbacksFor(interaction.id)[0], 5000, `callback for ${interaction.id}`);
+  }
+
   /** Sends a dispatch event to every identified session. */
   dispatch(event: string, data: unknown): void {
     for (const session of this.sessions) {

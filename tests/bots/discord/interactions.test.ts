@@ -32,16 +32,11 @@ describe('Discord interactions end to end', () => {
     await h?.close();
   });
 
-  /** Dispatches an interaction and waits for its first callback. */
-  async function ask(interaction: { id: string }) {
-    h.fake.interact(interaction);
-    return h.fake.waitFor(() => h.fake.callbacksFor(interaction.id)[0], 5000, `callback for ${interaction.id}`);
-  }
 
   it('answers /papers today publicly with a header embed and one embed per paper', async () => {
     await seedPapers(t.db);
     const i = slash(APPLICATION_ID, here, 'today');
-    const callback = await ask(i);
+    const callback = await h.fake.ask(i);
     expect(callback.type).toBe(4);
     expect(callback.afterMs).toBeLessThan(3000);
     expect(callback.data.flags ?? 0).toBe(0);
@@ -64,14 +59,14 @@ describe('Discord interactions end to end', () => {
 
   it('answers /papers today with a date and says which day it shows', async () => {
     await seedPapers(t.db);
-    const callback = await ask(slash(APPLICATION_ID, here, 'today', [str('date', '2024-05-23')]));
+    const callback = await h.fake.ask(slash(APPLICATION_ID, here, 'today', [str('date', '2024-05-23')]));
     expect(callback.data.embeds[0].title).toBe('Papers for 2024-05-23');
     expect(callback.data.embeds[1].title).toBe('MoRA: High-Rank Updating for Parameter-Efficient Fine-Tuning');
   });
 
   it('shows /papers paper publicly as one embed with the abstract and link buttons', async () => {
     await seedPapers(t.db);
-    const callback = await ask(slash(APPLICATION_ID, here, 'paper', [str('id', 'https://arxiv.org/abs/2405.15071v2')]));
+    const callback = await h.fake.ask(slash(APPLICATION_ID, here, 'paper', [str('id', 'https://arxiv.org/abs/2405.15071v2')]));
     expect(callback.data.flags ?? 0).toBe(0);
     expect(callback.data.embeds).toHaveLength(1);
     expect(callback.data.embeds[0]).toMatchObject({
@@ -91,14 +86,14 @@ describe('Discord interactions end to end', () => {
   it('pages search results in place with ◀ ▶ for the person who asked', async () => {
     await seedPapers(t.db, grokkingPapers);
     const search = slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]);
-    const first = await ask(search);
+    const first = await h.fake.ask(search);
     expect(first.type).toBe(4);
     expect(first.data.embeds.slice(1).map((e: any) => e.title)).toEqual([0, 1, 2, 3, 4].map((n) => `${n + 1}. Grokking study number ${n}`));
     const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
     expect(next.custom_id).toBe('pb:search grokking 2');
 
     const clickNext = click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token));
-    const update = await ask(clickNext);
+    const update = await h.fake.ask(clickNext);
     expect(update.type).toBe(7);
     expect(update.data.embeds.slice(1).map((e: any) => e.title)).toEqual(['1. Grokking study number 5', '2. Grokking study number 6']);
     expect(update.data.embeds[0].footer.text).toBe('Page 2');
@@ -106,7 +101,7 @@ describe('Discord interactions end to end', () => {
     expect(buttonsOf(update.data).some((b) => b.label === 'Next ▶')).toBe(false);
 
     const clickBack = click(APPLICATION_ID, here, back.custom_id!, h.fake.original(clickNext.token));
-    const again = await ask(clickBack);
+    const again = await h.fake.ask(clickBack);
     expect(again.type).toBe(7);
     expect(again.data.embeds[0].footer.text).toBe('Page 1');
   });
@@ -114,9 +109,9 @@ describe('Discord interactions end to end', () => {
   it('shows another member the next page privately instead of changing the shared message', async () => {
     await seedPapers(t.db, grokkingPapers);
     const search = slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]);
-    const first = await ask(search);
+    const first = await h.fake.ask(search);
     const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
-    const byBob = await ask(click(APPLICATION_ID, inGuild(BOB, CHANNEL, GUILD_ID), next.custom_id!, h.fake.original(search.token)));
+    const byBob = await h.fake.ask(click(APPLICATION_ID, inGuild(BOB, CHANNEL, GUILD_ID), next.custom_id!, h.fake.original(search.token)));
     expect(byBob.type).toBe(4);
     expect(byBob.data.flags).toBe(EPHEMERAL);
     expect(byBob.data.embeds[0].footer.text).toBe('Page 2');
@@ -125,9 +120,9 @@ describe('Discord interactions end to end', () => {
   it('stores 👍 as the channel’s feedback and confirms privately', async () => {
     await seedPapers(t.db);
     const today = slash(APPLICATION_ID, here, 'today');
-    const answer = await ask(today);
+    const answer = await h.fake.ask(today);
     const up = buttonsOf(answer.data).find((b) => b.label === '👍 1')!;
-    const confirmation = await ask(click(APPLICATION_ID, here, up.custom_id!, h.fake.original(today.token)));
+    const confirmation = await h.fake.ask(click(APPLICATION_ID, here, up.custom_id!, h.fake.original(today.token)));
     expect(confirmation.type).toBe(4);
     expect(confirmation.data.flags).toBe(EPHEMERAL);
     expect(confirmation.data.embeds[0].description).toContain('👍 Noted: more papers like “HippoRAG');
@@ -140,7 +135,7 @@ describe('Discord interactions end to end', () => {
   });
 
   it('follows privately, lists follows, and autocompletes unfollow from them (at most 25)', async () => {
-    const followed = await ask(slash(APPLICATION_ID, here, 'follow', [str('topic', 'grokking')]));
+    const followed = await h.fake.ask(slash(APPLICATION_ID, here, 'follow', [str('topic', 'grokking')]));
     expect(followed.data.flags).toBe(EPHEMERAL);
     expect(followed.data.embeds[0].description).toContain('Now following grokking');
     const core = h.core;
@@ -148,48 +143,48 @@ describe('Discord interactions end to end', () => {
     // Up to the limit (25 in all); the extra ones are refused by the core.
     for (let n = 0; n < 30; n++) await core.execute('follow', { topic: `cat:cs.${String.fromCharCode(97 + Math.floor(n / 26), 97 + (n % 26))}` }, channel);
 
-    const listed = await ask(slash(APPLICATION_ID, here, 'follows'));
+    const listed = await h.fake.ask(slash(APPLICATION_ID, here, 'follows'));
     expect(listed.data.flags).toBe(EPHEMERAL);
     expect(listed.data.embeds[0].description).toContain('This channel follows 25 of at most 25');
 
-    const all = await ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', '')]));
+    const all = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', '')]));
     expect(all.type).toBe(8);
     expect(all.data.choices).toHaveLength(25);
     expect(all.data.choices[0]).toEqual({ name: 'grokking', value: 'grokking' });
-    const some = await ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', 'grok')]));
+    const some = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', 'grok')]));
     expect(some.data.choices).toEqual([{ name: 'grokking', value: 'grokking' }]);
 
-    const unfollowed = await ask(slash(APPLICATION_ID, here, 'unfollow', [str('topic', 'grokking')]));
+    const unfollowed = await h.fake.ask(slash(APPLICATION_ID, here, 'unfollow', [str('topic', 'grokking')]));
     expect(unfollowed.data.embeds[0].description).toContain('Stopped following grokking');
   });
 
   it('keeps DM follows the user’s own, apart from the channel’s', async () => {
     const dm = inDm(ALICE);
-    const followed = await ask(slash(APPLICATION_ID, dm, 'follow', [str('topic', 'author:Yann LeCun')]));
+    const followed = await h.fake.ask(slash(APPLICATION_ID, dm, 'follow', [str('topic', 'author:Yann LeCun')]));
     expect(followed.data.embeds[0].description).toContain('Now following author:Yann LeCun');
-    const inDmList = await ask(slash(APPLICATION_ID, dm, 'follows'));
+    const inDmList = await h.fake.ask(slash(APPLICATION_ID, dm, 'follows'));
     expect(inDmList.data.embeds[0].description).toContain('• author:Yann LeCun');
-    const inChannel = await ask(slash(APPLICATION_ID, here, 'follows'));
+    const inChannel = await h.fake.ask(slash(APPLICATION_ID, here, 'follows'));
     expect(inChannel.data.embeds[0].description).toContain('This channel follows nothing yet');
     const own = await h.core.execute('follows', {}, asUser(ALICE, 'discord'));
     expect(own.lines).toEqual(['• author:Yann LeCun']);
   });
 
   it('autocompletes timezones for subscribe with at most 25 IANA names', async () => {
-    const any = await ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', '')]));
+    const any = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', '')]));
     expect(any.type).toBe(8);
     expect(any.data.choices).toHaveLength(25);
-    const berlin = await ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'berl')]));
+    const berlin = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'berl')]));
     expect(berlin.data.choices[0]).toEqual({ name: 'Europe/Berlin', value: 'Europe/Berlin' });
   });
 
   it('answers mistakes with a private, friendly notice', async () => {
-    const bad = await ask(slash(APPLICATION_ID, here, 'paper', [str('id', 'not-an-id')]));
+    const bad = await h.fake.ask(slash(APPLICATION_ID, here, 'paper', [str('id', 'not-an-id')]));
     expect(bad.type).toBe(4);
     expect(bad.data.flags).toBe(EPHEMERAL);
     expect(bad.data.embeds[0].title).toBe('Not quite');
     expect(bad.data.embeds[0].description).toContain('is not an arXiv id');
-    const help = await ask(slash(APPLICATION_ID, inDm(BOB), 'help'));
+    const help = await h.fake.ask(slash(APPLICATION_ID, inDm(BOB), 'help'));
     expect(help.data.flags).toBe(EPHEMERAL);
     expect(help.data.embeds[0].description).toContain('search <query> [page]');
   });
@@ -209,7 +204,7 @@ describe('Discord interactions end to end', () => {
         source: 'hf' as const,
       })),
     );
-    const callback = await ask(slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]));
+    const callback = await h.fake.ask(slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]));
     expect(callback.type).toBe(4);
     const raw = 5 * (long.length * 3);
     expect(raw).toBeGreaterThan(6000);
@@ -223,18 +218,18 @@ describe('Discord interactions end to end', () => {
     const query = `grokking ${'-nothing '.repeat(12)}`.trim();
     await seedPapers(t.db, grokkingPapers);
     const search = slash(APPLICATION_ID, here, 'search', [str('query', query)]);
-    const first = await ask(search);
+    const first = await h.fake.ask(search);
     const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
     expect(`pb:search ${query} 2`.length).toBeGreaterThan(100);
     expect(next.custom_id).toMatch(/^pb:~[\w-]{16}$/);
-    const update = await ask(click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token)));
+    const update = await h.fake.ask(click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token)));
     expect(update.type).toBe(7);
     expect(update.data.embeds[0].footer.text).toBe('Page 2');
   });
 
   it('asks for page 2 directly with the page option', async () => {
     await seedPapers(t.db, grokkingPapers);
-    const callback = await ask(slash(APPLICATION_ID, here, 'search', [str('query', 'grokking'), int('page', 2)]));
+    const callback = await h.fake.ask(slash(APPLICATION_ID, here, 'search', [str('query', 'grokking'), int('page', 2)]));
     expect(callback.data.embeds.slice(1).map((e: any) => e.title)).toEqual(['1. Grokking study number 5', '2. Grokking study number 6']);
   });
 });
