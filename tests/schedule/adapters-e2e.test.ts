@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeliveryPort } from '../../src/core/delivery-port.ts';
 import { makeGroup, makeUser, privateChat } from '../fakes/telegram-bot-api.ts';
-import { type Harness, APPLICATION_ID, startHarness } from '../bots/discord/support/harness.ts';
+import { APPLICATION_ID, useDiscordHarness } from '../bots/discord/support/harness.ts';
 import { inDm, slash, str } from '../bots/discord/support/interactions.ts';
 import { useTelegramBot } from '../bots/telegram/harness.ts';
 import { seedPapers } from '../support/core.ts';
@@ -86,13 +86,7 @@ describe('daily picks through the real Telegram adapter', () => {
 
 describe('daily picks through the real Discord adapter', () => {
   const t = useTestDb('pglite');
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useDiscordHarness(t);
 
   it('a /papers subscribe in a DM brings exactly one post per local day, at 07:30 Kolkata time', async () => {
     await seedPapers(t.db);

@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../src/core/answer.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
 import { seedPapers, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { type Harness, startHarness } from './support/harness.ts';
+import { useDiscordHarness } from './support/harness.ts';
 
 const channel = (id: string): RecipientRef => ({ platform: 'discord', externalId: id, kind: 'channel' });
 const user = (id: string): RecipientRef => ({ platform: 'discord', externalId: id, kind: 'user' });
 
 describe('Discord delivery port', () => {
   const t = useTestDb('pglite');
-  let h: Harness;
+  const h = useDiscordHarness(t);
   let digest: Answer;
 
-  beforeAll(async () => {
-    h = await startHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
 
   async function answer(): Promise<Answer> {
     await seedPapers(t.db);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { embedsLength } from '../../../src/bots/discord/render.ts';
 import { validateMessage } from '../../fakes/discord-server.ts';
 import { asUser, seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { APPLICATION_ID, GUILD_ID, type Harness, startHarness } from './support/harness.ts';
+import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from './support/harness.ts';
 import { autocomplete, buttonsOf, click, focused, inDm, inGuild, int, slash, str } from './support/interactions.ts';
 
 const ALICE = '2000000000000000001';
@@ -22,15 +22,9 @@ const grokkingPapers = Array.from({ length: 7 }, (_, i) => ({
 
 describe('Discord interactions end to end', () => {
   const t = useTestDb('pglite');
-  let h: Harness;
+  const h = useDiscordHarness(t);
   const here = inGuild(ALICE, CHANNEL, GUILD_ID);
 
-  beforeAll(async () => {
-    h = await startHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
 
 
   it('answers /papers today publicly with a header embed and one embed per paper', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
 import { useTestDb } from '../../support/db.ts';
-import { APPLICATION_ID, GUILD_ID, type Harness, startHarness } from './support/harness.ts';
+import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from './support/harness.ts';
 import { BOT_CAN_POST, MEMBER, MODERATOR, channelOption, inDm, inGuild, slash, str } from './support/interactions.ts';
 
 const ALICE = '2000000000000000011';
@@ -11,14 +11,7 @@ const EPHEMERAL = 64;
 
 describe('Discord subscribe/unsubscribe permissions', () => {
   const t = useTestDb('pglite');
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await startHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useDiscordHarness(t);
 
 
   async function subscriptions() {

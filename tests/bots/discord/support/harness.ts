@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
@@ -55,5 +56,30 @@ export async function startHarness(db: Kysely<Database>, options: { core?: Core;
       await bot.stop();
       await fake.close();
     },
+  };
+}
+
+/**
+ * Starts the harness for the enclosing describe block over its test database and closes it
+ * afterwards. Read its fields inside tests or hooks, not at collection time.
+ */
+export function useDiscordHarness(t: { readonly db: Kysely<Database> }, options: Parameters<typeof startHarness>[1] = {}): Omit<Harness, 'close'> {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(t.db, options);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  const started = (): Harness => {
+    if (!harness) throw new Error('Discord harness not started yet: use it inside a test or hook');
+    return harness;
+  };
+  return {
+    get fake() { return started().fake; },
+    get bot() { return started().bot; },
+    get core() { return started().core; },
+    get token() { return started().token; },
+    get lines() { return started().lines; },
   };
 }
