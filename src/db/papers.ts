@@ -61,6 +61,7 @@ export interface UpsertResult {
  * fields filled in (an arXiv-only paper gains its HF day, keywords, repo…); nothing
  * already stored is overwritten. A row whose merge would change nothing is not written
  * at all, so re-ingesting the same day writes nothing. Inputs with the same id are merged.
+ * The words of written titles and keywords join `vocabulary` for spelling suggestions.
  */
 export async function upsertPapers(db: Kysely<Database>, inputs: readonly PaperInput[], now = new Date()): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
@@ -129,6 +130,7 @@ async function upsertBatch(
     ? sql`papers.upvotes <> excluded.upvotes or papers.comments <> excluded.comments`
     : sql`false`;
   const { rows } = await sql<{ inserted: boolean }>`
+    with written as (
     insert into papers as papers (
       id, title, abstract, authors, published_at, featured_on, upvotes, comments, ai_summary,
       ai_keywords, github_repo, project_page, thumbnail, categories, primary_category, sources,
@@ -170,6 +172,15 @@ async function upsertBatch(
       or (cardinality(papers.categories) = 0 and cardinality(excluded.categories) > 0)
       or (papers.primary_category is null and excluded.primary_category is not null)
       or not (excluded.sources[1] = any(papers.sources))
-    returning (xmax = 0) as inserted`.execute(db);
+    returning (xmax = 0) as inserted, title, ai_keywords
+    ), new_words as (
+      -- Titles never change once stored; keywords may be filled in later, so every written row counts.
+      insert into vocabulary (word)
+      select distinct word
+      from written, regexp_split_to_table(lower(title || ' ' || paperboy_join(ai_keywords)), '[^[:alnum:]]+') as word
+      where length(word) between 3 and 40
+      on conflict do nothing
+    )
+    select inserted from written`.execute(db);
   return rows;
 }

@@ -15,6 +15,7 @@ export interface Database {
   delivered_papers: DeliveredPapersTable;
   ingest_runs: IngestRunsTable;
   action_tokens: ActionTokensTable;
+  vocabulary: VocabularyTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -165,6 +166,11 @@ export interface ActionTokensTable {
   token: string;
   command: string;
   created_at: CreatedAt;
+}
+
+/** Lower-cased words (3–40 characters) of stored titles and keywords, for spelling suggestions. */
+export interface VocabularyTable {
+  word: string;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Paper } from '../core/paper.ts';
 import { paperColumns, toPaper } from './papers.ts';
 import type { Database } from './schema.ts';
@@ -7,89 +7,226 @@ export interface SearchPage {
   papers: Paper[];
   /** True when there are more results after this page. */
   hasMore: boolean;
-  /** 'fulltext' normally; 'similar' when full-text found nothing and trigram similarity stood in. */
-  mode: 'fulltext' | 'similar';
+  /** Set when the query as typed matched nothing and these are the results for this spelling instead. */
+  correctedTo?: string;
 }
 
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", -exclusion, OR. May be empty when `author` is set. */
   text: string;
-  /** Restrict to papers with an author whose name contains this (case-insensitive). */
+  /** Restrict to papers with an author of this name, or with this as a whole part of their name (case-insensitive). */
   author?: string | undefined;
   limit: number;
   offset: number;
 }
 
-/** Word similarity needed for the typo fallback; pg_trgm's default (0.6) misses "grokkng". */
-const TYPO_THRESHOLD = 0.45;
-
 /**
- * Full-text search (`websearch_to_tsquery('english', …)`): title matches first, then
- * keyword/author matches, then abstract-only ones; within a tier by rank, then upvotes,
- * then recency. When nothing matches, falls back to trigram word similarity on titles
- * so a typo still finds something.
+ * Full-text search (`websearch_to_tsquery('english', …)`) in three tiers: papers whose
+ * title matches the query, then those whose title, keywords or authors match, then the
+ * rest (abstract matches); newest first within a tier. When nothing matches, each word that
+ * is not in any stored title or keyword is replaced by the nearest one that is, so a typo
+ * still finds something (and the answer says what it searched for instead).
  */
 export async function searchPapers(db: Kysely<Database>, query: SearchQuery): Promise<SearchPage> {
-  const found = query.text.trim() === '' ? await authorOnly(db, query) : await fullText(db, query);
-  if (found.length > 0 || query.offset > 0 || query.text.trim() === '') {
-    return page(found, query.limit, 'fulltext');
+  const found = await search(db, query);
+  if (found.length > 0 || query.text.trim() === '') return page(found, query.limit);
+  const corrected = await correctSpelling(db, query.text);
+  if (!corrected) return page(found, query.limit);
+  return { ...page(await search(db, { ...query, text: corrected }), query.limit), correctedTo: corrected };
+}
+
+function page(rows: Paper[], limit: number): SearchPage {
+  return { papers: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/** Within a tier: newest first, then most upvoted. Exactly `papers_newest_idx`, so it can be read in order. */
+const NEWEST_FIRST = sql`papers.listed_on desc nulls last, papers.upvotes desc, papers.id`;
+
+/**
+ * How many of the newest papers one pass reads. A condition met by more than ~1 % of papers
+ * fills a page from this pass; sorting every match of a common word instead took over a
+ * second on a million papers. Rarer conditions come from the GIN indexes (see newestMatching).
+ */
+const RECENT_PASS = 1_000;
+
+/**
+ * Days back from the newest stored day that a rarer condition is looked up in before the
+ * whole library. A word in 0.3 % of papers still has a page of matches in the last 90 days,
+ * and those are far fewer to fetch and sort than its matches over a decade; a word too rare
+ * for that has few matches anywhere. (The window costs in proportion to its papers, so one
+ * short window beats a ladder of longer ones.)
+ */
+const RECENT_DAYS = 90;
+
+/** A search as SQL: what any result matches, and the relevance tiers within that, best first. */
+interface Tiers {
+  /** Every result meets this. */
+  matches: RawBuilder<unknown>;
+  /** The tier of a paper that `matches`, as 0, 1, …; evaluated only on the newest papers. */
+  tierOf: RawBuilder<unknown>;
+  /** Each tier as a condition the indexes can answer on its own. */
+  each: RawBuilder<unknown>[];
+}
+
+async function search(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]> {
+  const parsed = await parse(db, query.text);
+  if (parsed === '' && !query.author) return [];
+  const author = authorCondition(query.author);
+  const tiers: Tiers = parsed ? textTiers(parsed, author) : { matches: author, tierOf: sql`0`, each: [author] };
+  const ids = await rankedIds(db, tiers, query.offset + query.limit + 1, () => mayMatch(db, query.text, tiers));
+  return papersInOrder(db, ids.slice(query.offset));
+}
+
+/**
+ * Asked when none of the newest papers match: could older ones? Usually the query has a typo.
+ * Words of stored titles and keywords exist, so only a query with other words is probed, and
+ * the probe is cheap exactly then: the index has no entry for a misspelt word. (Probing every
+ * such query cost ~10 ms for rare combinations of common words.)
+ */
+async function mayMatch(db: Kysely<Database>, text: string, tiers: Tiers): Promise<boolean> {
+  const words = [...new Set(text.toLowerCase().match(WORD) ?? [])];
+  const { rows } = await sql<{ probe: boolean }>`
+    select exists (
+      select from unnest(${words}::text[]) as typed where not exists (select from vocabulary where word = typed)
+    ) as probe`.execute(db);
+  if (!rows[0]?.probe) return true;
+  const found = await sql<{ found: boolean }>`select exists (select from papers where ${tiers.matches}) as found`.execute(db);
+  return found.rows[0]?.found ?? false;
+}
+
+function textTiers(q: string, author: RawBuilder<unknown>): Tiers {
+  // Each is the expression of a GIN index (papers_dated_search_idx, _headline_idx, _title_idx).
+  const anywhere = sql`papers.search @@ ${q}::tsquery`;
+  const inHeadline = sql`ts_filter(papers.search, '{a,b}') @@ ${q}::tsquery`;
+  const inTitle = sql`ts_filter(papers.search, '{a}') @@ ${q}::tsquery`;
+  // A match in the title or headline is a match anywhere, unless the query excludes a word
+  // (`-memory`) that the abstract holds; only then does a tier need testing against it too.
+  const excludes = q.includes('!') ? sql`${anywhere} and` : sql``;
+  return {
+    matches: sql`${anywhere} and ${author}`,
+    tierOf: sql`case when ${inTitle} then 0 when ${inHeadline} then 1 else 2 end`,
+    each: [
+      sql`${excludes} ${inTitle} and ${author}`,
+      sql`${excludes} ${inHeadline} and not ${inTitle} and ${author}`,
+      sql`${anywhere} and not ${inHeadline} and ${author}`,
+    ],
+  };
+}
+
+/**
+ * `author:Name`: a paper one of whose authors is called that, or has that as a whole part of
+ * their name (`author:Wang`, `author:"Boshi Wang"`), case-insensitive — the keys that
+ * papers_author_keys_idx indexes.
+ */
+function authorCondition(author: string | undefined): RawBuilder<unknown> {
+  if (!author) return sql`true`;
+  return sql`paperboy_author_keys(papers.authors) @> array[${authorKey(author)}]::text[]`;
+}
+
+/** The name as paperboy_author_keys spells it: lower case, single spaces. */
+function authorKey(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/**
+ * The query as tsquery text (`'larg' <-> 'languag' & 'model'`), parsed once so the statements
+ * that follow carry it as a constant the planner can estimate; '' when it has no words to
+ * search for (empty, or only stop words).
+ */
+async function parse(db: Kysely<Database>, text: string): Promise<string> {
+  if (text.trim() === '') return '';
+  const { rows } = await sql<{ q: string }>`select websearch_to_tsquery('english', ${text})::text as q`.execute(db);
+  return rows[0]?.q ?? '';
+}
+
+/**
+ * The first `wanted` matching ids, by tier and then newest first. One pass over the newest
+ * papers sorts their matches into tiers; a tier with enough matches there is complete for this
+ * page, because that pass reads papers in the very order results are listed. Other tiers come
+ * from newestMatching, unless `mayMatchOlder` rules out any match at all.
+ */
+async function rankedIds(db: Kysely<Database>, tiers: Tiers, wanted: number, mayMatchOlder: () => Promise<boolean>): Promise<string[]> {
+  const { rows: recent } = await sql<{ id: string; tier: number }>`
+    select papers.id, ${tiers.tierOf} as tier
+    from (select id, search, authors, listed_on, upvotes from papers order by ${NEWEST_FIRST} limit ${RECENT_PASS}) as papers
+    where ${tiers.matches}
+    order by ${NEWEST_FIRST}`.execute(db);
+  if (recent.length === 0 && !(await mayMatchOlder())) return [];
+  const ids: string[] = [];
+  let day: Promise<string | null> | undefined;
+  const newestDay = () => (day ??= storedNewestDay(db));
+  for (const [tier, condition] of tiers.each.entries()) {
+    const need = wanted - ids.length;
+    if (need <= 0) break;
+    const inRecent = recent.filter((r) => r.tier === tier).map((r) => r.id);
+    if (inRecent.length >= need) {
+      ids.push(...inRecent.slice(0, need));
+    } else {
+      ids.push(...(await newestMatching(db, condition, need, newestDay)));
+    }
   }
-  return page(await similarTitles(db, query), query.limit, 'similar');
+  return ids;
 }
 
-function page(rows: Paper[], limit: number, mode: SearchPage['mode']): SearchPage {
-  return { papers: rows.slice(0, limit), hasMore: rows.length > limit, mode };
+/**
+ * The newest `limit` papers meeting `condition`, for conditions too rare to fill a page from
+ * the recent pass: the matches of the last RECENT_DAYS if they fill the page (they are then the
+ * first ones overall), else every match. Matches are materialised before sorting so the planner
+ * takes them from the GIN indexes rather than walking the newest-first index in hope of meeting
+ * them (it did, for a word it had no statistics on, and read a million papers).
+ */
+async function newestMatching(db: Kysely<Database>, condition: RawBuilder<unknown>, limit: number, newestDay: () => Promise<string | null>) {
+  const day = await newestDay();
+  if (day) {
+    const recent = await newestOf(db, sql`papers.listed_on >= ${day}::date - ${RECENT_DAYS}::integer and ${condition}`, limit);
+    if (recent.length >= limit) return recent;
+  }
+  return newestOf(db, condition, limit);
 }
 
-function authorFilter(author: string | undefined) {
-  return author
-    ? sql`and lower(paperboy_join(papers.authors)) like ${`%${escapeLike(author.toLowerCase())}%`}`
-    : sql``;
+async function newestOf(db: Kysely<Database>, condition: RawBuilder<unknown>, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with matches as materialized (
+      select papers.id, papers.listed_on, papers.upvotes from papers where ${condition}
+    )
+    select papers.id from matches as papers order by ${NEWEST_FIRST} limit ${limit}`.execute(db);
+  return rows.map((r) => r.id);
 }
 
-async function fullText(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]> {
-  const { rows } = await sql<Parameters<typeof toPaper>[0]>`
-    select ${sql.join(paperColumns.map((c) => sql.ref(c)))}
-    from papers, websearch_to_tsquery('english', ${query.text}) as q
-    where papers.search @@ q ${authorFilter(query.author)}
-    order by
-      case when ts_filter(papers.search, '{a}') @@ q then 2
-           when ts_filter(papers.search, '{a,b}') @@ q then 1
-           else 0 end desc,
-      ts_rank(papers.search, q) desc,
-      papers.upvotes desc,
-      papers.published_at desc nulls last,
-      papers.id
-    limit ${query.limit + 1} offset ${query.offset}`.execute(db);
-  return rows.map(toPaper);
+async function storedNewestDay(db: Kysely<Database>): Promise<string | null> {
+  const row = await db.selectFrom('papers').select((eb) => eb.fn.max('listed_on').as('day')).executeTakeFirst();
+  return row?.day ?? null;
 }
 
-async function authorOnly(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]> {
-  const { rows } = await sql<Parameters<typeof toPaper>[0]>`
-    select ${sql.join(paperColumns.map((c) => sql.ref(c)))}
-    from papers
-    where true ${authorFilter(query.author)}
-    order by papers.listed_on desc nulls last, papers.upvotes desc, papers.id
-    limit ${query.limit + 1} offset ${query.offset}`.execute(db);
-  return rows.map(toPaper);
+/** Full papers for ids, in the order given. */
+async function papersInOrder(db: Kysely<Database>, ids: string[]): Promise<Paper[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('papers').select(paperColumns).where('papers.id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, toPaper(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-async function similarTitles(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]> {
-  const needle = query.text.toLowerCase().replace(/["()]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (needle.length < 3) return [];
-  // The threshold is a session setting; set it for this transaction only so `<%` can use the trigram index.
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true)`.execute(trx);
-    const { rows } = await sql<Parameters<typeof toPaper>[0]>`
-      select ${sql.join(paperColumns.map((c) => sql.ref(c)))}
-      from papers
-      where ${needle} <% lower(papers.title) ${authorFilter(query.author)}
-      order by word_similarity(${needle}, lower(papers.title)) desc, papers.upvotes desc, papers.id
-      limit ${query.limit + 1}`.execute(trx);
-    return rows.map(toPaper);
-  });
+/**
+ * Spelling suggestions: every word of the query that is not a stored title or keyword word is
+ * replaced by the most similar one (trigram similarity); undefined when nothing changed.
+ */
+async function correctSpelling(db: Kysely<Database>, text: string): Promise<string | undefined> {
+  const words = [...new Set(text.toLowerCase().match(WORD) ?? [])];
+  if (words.length === 0) return undefined;
+  // `%` (pg_trgm.similarity_threshold, 0.3 by default) lets the trigram index find candidates.
+  const { rows } = await sql<{ typed: string; nearest: string | null }>`
+    select typed, nearest.word as nearest
+    from unnest(${words}::text[]) as typed
+    left join lateral (
+      select word from vocabulary where word % typed
+      order by word = typed desc, similarity(word, typed) desc, abs(length(word) - length(typed)), word
+      limit 1
+    ) as nearest on true`.execute(db);
+  const corrections = new Map(rows.map((r) => [r.typed, r.nearest ?? r.typed]));
+  const corrected = text.replace(WORD, (word) => corrections.get(word.toLowerCase()) ?? word);
+  return corrected === text ? undefined : corrected;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+/** Words worth correcting: three letters or more (operators like OR are shorter or uppercase-only). */
+const WORD = /[\p{L}\p{N}]{3,}/gu;
+

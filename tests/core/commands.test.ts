@@ -82,7 +82,8 @@ describe.each(engines)('chat commands on %s', (engine) => {
     it('supports phrases, exclusion, OR and author:', async () => {
       await seedPapers(t.db);
       const core = testCore(t.db);
-      expect(ids(await core.run('search "language models" -memory', asUser()))).toEqual(['2405.12130', '2405.15071']);
+      // Both mention it in the abstract only: newest first.
+      expect(ids(await core.run('search "language models" -memory', asUser()))).toEqual(['2405.15071', '2405.12130']);
       expect(ids(await core.run('search HippoRAG OR MoRA', asUser())).sort()).toEqual(['2405.12130', '2405.14831']);
       expect(ids(await core.run('search author:"Yu Su"', asUser())).sort()).toEqual(['2405.14831', '2405.15071']);
       expect(ids(await core.run('search transformers author:Wang', asUser()))).toEqual(['2405.15071']);
@@ -96,11 +97,20 @@ describe.each(engines)('chat commands on %s', (engine) => {
       expect(ids(await core.run('search https://huggingface.co/papers/2405.12130', asUser()))).toEqual(['2405.12130']);
     });
 
-    it('falls back to similar titles for a typo', async () => {
+    it('corrects a misspelt word from the words of stored titles, and says so', async () => {
       await seedPapers(t.db);
-      const answer = await testCore(t.db).run('search grokkng', asUser());
-      expect(ids(answer)[0]).toBe('2405.15071');
-      expect(answer.subtitle).toContain('similar titles');
+      const answer = await testCore(t.db).run('search Transformrs', asUser());
+      // Both have it in the title and were featured the same day: the more upvoted first.
+      expect(ids(answer)).toEqual(['2405.15319', '2405.15071']);
+      expect(answer.subtitle).toBe('Nothing matches “Transformrs”; showing results for “transformers”.');
+      expect(answer.actions).toContainEqual(expect.objectContaining({ kind: 'follow', command: 'follow transformers' }));
+    });
+
+    it('corrects only the misspelt words of a longer query', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('search "parameter-efficent" fine-tuning', asUser());
+      expect(ids(answer)).toEqual(['2405.12130']);
+      expect(answer.subtitle).toContain('showing results for “"parameter-efficient" fine-tuning”');
     });
 
     it('says so when nothing matches and offers no follow button', async () => {

@@ -62,12 +62,13 @@ export const searchCommand = defineCommand({
     const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
 
     const actions: Action[] = [...voteActions(found.papers), ...pageActions(`search ${query}`, page, found.hasMore)];
-    if (cards.length > 0 && page === 1 && (await isFollowable(query, recipientId, deps.db))) actions.push(followAction(query));
+    const topic = found.correctedTo ?? query;
+    if (cards.length > 0 && page === 1 && (await isFollowable(topic, recipientId, deps.db))) actions.push(followAction(topic));
 
     return {
       title: `Search: ${query}`,
-      ...(found.mode === 'similar' && cards.length > 0
-        ? { subtitle: `No exact matches for “${query}”; showing similar titles.` }
+      ...(found.correctedTo && cards.length > 0
+        ? { subtitle: `Nothing matches “${text}”; showing results for “${found.correctedTo}”.` }
         : {}),
       cards,
       lines: [],
