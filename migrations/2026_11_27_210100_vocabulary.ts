@@ -14,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     insert into vocabulary (word)
     select distinct word
-    from papers, regexp_split_to_table(lower(title || ' ' || paperboy_join(ai_keywords)), '[^[:alnum:]]+') as word
+    from papers, unnest(regexp_split_to_array(lower(title || ' ' || paperboy_join(ai_keywords)), '[^[:alnum:]]+')) as word
     where length(word) between 3 and 40
     on conflict do nothing`.execute(db);
   await sql`drop index papers_title_trgm_idx`.execute(db);

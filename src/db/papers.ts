@@ -62,8 +62,14 @@ export interface UpsertResult {
  * already stored is overwritten. A row whose merge would change nothing is not written
  * at all, so re-ingesting the same day writes nothing. Inputs with the same id are merged.
  * The words of written titles and keywords join `vocabulary` for spelling suggestions.
+ * Everything is written in one transaction (the caller's, if it has one).
  */
 export async function upsertPapers(db: Kysely<Database>, inputs: readonly PaperInput[], now = new Date()): Promise<UpsertResult> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => upsertPapers(trx, inputs, now));
+  // Papers can always be fetched again, so their commit need not wait for the disk: a crash
+  // may lose the last fraction of a second of ingestion (the next poll refetches it), never
+  // corrupt anything. Only this transaction; deliveries keep waiting for durable commits.
+  await sql`set local synchronous_commit = off`.execute(db);
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   const merged = mergeById(inputs);
   // Counts refresh only from sources that have them (HF, imports): an arXiv pass must not zero them.
@@ -177,7 +183,7 @@ async function upsertBatch(
       -- Titles never change once stored; keywords may be filled in later, so every written row counts.
       insert into vocabulary (word)
       select distinct word
-      from written, regexp_split_to_table(lower(title || ' ' || paperboy_join(ai_keywords)), '[^[:alnum:]]+') as word
+      from written, unnest(regexp_split_to_array(lower(title || ' ' || paperboy_join(ai_keywords)), '[^[:alnum:]]+')) as word
       where length(word) between 3 and 40
       on conflict do nothing
     )
