@@ -84,7 +84,7 @@ async function search(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]
  * such query cost ~10 ms for rare combinations of common words.)
  */
 async function mayMatch(db: Kysely<Database>, text: string, tiers: Tiers): Promise<boolean> {
-  const words = [...new Set(text.toLowerCase().match(WORD) ?? [])];
+  const words = wordsOf(text);
   const { rows } = await sql<{ probe: boolean }>`
     select exists (
       select from unnest(${words}::text[]) as typed where not exists (select from vocabulary where word = typed)
@@ -211,7 +211,7 @@ async function papersInOrder(db: Kysely<Database>, ids: string[]): Promise<Paper
  * replaced by the most similar one (trigram similarity); undefined when nothing changed.
  */
 async function correctSpelling(db: Kysely<Database>, text: string): Promise<string | undefined> {
-  const words = [...new Set(text.toLowerCase().match(WORD) ?? [])];
+  const words = wordsOf(text);
   if (words.length === 0) return undefined;
   // `%` (pg_trgm.similarity_threshold, 0.3 by default) lets the trigram index find candidates,
   // one subquery per word so each has its word as a constant. The planner still prefers to read
@@ -234,4 +234,9 @@ async function correctSpelling(db: Kysely<Database>, text: string): Promise<stri
 
 /** Words worth correcting: three letters or more (operators like OR are shorter or uppercase-only). */
 const WORD = /[\p{L}\p{N}]{3,}/gu;
+
+/** The distinct lower-cased words of a query, as the vocabulary spells them. */
+function wordsOf(text: string): string[] {
+  return [...new Set(text.toLowerCase().match(WORD) ?? [])];
+}
 
