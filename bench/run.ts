@@ -140,7 +140,7 @@ async function main(): Promise<number> {
       if (!perSize && !want('rss') && !want('digest') && !want('fanout')) break;
       const bench = await openCorpusDb(engine, { size, seed: flags.seed, fresh: flags.fresh, databaseUrl });
       try {
-        if (bench.load && want('ingest')) record({ ...bulkRow(engine, size, bench.load, undefined, undefined), measure: 'ingest: corpus load, 1,000 per call' });
+        if (bench.load && want('ingest')) record({ ...bulkRow(engine, size, bench.load, undefined), measure: 'ingest: corpus load, 1,000 per call' });
         if (want('search')) {
           const isTarget1M = engine === 'Postgres' && size === 1_000_000;
           const isTarget100k = engine === 'PGlite' && size === 100_000;

@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { createDb, type DbHandle } from '../../src/db/create-db.ts';
-import { upsertPapers, type UpsertResult } from '../../src/db/papers.ts';
+import { upsertPapers, upsertPapersInBulk, type UpsertResult } from '../../src/db/papers.ts';
 import type { Database } from '../../src/db/schema.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
-import { CORPUS_LAST_DAY, corpusLayout, dayPapers, newDayPapers } from '../corpus.ts';
+import { CORPUS_LAST_DAY, corpusBatches, corpusLayout, dayPapers, newDayPapers } from '../corpus.ts';
 import { adminQuery, type BenchDb, freshPostgresDb, loadCorpus } from '../datasets.ts';
-import { type BenchResult, type EngineName, progress, rate, summarise, times } from '../report.ts';
+import { type BenchResult, type EngineName, count, progress, rate, summarise, times } from '../report.ts';
 
 class Rollback extends Error {}
 
@@ -72,50 +72,88 @@ export interface IngestOptions {
   rateTarget?: number;
 }
 
-/** Bulk load into an empty database of the engine. */
-export async function benchBulkLoad(engine: EngineName, options: IngestOptions): Promise<BenchResult[]> {
-  let handle: DbHandle;
-  let cleanup: () => Promise<void>;
+/** A fresh, migrated database of the engine for a bulk measure, and how to drop it. */
+async function scratchDb(engine: EngineName, name: string, databaseUrl: string | undefined): Promise<{ handle: DbHandle; cleanup: () => Promise<void> }> {
   if (engine === 'Postgres') {
-    const adminUrl = options.databaseUrl!;
-    handle = await createDb({ databaseUrl: await freshPostgresDb(adminUrl, 'paperboy_bench_ingest'), poolSize: 2 });
-    cleanup = async () => {
-      await handle.close();
-      await adminQuery(adminUrl, 'drop database if exists paperboy_bench_ingest with (force)');
-    };
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-ingest-'));
-    handle = await createDb({ dataDir: dir, command: 'npm run bench' });
-    cleanup = async () => {
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
+    const adminUrl = databaseUrl!;
+    const handle = await createDb({ databaseUrl: await freshPostgresDb(adminUrl, name), poolSize: 4 });
+    return {
+      handle,
+      cleanup: async () => {
+        await handle.close();
+        await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+      },
     };
   }
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const handle = await createDb({ dataDir: dir, command: 'npm run bench' });
+  return {
+    handle,
+    cleanup: async () => {
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Bulk loads into empty databases of the engine: one writer with `upsertPapers` 1,000 papers
+ * a call (each its own transaction), then the import path, `upsertPapersInBulk` with two
+ * writers, 10,000 papers a call, on the same papers.
+ */
+export async function benchBulkLoad(engine: EngineName, options: IngestOptions): Promise<BenchResult[]> {
+  const layout = corpusLayout(options.bulkSize, options.seed);
+  let load: { batchMs: number[]; totalMs: number };
+  let singleRate: number;
+  const one = await scratchDb(engine, 'paperboy_bench_ingest', options.databaseUrl);
   try {
-    const layout = corpusLayout(options.bulkSize, options.seed);
-    const load = await loadCorpus(handle, layout, engine);
+    load = await loadCorpus(one.handle, layout, engine);
     // Baseline: the next 500 papers of a bigger corpus (so they are new), one per call.
     const extra = corpusLayout(options.bulkSize + 500, options.seed + 1);
-    const single: PaperInput[] = [];
-    for (let i = 0; i < 500; i++) single.push({ ...newDayPapers(extra, 1, 200 + i)[0]! });
+    const papers: PaperInput[] = [];
+    for (let i = 0; i < 500; i++) papers.push({ ...newDayPapers(extra, 1, 200 + i)[0]! });
     const started = performance.now();
-    for (const paper of single) await upsertPapers(handle.db, [paper]);
-    const singleRate = single.length / ((performance.now() - started) / 1000);
-    return [bulkRow(engine, options.bulkSize, load, singleRate, options.rateTarget)];
+    for (const paper of papers) await upsertPapers(one.handle.db, [paper]);
+    singleRate = papers.length / ((performance.now() - started) / 1000);
   } finally {
-    await cleanup();
+    await one.cleanup();
+  }
+  const loadRate = options.bulkSize / (load.totalMs / 1000);
+
+  const two = await scratchDb(engine, 'paperboy_bench_import', options.databaseUrl);
+  try {
+    progress(`${engine}: importing ${count(options.bulkSize)} papers through upsertPapersInBulk, 2 writers`);
+    const callMs: number[] = [];
+    for (const chunk of corpusBatches(layout, 10_000)) {
+      const started = performance.now();
+      await upsertPapersInBulk(two.handle.db, chunk, { writers: 2 });
+      callMs.push(performance.now() - started);
+    }
+    const perSecond = options.bulkSize / (callMs.reduce((a, b) => a + b, 0) / 1000);
+    const target = engine === 'Postgres' ? options.rateTarget : undefined;
+    return [
+      bulkRow(engine, options.bulkSize, load, singleRate),
+      {
+        measure: 'ingest: import, 2 writers',
+        engine,
+        papers: options.bulkSize,
+        ...summarise(callMs),
+        result: rate(perSecond, 'papers'),
+        baseline: `1 writer ${rate(loadRate, 'papers')}`,
+        ratio: `${times(perSecond / loadRate)} faster`,
+        target: target === undefined ? 'info' : `≥ ${target.toLocaleString('en-US')} papers/s`,
+        ...(target === undefined ? {} : { pass: perSecond >= target }),
+        note: 'p50/p95/max are per 10,000-paper upsertPapersInBulk call (batches of 1,000, each its own transaction, two at a time on two connections) into an empty, migrated database; the baseline is the 1,000-per-call load of the same papers in the same run.',
+      },
+    ];
+  } finally {
+    await two.cleanup();
   }
 }
 
-export function bulkRow(
-  engine: EngineName,
-  size: number,
-  load: { batchMs: number[]; totalMs: number },
-  singleRate: number | undefined,
-  rateTarget: number | undefined,
-): BenchResult {
+/** The one-writer bulk load: the import row's baseline, and the corpus load of a fresh corpus. */
+export function bulkRow(engine: EngineName, size: number, load: { batchMs: number[]; totalMs: number }, singleRate: number | undefined): BenchResult {
   const perSecond = size / (load.totalMs / 1000);
-  const target = engine === 'Postgres' && rateTarget !== undefined ? rateTarget : undefined;
   return {
     measure: 'ingest: bulk load, 1,000 per call',
     engine,
@@ -124,9 +162,8 @@ export function bulkRow(
     result: rate(perSecond, 'papers'),
     baseline: singleRate === undefined ? '–' : `1 per call ${rate(singleRate, 'papers')}`,
     ratio: singleRate === undefined ? '–' : `${times(perSecond / singleRate)} faster`,
-    target: target === undefined ? 'info' : `≥ ${target.toLocaleString('en-US')} papers/s`,
-    ...(target === undefined ? {} : { pass: perSecond >= target }),
-    note: 'p50/p95/max are per 1,000-paper upsertPapers call into an empty, migrated database that grows to the size shown.',
+    target: 'info',
+    note: 'p50/p95/max are per 1,000-paper upsertPapers call (one transaction, one writer) into an empty, migrated database that grows to the size shown.',
   };
 }
 
@@ -147,7 +184,6 @@ export async function benchDailyIngest(bench: BenchDb, options: IngestOptions): 
 
   const s = summarise(fresh.map((w) => w.ms));
   const perSecond = 300 / (s.p50 / 1000);
-  const target = bench.engine === 'Postgres' ? options.rateTarget : undefined;
   const firstWritten = fresh[0]!.inserted + fresh[0]!.updated;
   const rewritten = Math.max(...again.map((w) => w.inserted + w.updated));
   const reported = Math.max(...again.map((w) => w.result.inserted + w.result.updated));
@@ -158,12 +194,13 @@ export async function benchDailyIngest(bench: BenchDb, options: IngestOptions): 
       engine: bench.engine,
       papers: bench.layout.size,
       ...s,
-      result: rate(perSecond, 'papers'),
+      result: `${s.p50.toFixed(0)} ms a day (${rate(perSecond, 'papers')})`,
       baseline: '–',
       ratio: '–',
-      target: target === undefined ? 'info' : `≥ ${target.toLocaleString('en-US')} papers/s`,
-      ...(target === undefined ? {} : { pass: perSecond >= target }),
-      note: `one upsertPapers call per day into the full corpus, each in a rolled-back transaction; rate from the p50 day; ${firstWritten} rows written per day.`,
+      // A day is one transaction, so one backend: its latency is what anyone notices. The
+      // throughput target is the import row's.
+      target: 'info',
+      note: `one upsertPapers call per day into the full corpus (one transaction, as an ingest run stores a day), each rolled back; rate from the p50 day; ${firstWritten} rows written per day.`,
     },
     {
       measure: 're-ingest of a stored day',

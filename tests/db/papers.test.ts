@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PaperInput } from '../../src/core/paper.ts';
-import { findPaper, upsertPapers } from '../../src/db/papers.ts';
+import { findPaper, upsertPapers, upsertPapersInBulk } from '../../src/db/papers.ts';
 import { engines, useTestDb } from '../support/db.ts';
 
 const hfPaper: PaperInput = {
@@ -42,5 +42,36 @@ describe.each(engines)('storing papers on %s', (engine) => {
     const result = await upsertPapers(t.db, [hfPaper, { ...hfPaper, upvotes: 13 }]);
     expect(result.inserted).toBe(1);
     expect((await findPaper(t.db, hfPaper.id))?.upvotes).toBe(13);
+  });
+});
+
+describe.each(engines)('bulk loads on %s', (engine) => {
+  const t = useTestDb(engine);
+  const papers = (count: number, from = 0): PaperInput[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: `2402.${String(from + i).padStart(5, '0')}`,
+      title: `Bulk paper ${from + i} on sparse autoencoders`,
+      abstract: 'An abstract.',
+      featuredOn: '2024-02-01',
+      upvotes: i % 5,
+      source: 'import' as const,
+    }));
+
+  it('stores every batch with two writers, reporting progress batch by batch', async () => {
+    const progress: number[] = [];
+    const result = await upsertPapersInBulk(t.db, papers(2500), { writers: 2, onProgress: (stored, total) => progress.push(stored / total) });
+    expect(result).toEqual({ inserted: 2500, updated: 0, unchanged: 0 });
+    expect(progress).toEqual([0.4, 0.8, 1]);
+    const { count } = await t.db.selectFrom('papers').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(2500);
+    expect(await upsertPapersInBulk(t.db, papers(2500))).toEqual({ inserted: 0, updated: 0, unchanged: 2500 });
+  });
+
+  it('keeps the batches that were stored when one fails, and says why', async () => {
+    const bad = papers(2500);
+    bad[2400] = { ...bad[2400]!, featuredOn: '2024-02-31' };
+    await expect(upsertPapersInBulk(t.db, bad, { writers: 2 })).rejects.toThrow(/date/);
+    const { count } = await t.db.selectFrom('papers').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(2000);
   });
 });

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
+import cliProgress from 'cli-progress';
 import { ImportFileError, importFile } from '../../core/ingest/import-file.ts';
-import { type CliCommand, UsageError } from '../cli-command.ts';
+import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
 import { parseOptions, reportOutcome } from './ingest.ts';
 
 /** `paperboy import FILE`: store papers from a JSON array or JSON-lines file of HF daily-papers items. */
@@ -14,9 +15,10 @@ export const importCommand: CliCommand = {
     if (!path) throw new UsageError('say which file to import');
     if (extra.length) throw new UsageError(`import takes one file, got ${positionals.length}`);
     const { db } = await runtime.openDb();
+    const bar = storingBar(runtime);
     try {
-      return await reportOutcome(runtime, 'paperboy import', { onProgress: undefined, stop() {} }, async () => ({
-        report: await importFile({ db, path }),
+      return await reportOutcome(runtime, 'paperboy import', { onProgress: undefined, stop: () => bar.stop() }, async () => ({
+        report: await importFile({ db, path, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }),
         scope: `from ${basename(path)}`,
         empty: `${basename(path)} holds no items.`,
       }));
@@ -27,3 +29,22 @@ export const importCommand: CliCommand = {
     }
   },
 };
+
+/** "Storing ████░░░░ 3000/12000 papers" on stderr, only on a terminal and only for a file of more than one batch. */
+function storingBar(runtime: CliRuntime): { onProgress: ((stored: number, total: number) => void) | undefined; stop(): void } {
+  if (!runtime.stderr.isTTY) return { onProgress: undefined, stop() {} };
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    onProgress(stored, total) {
+      if (!bar) {
+        if (stored >= total) return;
+        bar = new cliProgress.SingleBar({ stream: runtime.stderr, format: 'Storing {bar} {value}/{total} papers', clearOnComplete: true, hideCursor: true });
+        bar.start(total, 0);
+      }
+      bar.update(stored);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

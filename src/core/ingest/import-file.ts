@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
-import { utcDate } from '../clock.ts';
+import { upsertPapersInBulk } from '../../db/papers.ts';
 import type { Database } from '../../db/schema.ts';
+import { utcDate } from '../clock.ts';
 import type { PaperInput } from '../paper.ts';
 import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
-import { type IngestReport, type InvalidItem, storePapers } from './ingest-report.ts';
+import type { IngestReport, InvalidItem } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** The file cannot be imported at all: unreadable, empty, or not JSON. Nothing was stored. */
@@ -18,6 +19,8 @@ export interface ImportFileOptions {
   db: Kysely<Database>;
   /** A JSON array, or JSON lines (one item per line), of items in the HF daily-papers shape. */
   path: string;
+  /** Called as papers are stored, e.g. to drive a progress bar. */
+  onProgress?: (stored: number, total: number) => void;
 }
 
 /**
@@ -26,14 +29,17 @@ export interface ImportFileOptions {
  * skipped, and a line that is not JSON is reported and skipped like an invalid item). Each
  * paper's featured day is the UTC date of the item's top-level `publishedAt`, when present.
  *
+ * Papers are stored in batches of 1,000, each committed on its own and two at a time (a file
+ * can hold a whole archive); if the database fails midway, importing the file again completes it.
+ *
  * Throws {@link ImportFileError} when the file is unreadable, empty, an unparsable JSON array,
- * or has no JSON line at all; the run is recorded in `ingest_runs` either way.
+ * or has no JSON line at all (nothing is stored then); the run is recorded in `ingest_runs` either way.
  */
 export async function importFile(options: ImportFileOptions): Promise<IngestReport> {
   const { db, path } = options;
   return recordedIngestRun(db, { source: 'import', target: basename(path) }, async () => {
     const { papers, invalid, fetched } = parseItems(await readText(path), path);
-    const counts = await storePapers(db, papers);
+    const counts = await upsertPapersInBulk(db, papers, options.onProgress ? { onProgress: options.onProgress } : {});
     return { fetched, ...counts, invalid };
   });
 }
