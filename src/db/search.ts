@@ -60,8 +60,10 @@ const RECENT_DAYS = 90;
 
 /** A search as SQL: what any result matches, and the relevance tiers within that, best first. */
 interface Tiers {
-  /** Every result meets this. */
+  /** Every result meets this; the cheapest test for papers read one by one. */
   matches: RawBuilder<unknown>;
+  /** The same test in a form the indexes can answer. */
+  matchesIndexed: RawBuilder<unknown>;
   /** The tier of a paper that `matches`, as 0, 1, …; evaluated only on the newest papers. */
   tierOf: RawBuilder<unknown>;
   /** Each tier as a condition the indexes can answer on its own. */
@@ -72,7 +74,9 @@ async function search(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]
   const parsed = await parse(db, query.text);
   if (parsed === '' && !query.author) return [];
   const author = authorCondition(query.author);
-  const tiers: Tiers = parsed ? textTiers(parsed, author) : { matches: author, tierOf: sql`0`, each: [author] };
+  const tiers: Tiers = parsed
+    ? textTiers(parsed, author)
+    : { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
   const ids = await rankedIds(db, tiers, query.offset + query.limit + 1, () => mayMatch(db, query.text, tiers));
   return papersInOrder(db, ids.slice(query.offset));
 }
@@ -84,17 +88,16 @@ async function search(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]
  * such query cost ~10 ms for rare combinations of common words.)
  */
 async function mayMatch(db: Kysely<Database>, text: string, tiers: Tiers): Promise<boolean> {
-  const words = wordsOf(text);
-  const { rows } = await sql<{ probe: boolean }>`
-    select exists (
-      select from unnest(${words}::text[]) as typed where not exists (select from vocabulary where word = typed)
-    ) as probe`.execute(db);
-  if (!rows[0]?.probe) return true;
-  const found = await sql<{ found: boolean }>`select exists (select from papers where ${tiers.matches}) as found`.execute(db);
-  return found.rows[0]?.found ?? false;
+  const { rows } = await sql<{ may: boolean }>`
+    select case
+      when exists (select from unnest(${wordsOf(text)}::text[]) as typed where not exists (select from vocabulary where word = typed))
+      then exists (select from papers where ${tiers.matchesIndexed})
+      else true
+    end as may`.execute(db);
+  return rows[0]?.may ?? true;
 }
 
-function textTiers(q: string, author: RawBuilder<unknown>): Tiers {
+function textTiers(q: string, author: AuthorCondition): Tiers {
   // Each is the expression of a GIN index (papers_dated_search_idx, _headline_idx, _title_idx).
   const anywhere = sql`papers.search @@ ${q}::tsquery`;
   const inHeadline = sql`ts_filter(papers.search, '{a,b}') @@ ${q}::tsquery`;
@@ -103,14 +106,23 @@ function textTiers(q: string, author: RawBuilder<unknown>): Tiers {
   // (`-memory`) that the abstract holds; only then does a tier need testing against it too.
   const excludes = q.includes('!') ? sql`${anywhere} and` : sql``;
   return {
-    matches: sql`${anywhere} and ${author}`,
+    matches: sql`${anywhere} and ${author.perPaper}`,
+    matchesIndexed: sql`${anywhere} and ${author.indexed}`,
     tierOf: sql`case when ${inTitle} then 0 when ${inHeadline} then 1 else 2 end`,
     each: [
-      sql`${excludes} ${inTitle} and ${author}`,
-      sql`${excludes} ${inHeadline} and not ${inTitle} and ${author}`,
-      sql`${anywhere} and not ${inHeadline} and ${author}`,
+      sql`${excludes} ${inTitle} and ${author.indexed}`,
+      sql`${excludes} ${inHeadline} and not ${inTitle} and ${author.indexed}`,
+      sql`${anywhere} and not ${inHeadline} and ${author.indexed}`,
     ],
   };
+}
+
+/** `author:Name` as SQL, two ways. */
+interface AuthorCondition {
+  /** For the GIN index of papers_author_keys_idx. */
+  indexed: RawBuilder<unknown>;
+  /** The same test for papers read one by one (the recent pass), cheapest first. */
+  perPaper: RawBuilder<unknown>;
 }
 
 /**
@@ -118,9 +130,14 @@ function textTiers(q: string, author: RawBuilder<unknown>): Tiers {
  * their name (`author:Wang`, `author:"Boshi Wang"`), case-insensitive — the keys that
  * papers_author_keys_idx indexes.
  */
-function authorCondition(author: string | undefined): RawBuilder<unknown> {
-  if (!author) return sql`true`;
-  return sql`paperboy_author_keys(papers.authors) @> array[${authorKey(author)}]::text[]`;
+function authorCondition(author: string | undefined): AuthorCondition {
+  if (!author) return { indexed: sql`true`, perPaper: sql`true` };
+  const key = authorKey(author);
+  const indexed = sql`paperboy_author_keys(papers.authors) @> array[${key}]::text[]`;
+  // Computing the keys of a paper costs ~5 µs (array text in and out); a substring test, which
+  // the key implies, rules out almost every paper first. `case` fixes that order.
+  const within = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return { indexed, perPaper: sql`(case when lower(paperboy_join(papers.authors)) like ${within} then ${indexed} else false end)` };
 }
 
 /** The name as paperboy_author_keys spells it: lower case, single spaces. */
@@ -213,20 +230,10 @@ async function papersInOrder(db: Kysely<Database>, ids: string[]): Promise<Paper
 async function correctSpelling(db: Kysely<Database>, text: string): Promise<string | undefined> {
   const words = wordsOf(text);
   if (words.length === 0) return undefined;
-  // `%` (pg_trgm.similarity_threshold, 0.3 by default) lets the trigram index find candidates,
-  // one subquery per word so each has its word as a constant. The planner still prefers to read
-  // the whole vocabulary, as it takes trigram similarity for a cheap test (45 ms for 21,000 words
-  // on PGlite, against 1 ms through the index), so sequential scans are off for this statement.
-  const nearest = words.map(
-    (typed) => sql`select ${typed}::text as typed, (
-      select word from vocabulary where word % ${typed}::text
-      order by word = ${typed}::text desc, similarity(word, ${typed}::text) desc, abs(length(word) - ${typed.length}::integer), word
-      limit 1) as nearest`,
-  );
-  const rows = await db.transaction().execute(async (trx) => {
-    await sql`select set_config('enable_seqscan', 'off', true)`.execute(trx);
-    return (await sql<{ typed: string; nearest: string | null }>`${sql.join(nearest, sql` union all `)}`.execute(trx)).rows;
-  });
+  // paperboy_nearest_word: the most similar stored word by trigram similarity (`%`, at
+  // pg_trgm.similarity_threshold, 0.3 by default), through the vocabulary's trigram index.
+  const { rows } = await sql<{ typed: string; nearest: string | null }>`
+    select typed, paperboy_nearest_word(typed) as nearest from unnest(${words}::text[]) as typed`.execute(db);
   const corrections = new Map(rows.map((r) => [r.typed, r.nearest ?? r.typed]));
   const corrected = text.replace(WORD, (word) => corrections.get(word.toLowerCase()) ?? word);
   return corrected === text ? undefined : corrected;
