@@ -16,7 +16,7 @@ import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts'
 import { cutoffMs } from '../../src/core/schedule/due-slots.ts';
 import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
 import { CORPUS_LAST_DAY, Rng, Zipf, authorName } from '../corpus.ts';
-import type { BenchDb } from '../datasets.ts';
+import { type BenchDb, removeRecipients } from '../datasets.ts';
 import { type BenchResult, progress, summarise, times } from '../report.ts';
 import { CATEGORIES, TOPICS } from '../vocab.ts';
 
@@ -164,7 +164,7 @@ export async function benchDigest(bench: BenchDb, options: DigestOptions): Promi
     ];
   } finally {
     progress(`${bench.engine} ${bench.layout.size}: removing the digest subscribers`);
-    await db.deleteFrom('recipients').where('platform', '=', DIGEST_PLATFORM).execute();
+    await removeRecipients(db, DIGEST_PLATFORM);
     await vacuumDeliveryTables(bench);
   }
 }

@@ -12,7 +12,7 @@ import { createTelegramBot } from '../../src/bots/telegram/bot.ts';
 import { createCore } from '../../src/core/core.ts';
 import { runDeliveryPass } from '../../src/core/schedule/delivery-pass.ts';
 import { CORPUS_LAST_DAY } from '../corpus.ts';
-import type { BenchDb } from '../datasets.ts';
+import { type BenchDb, removeRecipients } from '../datasets.ts';
 import { RateLimitedBotApi } from '../fake-telegram.ts';
 import { type BenchResult, progress, summarise } from '../report.ts';
 import { addSubscribers, vacuumDeliveryTables } from './digest.ts';
@@ -27,7 +27,7 @@ export interface FanoutOptions {
 export async function benchFanout(bench: BenchDb, options: FanoutOptions): Promise<BenchResult[]> {
   const { db } = bench.handle;
   const log = pino({ level: 'silent' });
-  await db.deleteFrom('recipients').where('platform', '=', 'telegram').execute();
+  await removeRecipients(db, 'telegram');
   progress(`${bench.engine} ${bench.layout.size}: fan-out, adding ${options.digests} Telegram subscribers`);
   await addSubscribers(bench, options.digests, options.seed + 3, 'telegram', CHAT_ID_BASE);
   const fake = await RateLimitedBotApi.start({ globalPerSecond: 30, perChatIntervalMs: 1000 });
@@ -84,7 +84,7 @@ export async function benchFanout(bench: BenchDb, options: FanoutOptions): Promi
   } finally {
     await fake.close();
     progress(`${bench.engine} ${bench.layout.size}: removing the fan-out subscribers`);
-    await db.deleteFrom('recipients').where('platform', '=', 'telegram').execute();
+    await removeRecipients(db, 'telegram');
     await vacuumDeliveryTables(bench);
   }
 }
