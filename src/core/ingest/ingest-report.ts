@@ -55,10 +55,10 @@ export function invalidItem(where: string, error: z.ZodError): InvalidItem {
 }
 
 /**
- * Upserts a run's papers in one transaction, so a run either stores everything it collected
- * or (when the database fails midway) nothing at all.
+ * Upserts a run's papers in one transaction (upsertPapers opens it), so a run either stores
+ * everything it collected or (when the database fails midway) nothing at all.
  */
 export async function storePapers(db: Kysely<Database>, papers: readonly PaperInput[]): Promise<UpsertResult> {
   if (papers.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  return db.transaction().execute((trx) => upsertPapers(trx, papers));
+  return upsertPapers(db, papers);
 }
