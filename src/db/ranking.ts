@@ -15,14 +15,14 @@ export interface RankedPaper {
   affinity: number;
 }
 
-/** The latest day on or before `day` that has papers, or undefined for an empty database. */
-export async function latestListedDay(db: Kysely<Database>, onOrBefore: string): Promise<string | undefined> {
+/** The latest day (on or before `onOrBefore`, when given) that has papers, or undefined for an empty database. */
+export async function latestListedDay(db: Kysely<Database>, onOrBefore?: string): Promise<string | undefined> {
   // max() rather than order by … limit 1: the planner answers it from papers_newest_idx
   // (desc nulls last), which a plain `order by listed_on desc` (nulls first) cannot use.
   const row = await db
     .selectFrom('papers')
     .select((eb) => eb.fn.max('listed_on').as('day'))
-    .where('listed_on', '<=', onOrBefore)
+    .$if(onOrBefore !== undefined, (qb) => qb.where('listed_on', '<=', onOrBefore!))
     .executeTakeFirst();
   return row?.day ?? undefined;
 }

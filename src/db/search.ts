@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Paper } from '../core/paper.ts';
 import { paperColumns, toPaper } from './papers.ts';
+import { latestListedDay } from './ranking.ts';
 import type { Database } from './schema.ts';
 
 export interface SearchPage {
@@ -170,8 +171,8 @@ async function rankedIds(db: Kysely<Database>, tiers: Tiers, wanted: number, may
     order by ${NEWEST_FIRST}`.execute(db);
   if (recent.length === 0 && !(await mayMatchOlder())) return [];
   const ids: string[] = [];
-  let day: Promise<string | null> | undefined;
-  const newestDay = () => (day ??= storedNewestDay(db));
+  let day: Promise<string | undefined> | undefined;
+  const newestDay = () => (day ??= latestListedDay(db));
   for (const [tier, condition] of tiers.each.entries()) {
     const need = wanted - ids.length;
     if (need <= 0) break;
@@ -192,7 +193,7 @@ async function rankedIds(db: Kysely<Database>, tiers: Tiers, wanted: number, may
  * takes them from the GIN indexes rather than walking the newest-first index in hope of meeting
  * them (it did, for a word it had no statistics on, and read a million papers).
  */
-async function newestMatching(db: Kysely<Database>, condition: RawBuilder<unknown>, limit: number, newestDay: () => Promise<string | null>) {
+async function newestMatching(db: Kysely<Database>, condition: RawBuilder<unknown>, limit: number, newestDay: () => Promise<string | undefined>) {
   const day = await newestDay();
   if (day) {
     const recent = await newestOf(db, sql`papers.listed_on >= ${day}::date - ${RECENT_DAYS}::integer and ${condition}`, limit);
@@ -208,11 +209,6 @@ async function newestOf(db: Kysely<Database>, condition: RawBuilder<unknown>, li
     )
     select papers.id from matches as papers order by ${NEWEST_FIRST} limit ${limit}`.execute(db);
   return rows.map((r) => r.id);
-}
-
-async function storedNewestDay(db: Kysely<Database>): Promise<string | null> {
-  const row = await db.selectFrom('papers').select((eb) => eb.fn.max('listed_on').as('day')).executeTakeFirst();
-  return row?.day ?? null;
 }
 
 /** Full papers for ids, in the order given. */
