@@ -76,24 +76,23 @@ export async function startApp(options: StartOptions): Promise<App> {
     const ports = new Map<string, DeliveryPort>((options.extraPorts ?? []).map((port) => [port.platform, port]));
     const adapters: string[] = [];
     const connected: Record<string, () => boolean> = {};
+    const addAdapter = (name: string, adapter: { stop(): Promise<void>; connected: () => boolean; port: DeliveryPort }) => {
+      services.push({ name, stop: () => adapter.stop() });
+      connected[name] = adapter.connected;
+      ports.set(adapter.port.platform, adapter.port);
+      adapters.push(name);
+    };
+    const adapterDeps = (name: string) => ({ config, core: instrumentCore(core, metrics, name), db: db.db, log: log.child({ part: name }) });
 
     if (config.TELEGRAM_BOT_TOKEN) {
       // Adapters load only when configured, so discord.js and grammY add nothing to a process that does not use them.
       const { startTelegram } = await import('./bots/telegram/start.ts');
-      const telegram = await startTelegram({ config, core: instrumentCore(core, metrics, 'telegram'), db: db.db, log: log.child({ part: 'telegram' }) });
-      services.push({ name: 'telegram', stop: () => telegram.stop() });
-      connected.telegram = telegram.connected;
-      ports.set(telegram.port.platform, telegram.port);
-      adapters.push('telegram');
+      addAdapter('telegram', await startTelegram(adapterDeps('telegram')));
     }
 
     if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
       const { startDiscord } = await import('./bots/discord/start.ts');
-      const discord = await startDiscord({ config, core: instrumentCore(core, metrics, 'discord'), db: db.db, log: log.child({ part: 'discord' }) });
-      services.push({ name: 'discord', stop: () => discord.stop() });
-      connected.discord = discord.connected;
-      ports.set(discord.port.platform, discord.port);
-      adapters.push('discord');
+      addAdapter('discord', await startDiscord(adapterDeps('discord')));
     }
 
     const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });
