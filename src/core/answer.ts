@@ -15,7 +15,7 @@ export interface Answer {
   lines: string[];
   /** A message about the request itself: confirmation, refusal or error. */
   notice?: Notice;
-  /** Buttons. Each carries the command text that a click runs. */
+  /** Buttons, as typed actions; adapters encode them with the core's action codec and label them. */
   actions: Action[];
   /** Paging state when the answer is one page of a longer list. */
   page?: PageInfo;
@@ -40,8 +40,8 @@ export interface PaperCard {
   links: PaperLinks;
   /** A short abstract (or AI summary) snippet, at most ~300 characters. */
   snippet: string;
-  /** Why this paper was picked for this recipient, e.g. "matches your follow: grokking". */
-  reasons: string[];
+  /** Why this paper was picked for this recipient (rendered with `reasonText`, or in an adapter's own words). */
+  reasons: Reason[];
   /** The recipient's own vote on it, if any. */
   vote?: Vote;
 }
@@ -72,15 +72,33 @@ export interface PageInfo {
   hasNext: boolean;
 }
 
+/** A command and its arguments, as `Core.execute` takes them (validated by the command's schema). */
+export interface CommandCall {
+  command: string;
+  args: Record<string, unknown>;
+}
+
 /**
- * A button. `command` is the command text (as typed, without the leading slash) that
- * the click runs, e.g. "search grokking 2" or "vote 2401.01234 up"; adapters pass it
- * back to `Core.run` when clicked.
+ * A button, as typed data. Adapters turn it into a platform payload with the core's action
+ * codec (`Core.actions`) and hand the decoded action back to `Core.click`; they never read
+ * meaning back from a label or a payload.
  */
 export type Action =
-  | { kind: 'page'; direction: 'prev' | 'next'; label: string; command: string }
-  | { kind: 'vote'; paperId: string; vote: Vote; label: string; command: string }
-  | { kind: 'follow'; topic: string; label: string; command: string };
+  /** ◀ ▶: runs `call`, the same command for another page. */
+  | { kind: 'page'; direction: 'prev' | 'next'; call: CommandCall }
+  /** 👍/👎 on a paper; 'clear' takes the recipient's vote back. */
+  | { kind: 'vote'; paperId: string; vote: Vote | 'clear' }
+  /** Follow (or, with `follow: false`, unfollow) a topic. */
+  | { kind: 'follow'; topic: string; follow: boolean };
+
+/** Why a paper was picked for a recipient. Stored with each digest, rendered by adapters. */
+export type Reason =
+  /** It matches one of the recipient's follows, shown as `followText` shows it (`grokking`, `author:…`, `cat:…`). */
+  | { kind: 'follow'; follow: string }
+  /** It resembles papers the recipient 👍 (and not the ones they 👎). */
+  | { kind: 'liked' }
+  /** One of the best papers of a day, for a recipient that follows nothing: `day` null means the digest's own day. */
+  | { kind: 'top'; day: string | null };
 
 /** An answer that is only a notice (confirmation, refusal, error). */
 export function noticeAnswer(title: string, notice: Notice, lines: string[] = []): Answer {

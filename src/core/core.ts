@@ -1,42 +1,83 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Logger } from '../logger.ts';
-import { type Answer, noticeAnswer } from './answer.ts';
+import type { Logger } from 'pino';
+import { type ActionCodec, createActionCodec } from './actions/action-codec.ts';
+import { type Action, type Answer, type CommandCall, noticeAnswer } from './answer.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { CommandContext, CommandDeps, CommandSpec } from './commands/command.ts';
 import { commandSpecs } from './commands/index.ts';
+import { MAX_SUGGESTIONS } from './commands/suggestions.ts';
 import { MAX_COMMAND_LENGTH, editDistance, splitCommandText } from './commands/text.ts';
 import { DomainError } from './errors.ts';
+import type { Storage } from './ports/storage.ts';
 
-/** The platform-neutral bot: adapters hand it commands and render the answers. */
+/**
+ * The platform-neutral bot. Adapters hand it what people typed, clicked or are typing, and
+ * render the answers; it never throws at them.
+ */
 export interface Core {
-  /** Runs command text as typed (`/papers search grokking 2`, `today`, `/follow@PaperBot x`). Never throws. */
-  run(text: string, ctx: CommandContext): Promise<Answer>;
-  /** Runs a command from structured arguments (Discord options), validated like text input. Never throws. */
-  execute(name: string, args: unknown, ctx: CommandContext): Promise<Answer>;
-  /** The commands, for adapters that register them with the platform (names, usage, summaries). */
+  /** The commands, for adapters that register them with the platform (see `CommandSpec`). */
   readonly commands: readonly CommandSpec[];
-  readonly deps: CommandDeps;
+  /** Runs command text as typed (`/papers search grokking 2`, `today`, `/follow@PaperBot x`). */
+  run(text: string, ctx: CommandContext): Promise<Answer>;
+  /** Runs a command from structured arguments (Discord options), validated like text input. */
+  execute(name: string, args: unknown, ctx: CommandContext): Promise<Answer>;
+  /** Runs what a button does. */
+  click(action: Action, ctx: CommandContext): Promise<Answer>;
+  /**
+   * Suggestions for an option being typed (Discord autocomplete): at most 25, best first;
+   * empty for options that suggest nothing. `args` holds the other options filled in so far.
+   */
+  complete(command: string, option: string, typed: string, ctx: CommandContext, args?: Record<string, unknown>): Promise<string[]>;
+  /** Encodes actions into button payloads and decodes clicked payloads back into actions. */
+  readonly actions: ActionCodec;
+  /**
+   * A chat moved to a new id (a Telegram group became a supergroup): its follows, votes and
+   * subscription move with it. False when nothing was stored under the old id.
+   */
+  recipientMoved(platform: string, fromExternalId: string, toExternalId: string): Promise<boolean>;
 }
 
 export interface CoreOptions {
-  db: Kysely<Database>;
+  storage: Storage;
   log: Logger;
   clock?: Clock;
 }
 
-/** Wires the command layer over a database. */
+/** Wires the command layer over the storage ports. */
 export function createCore(options: CoreOptions): Core {
-  const deps: CommandDeps = { db: options.db, log: options.log, clock: options.clock ?? systemClock };
+  const { storage } = options;
+  const deps: CommandDeps = {
+    papers: storage.papers,
+    recipients: storage.recipients,
+    feedback: storage.feedback,
+    ranking: storage.ranking,
+    subscriptions: storage.subscriptions,
+    log: options.log,
+    clock: options.clock ?? systemClock,
+  };
   const byName = new Map<string, CommandSpec>();
   for (const spec of commandSpecs) for (const name of [spec.name, ...(spec.aliases ?? [])]) byName.set(name, spec);
+
+  /** Command text as a call, for old button payloads that held plain command text. */
+  function parseCommand(text: string): CommandCall | undefined {
+    const { name, rest } = splitCommandText(text);
+    const spec = byName.get(name);
+    const args = spec?.fromText(rest);
+    return spec && typeof args === 'object' && args !== null ? { command: spec.name, args: args as Record<string, unknown> } : undefined;
+  }
 
   async function invoke(spec: CommandSpec, rawArgs: unknown, ctx: CommandContext): Promise<Answer> {
     const parsed = spec.args.safeParse(rawArgs);
     if (!parsed.success) {
       const message = parsed.error.issues[0]?.message ?? 'Those arguments are not valid.';
       return noticeAnswer('Not quite', { tone: 'error', text: message }, [`Usage: ${[spec.name, spec.usage].filter(Boolean).join(' ')}`]);
+    }
+    const access = typeof spec.access === 'function' ? spec.access(parsed.data) : (spec.access ?? 'anyone');
+    if (access === 'managers' && ctx.recipient.kind === 'channel' && !(await ctx.mayManage())) {
+      throw new DomainError(
+        'NotAllowed',
+        'Only people who can manage this channel (Telegram: group admins; Discord: Manage Channels) can change its daily post. Ask one of them, or use `subscribe` in a private chat with me for your own digest.',
+      );
     }
     return spec.run(parsed.data, ctx, deps);
   }
@@ -49,19 +90,22 @@ export function createCore(options: CoreOptions): Core {
       if (error instanceof DomainError) return noticeAnswer('Not quite', { tone: 'error', text: error.message });
       const reference = randomBytes(4).toString('hex');
       deps.log.error({ err: error, reference, command: label, recipient: ctx.recipient }, 'command failed');
-      return noticeAnswer('Something went wrong', {
-        tone: 'error',
-        text: `Sorry, that failed on my side. If it keeps happening, report reference ${reference}.`,
-        reference,
-      });
+      return noticeAnswer('Something went wrong', { tone: 'error', text: failureText(reference), reference });
     } finally {
       deps.log.debug({ command: label, ms: Math.round(performance.now() - started) }, 'command done');
     }
   }
 
+  function execute(name: string, args: unknown, ctx: CommandContext): Promise<Answer> {
+    return guarded(ctx, name, async () => {
+      const spec = byName.get(name);
+      return spec ? invoke(spec, args, ctx) : unknownCommand(name);
+    });
+  }
+
   return {
     commands: commandSpecs,
-    deps,
+    actions: createActionCodec(storage.actionTokens, parseCommand),
     run(text, ctx) {
       return guarded(ctx, 'text', async () => {
         if (text.length > MAX_COMMAND_LENGTH) {
@@ -77,12 +121,29 @@ export function createCore(options: CoreOptions): Core {
         return invoke(spec, spec.fromText(rest), ctx);
       });
     },
-    execute(name, args, ctx) {
-      return guarded(ctx, name, async () => {
-        const spec = byName.get(name);
-        return spec ? invoke(spec, args, ctx) : unknownCommand(name);
-      });
+    execute,
+    click(action, ctx) {
+      switch (action.kind) {
+        case 'vote':
+          return execute('vote', { id: action.paperId, vote: action.vote }, ctx);
+        case 'follow':
+          return execute(action.follow ? 'follow' : 'unfollow', { topic: action.topic }, ctx);
+        case 'page':
+          return execute(action.call.command, action.call.args, ctx);
+      }
     },
+    async complete(command, option, typed, ctx, args = {}) {
+      const spec = byName.get(command);
+      const wanted = spec?.options.find((o) => o.name === option);
+      if (!wanted || wanted.type !== 'string' || !wanted.complete) return [];
+      try {
+        return (await wanted.complete(typed, ctx, deps, args)).slice(0, MAX_SUGGESTIONS);
+      } catch (error) {
+        deps.log.warn({ err: error, command, option }, 'suggestions failed');
+        return [];
+      }
+    },
+    recipientMoved: (platform, from, to) => storage.recipients.move(platform, from, to),
   };
 
   function unknownCommand(name: string): Answer {
@@ -97,4 +158,9 @@ export function createCore(options: CoreOptions): Core {
       text: `I don't know “${shown}”.${close ? ` Did you mean \`${close.name}\`?` : ''} Type \`help\` for the list.`,
     });
   }
+}
+
+/** What people see when something failed on our side: a reference to quote, the details are in the logs. */
+export function failureText(reference: string): string {
+  return `Sorry, that failed on my side. If it keeps happening, report reference ${reference}.`;
 }

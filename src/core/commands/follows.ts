@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { addFollow, countFollows, listFollows, removeFollow, topicHasTerms } from '../../db/follows.ts';
-import { ensureRecipient, findRecipientId } from '../../db/recipients.ts';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
 import { MAX_FOLLOWS, followText, parseFollow } from '../follow.ts';
 import type { RecipientRef } from '../recipient.ts';
 import { defineCommand } from './command.ts';
+import { rankSuggestions } from './suggestions.ts';
 
 const topicArgs = z.object({
   topic: z.string().trim().min(1, 'Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.').max(200, 'That is too long to follow; keep it under 100 characters.'),
@@ -20,19 +19,21 @@ export const followCommand = defineCommand({
   name: 'follow',
   aliases: ['sub', 'track'],
   usage: '<topic | author:Name | cat:cs.LG>',
-  summary: 'Follow a topic, an author or an arXiv category; matching papers rank higher and go into digests.',
+  summary: 'Follow a topic, author:Name or cat:cs.LG; matches rank higher and go into daily posts.',
+  options: [{ name: 'topic', type: 'string', description: 'grokking, author:Yann LeCun or cat:cs.LG', required: true, maxLength: 200 }],
+  answer: 'personal',
   fromText: (rest) => ({ topic: rest }),
   args: topicArgs,
   async run({ topic }, ctx, deps): Promise<Answer> {
     const follow = parseFollow(topic);
-    if (follow.kind === 'topic' && !(await topicHasTerms(deps.db, follow.value))) {
+    if (follow.kind === 'topic' && !(await deps.papers.hasSearchTerms(follow.value))) {
       throw new DomainError('InvalidArguments', `“${follow.label}” is only common words, so it would match nothing. Try something more specific.`);
     }
-    const recipientId = await ensureRecipient(deps.db, ctx.recipient);
-    if ((await countFollows(deps.db, recipientId)) >= MAX_FOLLOWS) {
+    const recipient = await deps.recipients.ensure(ctx.recipient);
+    if ((await deps.recipients.countFollows(recipient)) >= MAX_FOLLOWS) {
       throw new DomainError('FollowLimitReached', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`);
     }
-    if (!(await addFollow(deps.db, recipientId, follow))) {
+    if (!(await deps.recipients.follow(recipient, follow))) {
       throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(follow)}.`);
     }
     return {
@@ -52,12 +53,27 @@ export const unfollowCommand = defineCommand({
   aliases: ['unsub', 'untrack'],
   usage: '<topic | author:Name | cat:cs.LG>',
   summary: 'Stop following something.',
+  options: [
+    {
+      name: 'topic',
+      type: 'string',
+      description: 'One of your follows.',
+      required: true,
+      maxLength: 200,
+      complete: async (typed, ctx, deps) => {
+        const recipient = await deps.recipients.find(ctx.recipient);
+        const follows = recipient ? (await deps.recipients.follows(recipient)).map(followText) : [];
+        return rankSuggestions(follows, typed);
+      },
+    },
+  ],
+  answer: 'personal',
   fromText: (rest) => ({ topic: rest }),
   args: topicArgs,
   async run({ topic }, ctx, deps): Promise<Answer> {
     const follow = parseFollow(topic);
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
-    const removed = recipientId ? await removeFollow(deps.db, recipientId, follow.kind, follow.value) : undefined;
+    const recipient = await deps.recipients.find(ctx.recipient);
+    const removed = recipient ? await deps.recipients.unfollow(recipient, follow.kind, follow.value) : undefined;
     if (!removed) {
       throw new DomainError('NotFollowing', `${owner(ctx.recipient)} do${ctx.recipient.kind === 'channel' ? 'es' : ''} not follow ${followText(follow)}; \`follows\` lists what ${ctx.recipient.kind === 'channel' ? 'it follows' : 'you follow'}.`);
     }
@@ -78,11 +94,13 @@ export const followsCommand = defineCommand({
   aliases: ['following', 'list'],
   usage: '',
   summary: 'List what you (or this channel) follow.',
+  options: [],
+  answer: 'personal',
   fromText: () => ({}),
   args: z.object({}),
   async run(_args, ctx, deps): Promise<Answer> {
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
-    const follows = recipientId ? await listFollows(deps.db, recipientId) : [];
+    const recipient = await deps.recipients.find(ctx.recipient);
+    const follows = recipient ? await deps.recipients.follows(recipient) : [];
     const who = ctx.recipient.kind === 'channel' ? 'This channel follows' : 'You follow';
     if (follows.length === 0) {
       return {

@@ -10,6 +10,8 @@ export function helpCommand(registry: () => readonly CommandSpec[]) {
     aliases: ['start', 'commands', '?'],
     usage: '',
     summary: 'Show this help.',
+    options: [],
+    answer: 'personal',
     fromText: () => ({}),
     args: z.object({}),
     async run(): Promise<Answer> {

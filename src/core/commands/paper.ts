@@ -1,8 +1,4 @@
 import { z } from 'zod';
-import { votesOn } from '../../db/feedback.ts';
-import { listFollows } from '../../db/follows.ts';
-import { findPaper } from '../../db/papers.ts';
-import { findRecipientId } from '../../db/recipients.ts';
 import type { Answer } from '../answer.ts';
 import { parseArxivId } from '../arxiv-id.ts';
 import { DomainError } from '../errors.ts';
@@ -32,14 +28,16 @@ export const paperCommand = defineCommand({
   aliases: ['show', 'abs'],
   usage: '<arXiv id or link>',
   summary: 'Show one paper in detail, with its abstract and links.',
+  options: [{ name: 'id', type: 'string', description: 'An arXiv id or link, e.g. 2401.01234.', required: true, maxLength: 200 }],
+  answer: 'public',
   fromText: (rest) => ({ id: rest }),
   args: z.object({ id: paperIdArg }),
   async run({ id }, ctx, deps): Promise<Answer> {
-    const paper = await findPaper(deps.db, id);
+    const paper = await deps.papers.find(id);
     if (!paper) throw new DomainError('PaperNotFound', `Paper ${id} is not in my library (yet). Search with \`search <words>\`.`);
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
-    const vote = recipientId ? (await votesOn(deps.db, recipientId, [id])).get(id) : undefined;
-    const followed = new Set(recipientId ? (await listFollows(deps.db, recipientId)).map((f) => f.value) : []);
+    const recipient = await deps.recipients.find(ctx.recipient);
+    const vote = recipient ? (await deps.feedback.votesOn(recipient, [id])).get(id) : undefined;
+    const followed = new Set(recipient ? (await deps.recipients.follows(recipient)).map((f) => f.value) : []);
     const abstract = paper.abstract.replace(/\s+/g, ' ').trim();
     const lines = [
       abstract.length > ABSTRACT_LIMIT ? `${abstract.slice(0, ABSTRACT_LIMIT)}…` : abstract,

@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { votesOn } from '../../db/feedback.ts';
-import { listFollows } from '../../db/follows.ts';
-import { findPaper } from '../../db/papers.ts';
-import { findRecipientId } from '../../db/recipients.ts';
-import { searchPapers } from '../../db/search.ts';
 import type { Action, Answer } from '../answer.ts';
 import { parseArxivId } from '../arxiv-id.ts';
 import { toCard } from '../paper.ts';
-import { defineCommand } from './command.ts';
+import type { RecipientId } from '../ports/recipient-store.ts';
+import { type CommandDeps, defineCommand } from './command.ts';
 import { PAGE_SIZE, followAction, pageActions, voteActions } from './shared.ts';
 import { splitTrailingPage } from './text.ts';
 
@@ -23,6 +19,11 @@ export const searchCommand = defineCommand({
   aliases: ['find', 's'],
   usage: '<query> [page]',
   summary: 'Search papers: words, "exact phrases", -exclude, OR, author:Name, or an arXiv id/URL.',
+  options: [
+    { name: 'query', type: 'string', description: 'What to look for.', required: true, maxLength: 300 },
+    { name: 'page', type: 'integer', description: 'Which page of results (default 1).', min: 1, max: 50 },
+  ],
+  answer: 'public',
   fromText(rest) {
     const [query, page] = splitTrailingPage(rest);
     return { query, page };
@@ -36,10 +37,10 @@ export const searchCommand = defineCommand({
     page: z.number().int().min(1, 'Pages start at 1.').max(50, 'Only the first 50 pages are shown; narrow the search.').default(1),
   }),
   async run({ query, page }, ctx, deps): Promise<Answer> {
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const recipient = await deps.recipients.find(ctx.recipient);
     const id = parseArxivId(query);
     if (id) {
-      const paper = await findPaper(deps.db, id);
+      const paper = await deps.papers.find(id);
       if (!paper) {
         return {
           title: `Search: ${query}`,
@@ -50,20 +51,20 @@ export const searchCommand = defineCommand({
           visibility: 'public',
         };
       }
-      const votes = recipientId ? await votesOn(deps.db, recipientId, [id]) : new Map();
+      const votes = recipient ? await deps.feedback.votesOn(recipient, [id]) : new Map();
       return { title: `Search: ${query}`, cards: [toCard(paper, [], votes.get(id))], lines: [], actions: voteActions([paper]), visibility: 'public' };
     }
 
     const author = AUTHOR_FILTER.exec(query);
     const authorName = author ? (author[1] ?? author[2])?.trim() : undefined;
     const text = author ? query.replace(AUTHOR_FILTER, ' ').trim() : query;
-    const found = await searchPapers(deps.db, { text, author: authorName, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    const votes = recipientId ? await votesOn(deps.db, recipientId, found.papers.map((p) => p.id)) : new Map();
+    const found = await deps.papers.search({ text, authors: authorName === undefined ? undefined : [authorName], limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const votes = recipient ? await deps.feedback.votesOn(recipient, found.papers.map((p) => p.id)) : new Map();
     const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
 
-    const actions: Action[] = [...voteActions(found.papers), ...pageActions(`search ${query}`, page, found.hasMore)];
+    const actions: Action[] = [...voteActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
     const topic = found.correctedTo ?? query;
-    if (cards.length > 0 && page === 1 && (await isFollowable(topic, recipientId, deps.db))) actions.push(followAction(topic));
+    if (cards.length > 0 && page === 1 && (await isFollowable(topic, recipient, deps))) actions.push(followAction(topic));
 
     return {
       title: `Search: ${query}`,
@@ -88,9 +89,9 @@ export const searchCommand = defineCommand({
 });
 
 /** Offer "Follow <query>" for plain short topics the recipient does not follow yet. */
-async function isFollowable(query: string, recipientId: number | undefined, db: Parameters<typeof listFollows>[0]): Promise<boolean> {
+async function isFollowable(query: string, recipient: RecipientId | undefined, deps: CommandDeps): Promise<boolean> {
   if (query.length > 40 || /["():]|(^|\s)-\S|\bOR\b/.test(query)) return false;
-  if (!recipientId) return true;
-  const follows = await listFollows(db, recipientId);
+  if (!recipient) return true;
+  const follows = await deps.recipients.follows(recipient);
   return !follows.some((f) => f.kind === 'topic' && f.value === query.toLowerCase().replace(/\s+/g, ' '));
 }

@@ -1,4 +1,4 @@
-import type { Action, Vote } from '../answer.ts';
+import type { Action, Reason, Vote } from '../answer.ts';
 import type { Paper } from '../paper.ts';
 
 /** Papers per page in chat answers: five cards fit Telegram's 4096 characters and Discord's 6000. */
@@ -6,33 +6,25 @@ export const PAGE_SIZE = 5;
 
 /** 👍/👎 buttons for each paper. */
 export function voteActions(papers: readonly Pick<Paper, 'id'>[]): Action[] {
-  return papers.flatMap((paper) =>
-    (['up', 'down'] as const).map((vote: Vote) => ({
-      kind: 'vote' as const,
-      paperId: paper.id,
-      vote,
-      label: vote === 'up' ? '👍' : '👎',
-      command: `vote ${paper.id} ${vote}`,
-    })),
-  );
+  return papers.flatMap((paper) => (['up', 'down'] as const).map((vote: Vote): Action => ({ kind: 'vote', paperId: paper.id, vote })));
 }
 
-/** ◀ ▶ buttons around page `page` of a list, re-running `command` with another page number. */
-export function pageActions(command: string, page: number, hasNext: boolean): Action[] {
+/** ◀ ▶ buttons around page `page` of a list: each runs `command` with the arguments `argsFor` gives for its page. */
+export function pageActions(command: string, argsFor: (page: number) => Record<string, unknown>, page: number, hasNext: boolean): Action[] {
   const actions: Action[] = [];
-  if (page > 1) actions.push({ kind: 'page', direction: 'prev', label: '◀ Previous', command: `${command} ${page - 1}` });
-  if (hasNext) actions.push({ kind: 'page', direction: 'next', label: 'Next ▶', command: `${command} ${page + 1}` });
+  if (page > 1) actions.push({ kind: 'page', direction: 'prev', call: { command, args: argsFor(page - 1) } });
+  if (hasNext) actions.push({ kind: 'page', direction: 'next', call: { command, args: argsFor(page + 1) } });
   return actions;
 }
 
 /** A "Follow <topic>" button. */
 export function followAction(topic: string): Action {
-  return { kind: 'follow', topic, label: `Follow “${topic}”`, command: `follow ${topic}` };
+  return { kind: 'follow', topic, follow: true };
 }
 
-/** The reasons shown on a card for why it was picked. */
-export function reasonsFor(ranked: { matched: string[]; affinity: number }): string[] {
-  const reasons = ranked.matched.map((label) => `matches your follow: ${label}`);
-  if (ranked.affinity > 0) reasons.push('similar to papers you liked');
+/** The reasons shown on a card for why it was picked: the follows it matched, and whether it is like what the recipient 👍. */
+export function reasonsFor(ranked: { matched: readonly string[]; affinity: number }): Reason[] {
+  const reasons: Reason[] = ranked.matched.map((follow) => ({ kind: 'follow', follow }));
+  if (ranked.affinity > 0) reasons.push({ kind: 'liked' });
   return reasons;
 }

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { ensureRecipient, findRecipientId } from '../../db/recipients.ts';
-import { findSubscription, type Subscription, subscribe, unsubscribe, updateSubscription } from '../../db/subscriptions.ts';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
 import { nextSendTime, localDateTime } from '../schedule/local-time.ts';
-import { resolveTimezone, suggestTimezones } from '../timezone.ts';
-import type { CommandContext } from './command.ts';
+import type { Subscription } from '../subscription.ts';
+import { resolveTimezone, suggestTimezones, timezoneNames } from '../timezone.ts';
 import { defineCommand } from './command.ts';
+import { rankSuggestions } from './suggestions.ts';
 
 /** Most papers one digest may carry. */
 export const MAX_PAPERS_PER_POST = 10;
@@ -59,12 +58,8 @@ const timezoneArg = z
     return zone;
   });
 
-/** Checks the caller may change this recipient's subscription (group admins / Manage Channels). */
-async function requireManage(ctx: CommandContext): Promise<void> {
-  if (ctx.recipient.kind === 'channel' && !(await ctx.mayManage())) {
-    throw new DomainError('NotAllowed', "Only people who can manage this channel (Telegram: group admins; Discord: Manage Channels) can change its daily post. Ask one of them, or use `subscribe` in a private chat with me for your own digest.");
-  }
-}
+/** Suggests IANA zones for what is typed ("new york" finds America/New_York). */
+const completeTimezone = async (typed: string) => rankSuggestions(timezoneNames(), typed);
 
 function describeWeekdays(days: number[]): string {
   if (days.length === 7) return 'every day';
@@ -93,6 +88,13 @@ export const subscribeCommand = defineCommand({
   aliases: ['daily-picks'],
   usage: '[HH:MM] [timezone]',
   summary: 'Get a daily digest of new papers here, at a local time (default 09:00 UTC).',
+  options: [
+    { name: 'time', type: 'string', description: 'Local time, HH:MM like 09:00 or 18:30 (default 09:00).', maxLength: 8 },
+    { name: 'timezone', type: 'string', description: 'IANA timezone, e.g. Europe/Berlin (default UTC).', maxLength: 64, complete: completeTimezone },
+    { name: 'channel', type: 'target-channel', description: 'Post in this channel instead of here.', posts: true },
+  ],
+  answer: 'personal',
+  access: 'managers',
   fromText(rest) {
     const args: { time?: string; timezone?: string } = {};
     for (const word of rest.split(/\s+/).filter(Boolean)) {
@@ -103,9 +105,8 @@ export const subscribeCommand = defineCommand({
   },
   args: z.object({ time: timeArg.optional(), timezone: timezoneArg.optional() }),
   async run(args, ctx, deps): Promise<Answer> {
-    await requireManage(ctx);
-    const recipientId = await ensureRecipient(deps.db, ctx.recipient);
-    const { subscription, created } = await subscribe(deps.db, recipientId, { sendTime: args.time, timezone: args.timezone }, deps.clock());
+    const recipient = await deps.recipients.ensure(ctx.recipient);
+    const { subscription, created } = await deps.subscriptions.subscribe(recipient, { sendTime: args.time, timezone: args.timezone }, deps.clock());
     const where = ctx.recipient.kind === 'channel' ? 'this channel' : 'you';
     return {
       title: 'Daily picks',
@@ -129,12 +130,14 @@ export const unsubscribeCommand = defineCommand({
   aliases: ['stop'],
   usage: '',
   summary: 'Stop the daily digest here.',
+  options: [{ name: 'channel', type: 'target-channel', description: 'Stop it in this channel instead of here.' }],
+  answer: 'personal',
+  access: 'managers',
   fromText: () => ({}),
   args: z.object({}),
   async run(_args, ctx, deps): Promise<Answer> {
-    await requireManage(ctx);
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
-    if (!recipientId || !(await unsubscribe(deps.db, recipientId))) {
+    const recipient = await deps.recipients.find(ctx.recipient);
+    if (!recipient || !(await deps.subscriptions.unsubscribe(recipient))) {
       throw new DomainError('NotSubscribed', `There is no daily digest ${ctx.recipient.kind === 'channel' ? 'in this channel' : 'for you'} to stop.`);
     }
     return {
@@ -207,6 +210,29 @@ export const settingsCommand = defineCommand({
   aliases: ['config'],
   usage: '[time HH:MM | timezone Area/City | days mon-fri | papers N | empty on|off]',
   summary: 'Show or change the daily digest: time, timezone, days, papers per post, empty posts.',
+  options: [
+    {
+      name: 'setting',
+      type: 'string',
+      description: 'What to change (leave out to show the settings).',
+      choices: [
+        { name: 'time (HH:MM)', value: 'time' },
+        { name: 'timezone (Area/City)', value: 'timezone' },
+        { name: 'days (every, weekdays, mon-fri, mon,wed,fri)', value: 'days' },
+        { name: `papers per post (1-${MAX_PAPERS_PER_POST})`, value: 'papers' },
+        { name: 'post when nothing new matched (on/off)', value: 'empty' },
+      ],
+    },
+    {
+      name: 'value',
+      type: 'string',
+      description: 'The new value.',
+      maxLength: 64,
+      complete: async (typed, _ctx, _deps, args) => (args.setting === 'timezone' ? completeTimezone(typed) : []),
+    },
+  ],
+  answer: 'personal',
+  access: (args) => (args.setting === 'show' ? 'anyone' : 'managers'),
   fromText(rest) {
     const [setting, ...value] = rest.split(/\s+/).filter(Boolean);
     if (!setting) return { setting: 'show' };
@@ -216,22 +242,21 @@ export const settingsCommand = defineCommand({
   },
   args: settingArgs,
   async run(args, ctx, deps): Promise<Answer> {
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
-    const current = recipientId ? await findSubscription(deps.db, recipientId) : undefined;
-    if (!recipientId || !current) {
+    const recipient = await deps.recipients.find(ctx.recipient);
+    const current = recipient ? await deps.subscriptions.find(recipient) : undefined;
+    if (!recipient || !current) {
       throw new DomainError('NotSubscribed', 'There is no daily digest here yet; start one with `subscribe [HH:MM] [timezone]`.');
     }
     if (args.setting === 'show') {
       return { title: 'Daily picks settings', cards: [], lines: describeSubscription(current, deps.clock()), actions: [], visibility: 'personal' };
     }
-    await requireManage(ctx);
     const changes =
       args.setting === 'time' ? { sendTime: args.value }
       : args.setting === 'timezone' ? { timezone: args.value }
       : args.setting === 'days' ? { weekdays: args.value }
       : args.setting === 'papers' ? { papersPerPost: args.value }
       : { postWhenEmpty: args.value };
-    const updated = await updateSubscription(deps.db, recipientId, changes, deps.clock());
+    const updated = await deps.subscriptions.update(recipient, changes, deps.clock());
     return {
       title: 'Daily picks settings',
       cards: [],

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { findRecipientId } from '../../db/recipients.ts';
-import { latestListedDay, rankDay } from '../../db/ranking.ts';
-import { utcDate, previousDay } from '../clock.ts';
+import { previousDay, utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
+import { rankDay } from '../ranking/rank-day.ts';
 import { defineCommand } from './command.ts';
 import { PAGE_SIZE, pageActions, reasonsFor, voteActions } from './shared.ts';
 
@@ -16,7 +15,9 @@ export const todayCommand = defineCommand({
   name: 'today',
   aliases: ['top', 'daily'],
   usage: '[YYYY-MM-DD] [page]',
-  summary: "The day's top papers, boosted by what you follow.",
+  summary: "The day's top papers, boosted by what you (or this channel) follow.",
+  options: [{ name: 'date', type: 'string', description: 'A day like 2026-11-26, or "yesterday".', maxLength: 10 }],
+  answer: 'public',
   fromText(rest) {
     const args: { date?: string; page?: number; extra?: string } = {};
     for (const word of rest.split(/\s+/).filter(Boolean)) {
@@ -35,7 +36,7 @@ export const todayCommand = defineCommand({
   async run(args, ctx, deps) {
     const todayUtc = utcDate(deps.clock());
     const requested = args.date === 'yesterday' ? previousDay(todayUtc) : (args.date ?? todayUtc);
-    const day = await latestListedDay(deps.db, requested);
+    const day = await deps.papers.latestListedDay(requested);
     if (!day) {
       return {
         title: 'No papers yet',
@@ -46,12 +47,12 @@ export const todayCommand = defineCommand({
         visibility: 'public',
       };
     }
-    const recipientId = await findRecipientId(deps.db, ctx.recipient);
+    const recipient = await deps.recipients.find(ctx.recipient);
     const offset = (args.page - 1) * PAGE_SIZE;
-    const ranked = await rankDay(deps.db, { day, recipientId, limit: PAGE_SIZE, offset });
+    const ranked = await rankDay(deps, { day, recipient, limit: PAGE_SIZE, offset });
     const shown = ranked.slice(0, PAGE_SIZE);
     const hasNext = ranked.length > PAGE_SIZE;
-    const cards = shown.map((r) => toCard(r.paper, reasonsFor(r), r.vote === 1 ? 'up' : r.vote === -1 ? 'down' : undefined));
+    const cards = shown.map((r) => toCard(r.paper, reasonsFor(r), r.vote));
     return {
       title: `Papers for ${day}`,
       ...(day !== requested
@@ -60,7 +61,7 @@ export const todayCommand = defineCommand({
       cards,
       lines: [],
       ...(cards.length === 0 ? { notice: { tone: 'info' as const, text: `Page ${args.page} is past the end of ${day}'s papers.` } } : {}),
-      actions: [...voteActions(shown.map((r) => r.paper)), ...pageActions(`today ${day}`, args.page, hasNext)],
+      actions: [...voteActions(shown.map((r) => r.paper)), ...pageActions('today', (page) => ({ date: day, page }), args.page, hasNext)],
       page: { number: args.page, hasPrev: args.page > 1, hasNext },
       visibility: 'public',
     };

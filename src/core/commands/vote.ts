@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { setVote } from '../../db/feedback.ts';
-import { findPaper } from '../../db/papers.ts';
-import { ensureRecipient } from '../../db/recipients.ts';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
 import { defineCommand } from './command.ts';
@@ -13,6 +10,8 @@ export const voteCommand = defineCommand({
   usage: '<arXiv id> up|down|clear',
   summary: 'Rate a paper 👍 or 👎 so later picks fit you better.',
   hidden: true,
+  options: [],
+  answer: 'personal',
   fromText(rest) {
     const [id, vote] = rest.split(/\s+/);
     return { id: id ?? '', vote: vote?.toLowerCase() };
@@ -22,10 +21,10 @@ export const voteCommand = defineCommand({
     vote: z.enum(['up', 'down', 'clear'], { error: 'Vote `up`, `down` or `clear`.' }),
   }),
   async run({ id, vote }, ctx, deps): Promise<Answer> {
-    const paper = await findPaper(deps.db, id);
+    const paper = await deps.papers.find(id);
     if (!paper) throw new DomainError('PaperNotFound', `Paper ${id} is not in my library, so it cannot be rated.`);
-    const recipientId = await ensureRecipient(deps.db, ctx.recipient);
-    await setVote(deps.db, recipientId, id, vote === 'clear' ? null : vote, deps.clock());
+    const recipient = await deps.recipients.ensure(ctx.recipient);
+    await deps.feedback.setVote(recipient, id, vote === 'clear' ? null : vote, deps.clock());
     const text =
       vote === 'up'
         ? `👍 Noted: more papers like “${paper.title}”.`
