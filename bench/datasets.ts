@@ -1,6 +1,6 @@
 /**
  * Benchmark databases: one per (engine, corpus size), loaded through the real
- * `upsertPapers` path and kept between runs (a 1M-paper load takes minutes), rebuilt when
+ * `PaperLibrary.store` path and kept between runs (a 1M-paper load takes minutes), rebuilt when
  * the corpus generator changes or with `--fresh`. Postgres ones are databases named
  * `paperboy_bench_<size>` on the server of DATABASE_URL, marked by a database comment;
  * PGlite ones are data directories under the OS temp dir, marked by a file.
@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { createDb, type DbHandle } from '../src/db/create-db.ts';
-import { upsertPapers } from '../src/db/papers.ts';
 import type { Database } from '../src/db/schema.ts';
+import { createStorage } from '../src/db/storage.ts';
 import { CORPUS_VERSION, type CorpusLayout, corpusBatches, corpusLayout } from './corpus.ts';
 import { count, type EngineName, progress } from './report.ts';
 
@@ -116,15 +116,16 @@ async function reopen(open: () => Promise<DbHandle>): Promise<DbHandle> {
   }
 }
 
-/** Loads the corpus through `upsertPapers`, 1,000 papers a call, then vacuums and analyzes. */
+/** Loads the corpus through `PaperLibrary.store`, 1,000 papers a call, then vacuums and analyzes. */
 export async function loadCorpus(handle: DbHandle, layout: CorpusLayout, engine: EngineName): Promise<{ batchMs: number[]; totalMs: number }> {
-  progress(`${engine}: loading ${count(layout.size)} synthetic papers through upsertPapers`);
+  progress(`${engine}: loading ${count(layout.size)} synthetic papers through papers.store`);
+  const { papers } = createStorage(handle.db);
   const batchMs: number[] = [];
   let done = 0;
   let lastReport = performance.now();
   for (const batch of corpusBatches(layout, 1000)) {
     const started = performance.now();
-    await upsertPapers(handle.db, batch);
+    await papers.store(batch);
     batchMs.push(performance.now() - started);
     done += batch.length;
     if (performance.now() - lastReport > 15_000) {

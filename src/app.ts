@@ -5,8 +5,11 @@ import type { DeliveryPort } from './core/delivery-port.ts';
 import { importFile } from './core/ingest/import-file.ts';
 import { startIngestPolling } from './core/ingest/poller.ts';
 import { storedCount } from './core/ingest/ingest-report.ts';
+import type { PollingConfig } from './core/ingest/poller.ts';
+import type { Storage } from './core/ports/storage.ts';
 import type { Env } from './config.ts';
 import { createDb, type DbHandle } from './db/create-db.ts';
+import { createStorage } from './db/storage.ts';
 import type { Logger } from './logger.ts';
 import { startScheduler } from './core/schedule/scheduler.ts';
 import { commandNamesOf, createMetrics, instrumentCore, startOpsServer } from './ops/index.ts';
@@ -23,6 +26,8 @@ interface Service {
 /** The running bot: database, core, and whatever adapters and loops the config enabled. */
 export interface App {
   db: DbHandle;
+  /** The storage ports over `db`. */
+  storage: Storage;
   core: Core;
   /** Delivery ports of the chat adapters that started, by platform name. */
   ports: Map<string, DeliveryPort>;
@@ -70,9 +75,11 @@ export async function startApp(options: StartOptions): Promise<App> {
     services.length = 0;
   };
 
+  const storage = createStorage(db.db);
+
   try {
-    const core = createCore({ db: db.db, log, clock });
-    const metrics = createMetrics({ db: db.db, clock, commandNames: commandNamesOf(core) });
+    const core = createCore({ storage, log, clock });
+    const metrics = createMetrics({ storage, clock, commandNames: commandNamesOf(core) });
     const ports = new Map<string, DeliveryPort>((options.extraPorts ?? []).map((port) => [port.platform, port]));
     const adapters: string[] = [];
     const connected: Record<string, () => boolean> = {};
@@ -82,7 +89,7 @@ export async function startApp(options: StartOptions): Promise<App> {
       ports.set(adapter.port.platform, adapter.port);
       adapters.push(name);
     };
-    const adapterDeps = (name: string) => ({ config, core: instrumentCore(core, metrics, name), db: db.db, log: log.child({ part: name }) });
+    const adapterDeps = (name: string) => ({ config, core: instrumentCore(core, metrics, name), log: log.child({ part: name }) });
 
     if (config.TELEGRAM_BOT_TOKEN) {
       // Adapters load only when configured, so discord.js and grammY add nothing to a process that does not use them.
@@ -95,12 +102,12 @@ export async function startApp(options: StartOptions): Promise<App> {
       addAdapter('discord', await startDiscord(adapterDeps('discord')));
     }
 
-    const polling = startIngestPolling({ db: db.db, config, log: log.child({ part: 'ingest' }), clock });
+    const polling = startIngestPolling({ store: storage, config: pollingConfig(config), log: log.child({ part: 'ingest' }), clock });
     services.push({ name: 'ingest polling', stop: () => polling.stop() });
 
     // Stopped before the adapters (services stop newest first): sends in flight finish, unsent claims are handed back.
     const scheduler = startScheduler({
-      db: db.db,
+      storage,
       ports,
       clock,
       catchUpHours: config.DELIVERY_CATCH_UP_HOURS,
@@ -113,7 +120,7 @@ export async function startApp(options: StartOptions): Promise<App> {
     if (config.HTTP_PORT !== undefined) {
       const ops = await startOpsServer({
         port: config.HTTP_PORT,
-        db: db.db,
+        storage,
         registry: metrics.registry,
         clock,
         log,
@@ -123,7 +130,7 @@ export async function startApp(options: StartOptions): Promise<App> {
       opsPort = ops.port;
       log.info({ port: ops.port }, 'serving /healthz and /metrics');
     }
-    return { db, core, ports, adapters, firstIngest: polling.firstPass, opsPort, stop: stopAll };
+    return { db, storage, core, ports, adapters, firstIngest: polling.firstPass, opsPort, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -134,11 +141,23 @@ export async function startApp(options: StartOptions): Promise<App> {
  * Loads the demo papers when the library is empty (call it after the first ingest pass), so a
  * fresh clone with no network still has something to show. Returns how many were loaded.
  */
-export async function loadDemoPapersIfEmpty(db: DbHandle, log: Logger): Promise<number> {
-  const any = await db.db.selectFrom('papers').select('id').limit(1).executeTakeFirst();
-  if (any) return 0;
-  const report = await importFile({ db: db.db, path: demoPapersFile });
+export async function loadDemoPapersIfEmpty(storage: Storage, log: Logger): Promise<number> {
+  if (!(await storage.papers.isEmpty())) return 0;
+  const report = await importFile({ store: storage, path: demoPapersFile });
   const loaded = storedCount(report);
   log.info({ loaded, file: demoPapersFile }, 'library was empty: loaded the demo papers so the commands have something to show');
   return loaded;
+}
+
+/** The polling settings of the environment. */
+export function pollingConfig(config: Env): PollingConfig {
+  return {
+    hfApiRoot: config.HF_API_ROOT,
+    arxivApiRoot: config.ARXIV_API_ROOT,
+    arxivCategories: config.ARXIV_CATEGORIES,
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+    hfCron: config.HF_POLL_CRON,
+    arxivCron: config.ARXIV_POLL_CRON,
+    ingestOnStart: config.INGEST_ON_START,
+  };
 }

@@ -35,7 +35,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       if (chatInTerminal) {
         process.stdout.write('Fetching the latest papers…\n');
         await app.firstIngest;
-        const loaded = await loadDemoPapersIfEmpty(app.db, log);
+        const loaded = await loadDemoPapersIfEmpty(app.storage, log);
         if (loaded > 0) {
           process.stdout.write(`Hugging Face could not be reached and the library was empty, so I loaded ${loaded} demo papers (examples/demo-papers.json). Real papers arrive once it is reachable.\n`);
         }

@@ -30,7 +30,7 @@ describe('the app with Telegram and Discord tokens', () => {
       HTTP_PORT: '0',
     });
     app = await startApp({ config, log: silentLog });
-    await importFile({ db: app.db.db, path: demoPapersFile });
+    await importFile({ store: app.storage, path: demoPapersFile });
   });
   afterAll(async () => {
     await app.stop();

@@ -10,8 +10,8 @@
  * sample and scaled to N.
  */
 import { sql } from 'kysely';
-import { loadDeliveries } from '../../src/db/deliveries.ts';
-import { rankDay } from '../../src/db/ranking.ts';
+import { rankDay } from '../../src/core/ranking/rank-day.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
 import { cutoffMs } from '../../src/core/schedule/due-slots.ts';
 import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
@@ -101,7 +101,7 @@ export async function vacuumDeliveryTables(bench: BenchDb): Promise<void> {
 }
 
 export async function benchDigest(bench: BenchDb, options: DigestOptions): Promise<BenchResult[]> {
-  const { db } = bench.handle;
+  const storage = createStorage(bench.handle.db);
   const n = options.subscribers;
   progress(`${bench.engine} ${bench.layout.size}: adding ${n} subscribers × 5 follows`);
   const ids = await addSubscribers(bench, n, options.seed);
@@ -117,7 +117,7 @@ export async function benchDigest(bench: BenchDb, options: DigestOptions): Promi
     const started = performance.now();
     for (;;) {
       const t = performance.now();
-      const { claims, choices } = await claimDueDeliveries(db, {
+      const { claims, choices } = await claimDueDeliveries(storage, {
         platforms: [DIGEST_PLATFORM],
         workerId: 'bench',
         now,
@@ -126,14 +126,14 @@ export async function benchDigest(bench: BenchDb, options: DigestOptions): Promi
         limit: CLAIM_BATCH,
       });
       if (claims.length === 0) break;
-      const pending = await loadDeliveries(db, choices.filter((c) => !c.empty).map((c) => c.id));
-      const answers = await digestAnswers(db, pending);
+      const pending = await storage.ledger.load(choices.filter((c) => !c.empty).map((c) => c.id));
+      const answers = await digestAnswers(storage.papers, pending);
       batchMs.push(performance.now() - t);
       claimed += claims.length;
       empty += choices.filter((c) => c.empty).length;
       for (const answer of answers.values()) {
         papers += answer.cards.length;
-        matchedCards += answer.cards.filter((c) => c.reasons.some((r) => r.startsWith('matches'))).length;
+        matchedCards += answer.cards.filter((c) => c.reasons.some((r) => r.kind === 'follow')).length;
       }
     }
     const totalMs = performance.now() - started;
@@ -141,7 +141,7 @@ export async function benchDigest(bench: BenchDb, options: DigestOptions): Promi
     // Baseline: rankDay per subscriber on a sample, scaled to N.
     const sample = ids.slice(0, Math.min(200, ids.length));
     const b0 = performance.now();
-    for (const id of sample) await rankDay(db, { day: CORPUS_LAST_DAY, recipientId: id, limit: 5, offset: 0, onlyMatches: true });
+    for (const id of sample) await rankDay(storage, { day: CORPUS_LAST_DAY, recipient: id, limit: 5, offset: 0 });
     const perSubscriberMs = (performance.now() - b0) / sample.length;
     const baselineMs = perSubscriberMs * n;
 
@@ -164,7 +164,7 @@ export async function benchDigest(bench: BenchDb, options: DigestOptions): Promi
     ];
   } finally {
     progress(`${bench.engine} ${bench.layout.size}: removing the digest subscribers`);
-    await removeRecipients(db, DIGEST_PLATFORM);
+    await removeRecipients(bench.handle.db, DIGEST_PLATFORM);
     await vacuumDeliveryTables(bench);
   }
 }

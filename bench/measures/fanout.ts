@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { createTelegramBot } from '../../src/bots/telegram/bot.ts';
 import { createCore } from '../../src/core/core.ts';
 import { runDeliveryPass } from '../../src/core/schedule/delivery-pass.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { CORPUS_LAST_DAY } from '../corpus.ts';
 import { type BenchDb, removeRecipients } from '../datasets.ts';
 import { RateLimitedBotApi } from '../fake-telegram.ts';
@@ -32,14 +33,15 @@ export async function benchFanout(bench: BenchDb, options: FanoutOptions): Promi
   await addSubscribers(bench, options.digests, options.seed + 3, 'telegram', CHAT_ID_BASE);
   const fake = await RateLimitedBotApi.start({ globalPerSecond: 30, perChatIntervalMs: 1000 });
   try {
-    const core = createCore({ db, log });
-    const telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core, db, log });
+    const storage = createStorage(db);
+    const core = createCore({ storage, log });
+    const telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core, log });
     const base = Date.parse(`${CORPUS_LAST_DAY}T09:00:30Z`);
     const t0 = Date.now();
     const clock = () => new Date(base + (Date.now() - t0));
     progress(`${bench.engine} ${bench.layout.size}: fan-out of ${options.digests} digests at ≤ 30 msg/s (about ${Math.ceil(options.digests / 30)} s)`);
     const started = performance.now();
-    const result = await runDeliveryPass({ db, ports: new Map([['telegram', telegram.port]]), clock, catchUpHours: 6, log });
+    const result = await runDeliveryPass({ storage, ports: new Map([['telegram', telegram.port]]), clock, catchUpHours: 6, log });
     const totalMs = performance.now() - started;
 
     const { rows } = await sql<{ external_id: string; status: string }>`

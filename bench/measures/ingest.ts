@@ -1,5 +1,5 @@
 /**
- * Ingestion through the real `upsertPapers`:
+ * Ingestion through the real `PaperLibrary.store` / `storeInBulk`:
  * - bulk load: a fresh, migrated, empty database filled with `size` synthetic papers,
  *   1,000 a call (arXiv listing pages and imports arrive like this);
  * - a new day: 300 brand-new papers into the full corpus database (all indexes at full
@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { createDb, type DbHandle } from '../../src/db/create-db.ts';
-import { upsertPapers, upsertPapersInBulk, type UpsertResult } from '../../src/db/papers.ts';
 import type { Database } from '../../src/db/schema.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
+import type { StoreResult } from '../../src/core/ports/paper-library.ts';
 import { CORPUS_LAST_DAY, corpusBatches, corpusLayout, dayPapers, newDayPapers } from '../corpus.ts';
 import { adminQuery, type BenchDb, freshPostgresDb, loadCorpus } from '../datasets.ts';
 import { type BenchResult, type EngineName, count, progress, rate, summarise, times } from '../report.ts';
@@ -40,7 +41,7 @@ async function rolledBack<T>(db: Kysely<Database>, work: (trx: Kysely<Database>)
 interface Written {
   inserted: number;
   updated: number;
-  result: UpsertResult;
+  result: StoreResult;
   ms: number;
 }
 
@@ -55,7 +56,8 @@ async function xactWrites(trx: Kysely<Database>): Promise<{ inserted: number; up
 async function upsertCounting(trx: Kysely<Database>, papers: PaperInput[]): Promise<Written> {
   const before = await xactWrites(trx);
   const started = performance.now();
-  const result = await upsertPapers(trx, papers);
+  // Over the transaction, store joins it rather than opening its own.
+  const result = await createStorage(trx).papers.store(papers);
   const ms = performance.now() - started;
   const after = await xactWrites(trx);
   return { inserted: after.inserted - before.inserted, updated: after.updated - before.updated, result, ms };
@@ -97,8 +99,8 @@ async function scratchDb(engine: EngineName, name: string, databaseUrl: string |
 }
 
 /**
- * Bulk loads into empty databases of the engine: one writer with `upsertPapers` 1,000 papers
- * a call (each its own transaction), then the import path, `upsertPapersInBulk` with two
+ * Bulk loads into empty databases of the engine: one writer with `papers.store` 1,000 papers
+ * a call (each its own transaction), then the import path, `papers.storeInBulk` with two
  * writers, 10,000 papers a call, on the same papers.
  */
 export async function benchBulkLoad(engine: EngineName, options: IngestOptions): Promise<BenchResult[]> {
@@ -113,7 +115,8 @@ export async function benchBulkLoad(engine: EngineName, options: IngestOptions):
     const papers: PaperInput[] = [];
     for (let i = 0; i < 500; i++) papers.push({ ...newDayPapers(extra, 1, 200 + i)[0]! });
     const started = performance.now();
-    for (const paper of papers) await upsertPapers(one.handle.db, [paper]);
+    const library = createStorage(one.handle.db).papers;
+    for (const paper of papers) await library.store([paper]);
     singleRate = papers.length / ((performance.now() - started) / 1000);
   } finally {
     await one.cleanup();
@@ -122,11 +125,12 @@ export async function benchBulkLoad(engine: EngineName, options: IngestOptions):
 
   const two = await scratchDb(engine, 'paperboy_bench_import', options.databaseUrl);
   try {
-    progress(`${engine}: importing ${count(options.bulkSize)} papers through upsertPapersInBulk, 2 writers`);
+    progress(`${engine}: importing ${count(options.bulkSize)} papers through papers.storeInBulk, 2 writers`);
+    const library = createStorage(two.handle.db).papers;
     const callMs: number[] = [];
     for (const chunk of corpusBatches(layout, 10_000)) {
       const started = performance.now();
-      await upsertPapersInBulk(two.handle.db, chunk, { writers: 2 });
+      await library.storeInBulk(chunk, { writers: 2 });
       callMs.push(performance.now() - started);
     }
     const perSecond = options.bulkSize / (callMs.reduce((a, b) => a + b, 0) / 1000);
@@ -143,7 +147,7 @@ export async function benchBulkLoad(engine: EngineName, options: IngestOptions):
         ratio: `${times(perSecond / loadRate)} faster`,
         target: target === undefined ? 'info' : `≥ ${target.toLocaleString('en-US')} papers/s`,
         ...(target === undefined ? {} : { pass: perSecond >= target }),
-        note: 'p50/p95/max are per 10,000-paper upsertPapersInBulk call (batches of 1,000, each its own transaction, two at a time on two connections) into an empty, migrated database; the baseline is the 1,000-per-call load of the same papers in the same run.',
+        note: 'p50/p95/max are per 10,000-paper papers.storeInBulk call (batches of 1,000, each its own transaction, two at a time on two connections) into an empty, migrated database; the baseline is the 1,000-per-call load of the same papers in the same run.',
       },
     ];
   } finally {
@@ -163,7 +167,7 @@ export function bulkRow(engine: EngineName, size: number, load: { batchMs: numbe
     baseline: singleRate === undefined ? '–' : `1 per call ${rate(singleRate, 'papers')}`,
     ratio: singleRate === undefined ? '–' : `${times(perSecond / singleRate)} faster`,
     target: 'info',
-    note: 'p50/p95/max are per 1,000-paper upsertPapers call (one transaction, one writer) into an empty, migrated database that grows to the size shown.',
+    note: 'p50/p95/max are per 1,000-paper papers.store call (one transaction, one writer) into an empty, migrated database that grows to the size shown.',
   };
 }
 
@@ -200,7 +204,7 @@ export async function benchDailyIngest(bench: BenchDb, options: IngestOptions): 
       // A day is one transaction, so one backend: its latency is what anyone notices. The
       // throughput target is the import row's.
       target: 'info',
-      note: `one upsertPapers call per day into the full corpus (one transaction, as an ingest run stores a day), each rolled back; rate from the p50 day; ${firstWritten} rows written per day.`,
+      note: `one papers.store call per day into the full corpus (one transaction, as an ingest run stores a day), each rolled back; rate from the p50 day; ${firstWritten} rows written per day.`,
     },
     {
       measure: 're-ingest of a stored day',
@@ -212,7 +216,7 @@ export async function benchDailyIngest(bench: BenchDb, options: IngestOptions): 
       ratio: `${times(s.p50 / r.p50)} faster`,
       target: '0 rows written',
       pass: rewritten === 0 && reported === 0 && stored.length === 300,
-      note: `the ${stored.length} papers of ${CORPUS_LAST_DAY} upserted again as HF would resend them; rows written per pg_stat_get_xact_tuples_inserted+updated (upsertPapers reported ${reported}).`,
+      note: `the ${stored.length} papers of ${CORPUS_LAST_DAY} upserted again as HF would resend them; rows written per pg_stat_get_xact_tuples_inserted+updated (papers.store reported ${reported}).`,
     },
   ];
 }

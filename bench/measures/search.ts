@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createCore } from '../../src/core/core.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { CORPUS_LAST_DAY, Rng, Zipf, authorName, rareTerm } from '../corpus.ts';
 import type { BenchDb } from '../datasets.ts';
 import { BENCH_PLATFORM } from '../datasets.ts';
@@ -85,7 +86,7 @@ export interface SearchOptions {
 
 export async function benchSearch(bench: BenchDb, options: SearchOptions): Promise<BenchResult[]> {
   const { db } = bench.handle;
-  const core = createCore({ db, log: pino({ level: 'silent' }), clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
+  const core = createCore({ storage: createStorage(db), log: pino({ level: 'silent' }), clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
   const ctx = { recipient: { platform: BENCH_PLATFORM, externalId: 'searcher', kind: 'user' as const }, mayManage: async () => true };
   // The searcher exists and has voted, like a real user (votes are looked up per result page).
   await core.run('follow grokking', ctx);

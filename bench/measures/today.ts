@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import type { CommandContext } from '../../src/core/commands/command.ts';
 import { createCore } from '../../src/core/core.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { CORPUS_LAST_DAY, Rng, Zipf, authorName, paperAt } from '../corpus.ts';
 import { BENCH_PLATFORM, type BenchDb } from '../datasets.ts';
 import { type BenchResult, progress, summarise, timeEach, times } from '../report.ts';
@@ -24,7 +25,7 @@ function ctxFor(externalId: string): CommandContext {
 
 export async function benchToday(bench: BenchDb, options: TodayOptions): Promise<BenchResult[]> {
   const { db } = bench.handle;
-  const core = createCore({ db, log: pino({ level: 'silent' }), clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
+  const core = createCore({ storage: createStorage(db), log: pino({ level: 'silent' }), clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
   const rng = new Rng(options.seed);
   const topics = new Zipf(TOPICS.length, 0.9);
   const authors = new Zipf(2000, 0.6);

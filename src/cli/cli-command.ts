@@ -1,4 +1,5 @@
 import type { Env } from '../config.ts';
+import type { Storage } from '../core/ports/storage.ts';
 import type { DbHandle } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
 
@@ -8,6 +9,8 @@ export interface CliRuntime {
   log: Logger;
   /** Opens (and migrates, unless told not to) the database on first use, locking an embedded data directory. */
   openDb(options?: { migrate?: boolean }): Promise<DbHandle>;
+  /** The storage ports over the (migrated) database, opened on first use. */
+  openStorage(): Promise<Storage>;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** The current time; commands that take `--at` use that instead. */

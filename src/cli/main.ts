@@ -1,6 +1,7 @@
 import { ConfigError, createConfig, secretsOf } from '../config.ts';
 import { createDb, type DbHandle } from '../db/create-db.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
+import { createStorage } from '../db/storage.ts';
 import { createLogger, redact } from '../logger.ts';
 import { type CliCommand, type CliRuntime, UsageError } from './cli-command.ts';
 import { commands } from './commands/index.ts';
@@ -52,6 +53,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
           command: `paperboy ${name}`,
         });
         return handle;
+      },
+      async openStorage() {
+        return createStorage((await runtime.openDb()).db);
       },
     };
     return await command.run(rest, runtime);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type ActionCodec, createActionCodec } from './actions/action-codec.ts';
-import { type Action, type Answer, type CommandCall, noticeAnswer } from './answer.ts';
+import { type Action, type Answer, noticeAnswer } from './answer.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { CommandContext, CommandDeps, CommandSpec } from './commands/command.ts';
-import { commandSpecs } from './commands/index.ts';
+import { commandSpecs, findCommand } from './commands/index.ts';
 import { MAX_SUGGESTIONS } from './commands/suggestions.ts';
 import { MAX_COMMAND_LENGTH, editDistance, splitCommandText } from './commands/text.ts';
 import { DomainError } from './errors.ts';
@@ -55,16 +55,6 @@ export function createCore(options: CoreOptions): Core {
     log: options.log,
     clock: options.clock ?? systemClock,
   };
-  const byName = new Map<string, CommandSpec>();
-  for (const spec of commandSpecs) for (const name of [spec.name, ...(spec.aliases ?? [])]) byName.set(name, spec);
-
-  /** Command text as a call, for old button payloads that held plain command text. */
-  function parseCommand(text: string): CommandCall | undefined {
-    const { name, rest } = splitCommandText(text);
-    const spec = byName.get(name);
-    const args = spec?.fromText(rest);
-    return spec && typeof args === 'object' && args !== null ? { command: spec.name, args: args as Record<string, unknown> } : undefined;
-  }
 
   async function invoke(spec: CommandSpec, rawArgs: unknown, ctx: CommandContext): Promise<Answer> {
     const parsed = spec.args.safeParse(rawArgs);
@@ -98,14 +88,14 @@ export function createCore(options: CoreOptions): Core {
 
   function execute(name: string, args: unknown, ctx: CommandContext): Promise<Answer> {
     return guarded(ctx, name, async () => {
-      const spec = byName.get(name);
+      const spec = findCommand(name);
       return spec ? invoke(spec, args, ctx) : unknownCommand(name);
     });
   }
 
   return {
     commands: commandSpecs,
-    actions: createActionCodec(storage.actionTokens, parseCommand),
+    actions: createActionCodec(storage.actionTokens),
     run(text, ctx) {
       return guarded(ctx, 'text', async () => {
         if (text.length > MAX_COMMAND_LENGTH) {
@@ -116,7 +106,7 @@ export function createCore(options: CoreOptions): Core {
         }
         const { name, rest } = splitCommandText(text);
         if (name === '') return noticeAnswer('paperboy', { tone: 'info', text: 'Type `help` to see what I can do.' });
-        const spec = byName.get(name);
+        const spec = findCommand(name);
         if (!spec) return unknownCommand(name);
         return invoke(spec, spec.fromText(rest), ctx);
       });
@@ -133,7 +123,7 @@ export function createCore(options: CoreOptions): Core {
       }
     },
     async complete(command, option, typed, ctx, args = {}) {
-      const spec = byName.get(command);
+      const spec = findCommand(command);
       const wanted = spec?.options.find((o) => o.name === option);
       if (!wanted || wanted.type !== 'string' || !wanted.complete) return [];
       try {

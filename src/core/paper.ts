@@ -1,4 +1,4 @@
-import type { PaperCard, PaperLinks, Vote } from './answer.ts';
+import type { PaperCard, PaperLinks, Reason, Vote } from './answer.ts';
 
 export type PaperSource = 'hf' | 'arxiv' | 'import';
 
@@ -64,7 +64,7 @@ export function snippetOf(paper: Pick<Paper, 'abstract' | 'aiSummary'>): string 
 }
 
 /** A paper as a card, with the reasons it was picked and the recipient's vote. */
-export function toCard(paper: Paper, reasons: string[] = [], vote?: Vote): PaperCard {
+export function toCard(paper: Paper, reasons: Reason[] = [], vote?: Vote): PaperCard {
   return {
     id: paper.id,
     title: paper.title.replace(/\s+/g, ' ').trim(),

@@ -1,56 +1,159 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from './schema.ts';
+import { sql, type Transaction } from 'kysely';
+import type { DeliveryLedger, DueSlot, DueSubscription, PlatformFilter, ResumePoints } from '../core/ports/delivery-ledger.ts';
+import type { Db } from './db.ts';
+import { platformClause } from './platform-clause.ts';
+import type { Database, RecipientKind, StoredReason } from './schema.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The part of the ledger that claims due subscriptions. */
+export type DeliveryClaims = Pick<DeliveryLedger, 'activeSchedules' | 'lockDue' | 'insert' | 'countDueByPlatform'>;
 
 /**
  * Claiming due subscriptions: the ledger rows of a delivery pass come into being here, in
  * the transaction that also records the papers chosen for them.
  */
+export function createDeliveryClaims(db: Db): DeliveryClaims {
+  return {
+    /**
+     * A loose index scan over subscriptions_due_idx, one probe per schedule however many
+     * subscriptions share it. It walks backwards, landing on each schedule's most recently
+     * claimed entries, which are live: forwards it would land on the dead entries claims leave
+     * behind.
+     */
+    async activeSchedules() {
+      const { rows } = await sql<{ timezone: string; send_time: string }>`
+        with recursive schedules as (
+          (select timezone, send_time from subscriptions where status = 'active' order by timezone desc, send_time desc limit 1)
+          union all
+          select next.timezone, next.send_time
+          from schedules s
+          cross join lateral (
+            select timezone, send_time from subscriptions
+            where status = 'active' and (timezone, send_time) < (s.timezone, s.send_time)
+            order by timezone desc, send_time desc, claimed_through desc, id desc
+            limit 1
+          ) next
+        )
+        select timezone, send_time from schedules`.execute(db);
+      return rows.map((row) => ({ timezone: row.timezone, sendTime: row.send_time }));
+    },
 
-/** A local send time that is due now: subscriptions on this schedule may be claimed for `localDate`. */
-export interface DueSlot {
-  timezone: string;
-  /** 'HH:MM' */
-  sendTime: string;
-  /** The subscriber's local date the post is for. */
-  localDate: string;
-  /** ISO weekday of localDate (1 = Monday). */
-  weekday: number;
-  /** The instant `sendTime` on `localDate` in `timezone`. */
-  dueAt: Date;
+    /**
+     * Subscriptions another transaction is claiming are skipped (`FOR UPDATE SKIP LOCKED`), so
+     * concurrent instances share the work instead of queueing on each other. Reads only
+     * unclaimed subscriptions of the due schedules (subscriptions_due_idx on claimed_through),
+     * resuming past `resume` points when given (and updating them); if that comes up short it
+     * looks at the whole slot again, so a subscription skipped while another transaction held
+     * it is never missed.
+     */
+    async lockDue(options) {
+      const trx = requireTransaction(db, 'lockDue');
+      if (options.slots.length === 0 || options.limit <= 0) return [];
+      const resume = options.resume;
+      let locked = await lockOnce(trx, options.slots, options.platforms, options.limit, resume);
+      if (resume && resume.size > 0 && locked.length < options.limit) {
+        for (const slot of options.slots) resume.delete(slotKey(slot));
+        locked = [...locked, ...(await lockOnce(trx, options.slots, options.platforms, options.limit - locked.length, undefined))];
+      }
+      if (resume) {
+        for (const row of locked) {
+          const key = slotKey({ timezone: row.timezone, sendTime: row.sendTime, localDate: row.localDate });
+          const at = resume.get(key);
+          if (!at || row.claimedThrough > at.claimedThrough || (row.claimedThrough === at.claimedThrough && row.subscriptionId > at.id)) {
+            resume.set(key, { claimedThrough: row.claimedThrough, id: row.subscriptionId });
+          }
+        }
+      }
+      // A subscription due in two slots (yesterday's and today's) is claimed for the later date.
+      const byId = new Map<number, (typeof locked)[number]>();
+      for (const row of locked) {
+        const seen = byId.get(row.subscriptionId);
+        if (!seen || row.localDate > seen.localDate) byId.set(row.subscriptionId, row);
+      }
+      return [...byId.values()]
+        .map(({ timezone: _t, sendTime: _s, claimedThrough: _c, ...due }) => due)
+        .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.subscriptionId - b.subscriptionId);
+    },
+
+    /**
+     * In one statement: inserts the ledger rows with their chosen papers and reasons, moves the
+     * subscriptions' claimed_through, and records the papers in delivered_papers so no later
+     * digest picks them again. The unique (subscription, local_date) key makes a second claim
+     * of the same digest insert nothing (and record no papers).
+     */
+    async insert(choices, stamp) {
+      const trx = requireTransaction(db, 'insert');
+      if (choices.length === 0) return [];
+      const json = JSON.stringify(
+        choices.map((c) => ({
+          subscription_id: c.subscriptionId,
+          recipient_id: c.recipientId,
+          local_date: c.localDate,
+          due_at: c.dueAt.toISOString(),
+          empty: c.empty,
+          paper_ids: c.paperIds,
+          reasons: c.reasons satisfies StoredReason[][],
+        })),
+      );
+      // delivered_papers rows reference the deliveries inserted here, and Postgres checks that with
+      // a cached plan. One cached while deliveries was empty (after a vacuum emptied it) is a
+      // sequential scan that gets slower with every row this pass adds: while the statistics still
+      // say "empty", plan each check for the table as it is.
+      const { rows: stats } = await sql<{ empty: boolean }>`select relpages = 0 as empty from pg_class where oid = 'deliveries'::regclass`.execute(trx);
+      const replan = stats[0]?.empty === true;
+      if (replan) await sql`set local plan_cache_mode = force_custom_plan`.execute(trx);
+      const { rows } = await sql<{ id: number; subscription_id: number; local_date: string; status: 'claimed' | 'empty' }>`
+        with input as (
+          select * from jsonb_to_recordset(${json}::jsonb)
+            as c(subscription_id int, recipient_id int, local_date date, due_at timestamptz, empty boolean, paper_ids text[], reasons jsonb)
+        ),
+        inserted as (
+          insert into deliveries (subscription_id, local_date, status, claimed_by, lease_expires_at, due_at, created_at, paper_ids, reasons)
+          select subscription_id, local_date, case when empty then 'empty' else 'claimed' end, ${stamp.workerId},
+                 case when empty then null else ${stamp.leaseUntil}::timestamptz end, due_at, ${stamp.now}, paper_ids, reasons
+          from input
+          on conflict (subscription_id, local_date) do nothing
+          returning id, subscription_id, local_date, status
+        ),
+        moved as (
+          update subscriptions s set claimed_through = i.local_date
+          from inserted i
+          where s.id = any(array(select subscription_id from inserted)) -- by primary key, never a scan
+            and s.id = i.subscription_id and s.claimed_through < i.local_date
+        ),
+        recorded as (
+          insert into delivered_papers (recipient_id, paper_id, delivery_id, created_at)
+          select c.recipient_id, p.paper_id, i.id, ${stamp.now}
+          from inserted i
+          join input c on c.subscription_id = i.subscription_id and c.local_date = i.local_date
+          cross join lateral unnest(c.paper_ids) as p(paper_id)
+          on conflict (recipient_id, paper_id) do nothing
+        )
+        select id, subscription_id, local_date, status from inserted`.execute(trx);
+      if (replan) await sql`reset plan_cache_mode`.execute(trx);
+      return rows.map((row) => ({ id: row.id, subscriptionId: row.subscription_id, localDate: row.local_date, status: row.status }));
+    },
+
+    /** For operators: which platforms have digests waiting for an instance with their adapter. */
+    async countDueByPlatform(slots) {
+      if (slots.length === 0) return new Map();
+      const { rows } = await sql<{ platform: string; n: number }>`
+        select r.platform, count(distinct s.id)::int as n
+        from ${slotsTable(slots)}
+        join subscriptions s on s.timezone = d.timezone and s.send_time = d.send_time
+        join recipients r on r.id = s.recipient_id
+        where s.status = 'active' and s.claimed_through < d.local_date and d.weekday = any(s.weekdays) and s.updated_at < d.due_at
+        group by r.platform`.execute(db);
+      return new Map(rows.map((row) => [row.platform, row.n]));
+    },
+  };
 }
 
-/** Which recipients' platforms a query may touch; undefined means every platform. */
-export type PlatformFilter = readonly string[] | undefined;
-
-/** `and r.platform = any(...)` for a query that joins recipients as `r`, or nothing. */
-export function platformClause(platforms: PlatformFilter) {
-  return platforms === undefined ? sql`` : sql`and r.platform = any(${[...platforms]}::text[])`;
-}
-
-/**
- * The distinct (timezone, send time) schedules of active subscriptions, for working out which
- * are due: a loose index scan over subscriptions_due_idx, one probe per schedule however many
- * subscriptions share it. It walks backwards, landing on each schedule's most recently claimed
- * entries, which are live: forwards it would land on the dead entries claims leave behind.
- */
-export async function activeSchedules(db: Db): Promise<{ timezone: string; sendTime: string }[]> {
-  const { rows } = await sql<{ timezone: string; send_time: string }>`
-    with recursive schedules as (
-      (select timezone, send_time from subscriptions where status = 'active' order by timezone desc, send_time desc limit 1)
-      union all
-      select next.timezone, next.send_time
-      from schedules s
-      cross join lateral (
-        select timezone, send_time from subscriptions
-        where status = 'active' and (timezone, send_time) < (s.timezone, s.send_time)
-        order by timezone desc, send_time desc, claimed_through desc, id desc
-        limit 1
-      ) next
-    )
-    select timezone, send_time from schedules`.execute(db);
-  return rows.map((row) => ({ timezone: row.timezone, sendTime: row.send_time }));
+/** `db` as the transaction a claim must run in; throws when it is not one (the locks would end with the statement). */
+function requireTransaction(db: Db, method: string): Transaction<Database> {
+  if (!db.isTransaction) {
+    throw new Error(`DeliveryLedger.${method} must run inside Storage.transaction: its row locks and claims hold only until that transaction ends`);
+  }
+  return db as Transaction<Database>;
 }
 
 function slotsTable(slots: readonly DueSlot[]) {
@@ -60,72 +163,14 @@ function slotsTable(slots: readonly DueSlot[]) {
              as d(timezone, send_time, local_date, weekday, due_at)`;
 }
 
-/** A subscription due for a local date, locked by the claiming transaction. */
-export interface DueSubscription {
-  subscriptionId: number;
-  recipientId: number;
-  platform: string;
-  /** The recipient's id on its platform, and whether it is a user or a channel. */
-  externalId: string;
-  kind: 'user' | 'channel';
-  localDate: string;
-  dueAt: Date;
-  papersPerPost: number;
-  postWhenEmpty: boolean;
-}
-
 /**
- * Where a slot's scan may resume: the index position (claimed_through, id) of the last
- * subscription an earlier claim took in that slot. Claimed subscriptions leave dead index
- * entries behind until vacuum; resuming past them keeps each batch from walking over all the
- * batches before it. Keyed by {@link slotKey}.
+ * The key of a slot in {@link ResumePoints}. A resume point is the index position
+ * (claimed_through, id) of the last subscription an earlier claim took in that slot. Claimed
+ * subscriptions leave dead index entries behind until vacuum; resuming past them keeps each
+ * batch from walking over all the batches before it.
  */
-export type ResumePoints = Map<string, { claimedThrough: string; id: number }>;
-
-/** The key of a slot in {@link ResumePoints}. */
-export function slotKey(slot: Pick<DueSlot, 'timezone' | 'sendTime' | 'localDate'>): string {
+function slotKey(slot: Pick<DueSlot, 'timezone' | 'sendTime' | 'localDate'>): string {
   return `${slot.timezone} ${slot.sendTime} ${slot.localDate}`;
-}
-
-/**
- * Locks up to `limit` subscriptions that are due for one of the slots and not yet claimed for
- * its local date (nor a later one): active, on that schedule and weekday, with settings not
- * changed after the due instant (then their next post is the next one). Subscriptions another
- * transaction is claiming are skipped (`FOR UPDATE SKIP LOCKED`), so concurrent instances
- * share the work instead of queueing on each other. Reads only unclaimed subscriptions of the
- * due schedules (subscriptions_due_idx on claimed_through), resuming past `resume` points when
- * given (and updating them); if that comes up short it looks at the whole slot again, so a
- * subscription skipped while another transaction held it is never missed.
- */
-export async function lockDueSubscriptions(
-  trx: Transaction<Database>,
-  options: { slots: readonly DueSlot[]; platforms: PlatformFilter; limit: number; resume?: ResumePoints },
-): Promise<DueSubscription[]> {
-  if (options.slots.length === 0 || options.limit <= 0) return [];
-  const resume = options.resume;
-  let locked = await lockOnce(trx, options.slots, options.platforms, options.limit, resume);
-  if (resume && resume.size > 0 && locked.length < options.limit) {
-    for (const slot of options.slots) resume.delete(slotKey(slot));
-    locked = [...locked, ...(await lockOnce(trx, options.slots, options.platforms, options.limit - locked.length, undefined))];
-  }
-  if (resume) {
-    for (const row of locked) {
-      const key = slotKey({ timezone: row.timezone, sendTime: row.sendTime, localDate: row.localDate });
-      const at = resume.get(key);
-      if (!at || row.claimedThrough > at.claimedThrough || (row.claimedThrough === at.claimedThrough && row.subscriptionId > at.id)) {
-        resume.set(key, { claimedThrough: row.claimedThrough, id: row.subscriptionId });
-      }
-    }
-  }
-  // A subscription due in two slots (yesterday's and today's) is claimed for the later date.
-  const byId = new Map<number, (typeof locked)[number]>();
-  for (const row of locked) {
-    const seen = byId.get(row.subscriptionId);
-    if (!seen || row.localDate > seen.localDate) byId.set(row.subscriptionId, row);
-  }
-  return [...byId.values()]
-    .map(({ timezone: _t, sendTime: _s, claimedThrough: _c, ...due }) => due)
-    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.subscriptionId - b.subscriptionId);
 }
 
 async function lockOnce(
@@ -145,7 +190,7 @@ async function lockOnce(
     recipient_id: number;
     platform: string;
     external_id: string;
-    kind: 'user' | 'channel';
+    kind: RecipientKind;
     timezone: string;
     send_time: string;
     claimed_through: string;
@@ -185,9 +230,7 @@ async function lockOnce(
   return rows.map((row) => ({
     subscriptionId: row.id,
     recipientId: row.recipient_id,
-    platform: row.platform,
-    externalId: row.external_id,
-    kind: row.kind,
+    recipient: { platform: row.platform, externalId: row.external_id, kind: row.kind },
     timezone: row.timezone,
     sendTime: row.send_time,
     claimedThrough: row.claimed_through,
@@ -196,104 +239,4 @@ async function lockOnce(
     papersPerPost: row.papers_per_post,
     postWhenEmpty: row.post_when_empty,
   }));
-}
-
-/** The papers chosen for one due subscription. */
-export interface DeliveryChoice {
-  subscriptionId: number;
-  recipientId: number;
-  localDate: string;
-  dueAt: Date;
-  paperIds: string[];
-  /** Why each paper was picked, parallel to paperIds. */
-  reasons: string[][];
-  /** Nothing to post (no papers and the subscriber does not want empty posts): the row is born 'empty'. */
-  empty: boolean;
-}
-
-/** A ledger row just inserted. */
-export interface InsertedDelivery {
-  id: number;
-  subscriptionId: number;
-  localDate: string;
-  status: 'claimed' | 'empty';
-}
-
-/**
- * The claim itself, in one statement: inserts the ledger rows ('claimed' with a lease, or
- * 'empty') with their chosen papers and reasons, moves the subscriptions' claimed_through,
- * and records the papers in delivered_papers so no later digest picks them again. The unique
- * (subscription, local_date) key makes a second claim of the same digest insert nothing (and
- * record no papers). Run it in the transaction that locked the subscriptions.
- */
-export async function insertDeliveries(
-  trx: Transaction<Database>,
-  choices: readonly DeliveryChoice[],
-  options: { workerId: string; now: Date; leaseUntil: Date },
-): Promise<InsertedDelivery[]> {
-  if (choices.length === 0) return [];
-  const json = JSON.stringify(
-    choices.map((c) => ({
-      subscription_id: c.subscriptionId,
-      recipient_id: c.recipientId,
-      local_date: c.localDate,
-      due_at: c.dueAt.toISOString(),
-      empty: c.empty,
-      paper_ids: c.paperIds,
-      reasons: c.reasons,
-    })),
-  );
-  // delivered_papers rows reference the deliveries inserted here, and Postgres checks that with
-  // a cached plan. One cached while deliveries was empty (after a vacuum emptied it) is a
-  // sequential scan that gets slower with every row this pass adds: while the statistics still
-  // say "empty", plan each check for the table as it is.
-  const { rows: stats } = await sql<{ empty: boolean }>`select relpages = 0 as empty from pg_class where oid = 'deliveries'::regclass`.execute(trx);
-  const replan = stats[0]?.empty === true;
-  if (replan) await sql`set local plan_cache_mode = force_custom_plan`.execute(trx);
-  const { rows } = await sql<{ id: number; subscription_id: number; local_date: string; status: 'claimed' | 'empty' }>`
-    with input as (
-      select * from jsonb_to_recordset(${json}::jsonb)
-        as c(subscription_id int, recipient_id int, local_date date, due_at timestamptz, empty boolean, paper_ids text[], reasons jsonb)
-    ),
-    inserted as (
-      insert into deliveries (subscription_id, local_date, status, claimed_by, lease_expires_at, due_at, created_at, paper_ids, reasons)
-      select subscription_id, local_date, case when empty then 'empty' else 'claimed' end, ${options.workerId},
-             case when empty then null else ${options.leaseUntil}::timestamptz end, due_at, ${options.now}, paper_ids, reasons
-      from input
-      on conflict (subscription_id, local_date) do nothing
-      returning id, subscription_id, local_date, status
-    ),
-    moved as (
-      update subscriptions s set claimed_through = i.local_date
-      from inserted i
-      where s.id = any(array(select subscription_id from inserted)) -- by primary key, never a scan
-        and s.id = i.subscription_id and s.claimed_through < i.local_date
-    ),
-    recorded as (
-      insert into delivered_papers (recipient_id, paper_id, delivery_id, created_at)
-      select c.recipient_id, p.paper_id, i.id, ${options.now}
-      from inserted i
-      join input c on c.subscription_id = i.subscription_id and c.local_date = i.local_date
-      cross join lateral unnest(c.paper_ids) as p(paper_id)
-      on conflict (recipient_id, paper_id) do nothing
-    )
-    select id, subscription_id, local_date, status from inserted`.execute(trx);
-  if (replan) await sql`reset plan_cache_mode`.execute(trx);
-  return rows.map((row) => ({ id: row.id, subscriptionId: row.subscription_id, localDate: row.local_date, status: row.status }));
-}
-
-/**
- * How many active subscriptions are due for the slots and not yet claimed, by platform
- * (for operators: which platforms have digests waiting for an instance with their adapter).
- */
-export async function countDueByPlatform(db: Db, slots: readonly DueSlot[]): Promise<Map<string, number>> {
-  if (slots.length === 0) return new Map();
-  const { rows } = await sql<{ platform: string; n: number }>`
-    select r.platform, count(distinct s.id)::int as n
-    from ${slotsTable(slots)}
-    join subscriptions s on s.timezone = d.timezone and s.send_time = d.send_time
-    join recipients r on r.id = s.recipient_id
-    where s.status = 'active' and s.claimed_through < d.local_date and d.weekday = any(s.weekdays) and s.updated_at < d.due_at
-    group by r.platform`.execute(db);
-  return new Map(rows.map((row) => [row.platform, row.n]));
 }

@@ -2,8 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 /**
  * The database as Kysely sees it: the single source of truth for rows.
- * Row types derived from these interfaces never leave `src/db`; repositories
- * map them to the domain types in `src/core`.
+ * Row types derived from these interfaces never leave `src/db`; the port
+ * implementations map them to the domain types in `src/core`.
  */
 export interface Database {
   papers: PapersTable;
@@ -126,8 +126,8 @@ export interface DeliveriesTable {
   status: DeliveryStatus;
   /** Papers chosen at claim time, in post order. */
   paper_ids: ColumnType<string[], string[] | undefined, string[]>;
-  /** Why each paper in paper_ids was picked (same order), e.g. ["matches your follow: grokking"]. */
-  reasons: ColumnType<string[][], string | undefined, string>;
+  /** Why each paper in paper_ids was picked (same order), e.g. [{"kind":"follow","follow":"grokking"}]. Written as JSON text. */
+  reasons: ColumnType<StoredReason[][], string | undefined, string>;
   claimed_by: string | null;
   lease_expires_at: Date | null;
   attempts: ColumnType<number, number | undefined, number>;
@@ -139,6 +139,16 @@ export interface DeliveriesTable {
   /** The instant the post was due: the local send time on local_date. */
   due_at: Date | null;
 }
+
+/**
+ * One reason a paper was picked, as `deliveries.reasons` stores it (migration 2026_11_30_000100).
+ * The core's `Reason` has the same shape; it is spelled out here so that changing that type
+ * fails to compile until a migration converts the stored rows.
+ */
+export type StoredReason =
+  | { kind: 'follow'; follow: string }
+  | { kind: 'liked' }
+  | { kind: 'top'; day: string | null };
 
 export interface DeliveredPapersTable {
   recipient_id: number;
@@ -154,8 +164,8 @@ export interface DeliveredPapersTable {
 
 export interface IngestRunsTable {
   id: Generated<number>;
-  /** 'hf', 'arxiv' or 'import'. */
-  source: string;
+  /** 'hf', 'arxiv' or 'import' (not checked by the database: only IngestLog.record writes it). */
+  source: PaperSource;
   /** What was fetched: a date, a category, a file name. */
   target: string;
   ok: boolean;
@@ -165,10 +175,11 @@ export interface IngestRunsTable {
   finished_at: CreatedAt;
 }
 
-/** Long action commands that do not fit a platform's button payload, keyed by a short token. */
+/** Button payloads too long for a platform, keyed by a short token. */
 export interface ActionTokensTable {
   token: string;
-  command: string;
+  /** The action payload the token stands for (was `command` before migration 2026_11_30_000000). */
+  payload: string;
   created_at: CreatedAt;
 }
 

@@ -1,6 +1,5 @@
-import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../core/clock.ts';
-import type { Database } from '../db/schema.ts';
+import type { Storage } from '../core/ports/storage.ts';
 
 /** Whether each chat adapter is connected, by platform: `{ telegram: true, discord: false }`. */
 export type AdapterHealth = Record<string, boolean>;
@@ -15,7 +14,7 @@ export interface HealthReport {
 }
 
 export interface HealthOptions {
-  db: Kysely<Database>;
+  storage: Pick<Storage, 'ping' | 'ingestLog'>;
   /** The adapters' connection states (an adapter that is missing from the map is not configured). */
   adapters: () => AdapterHealth | Promise<AdapterHealth>;
   clock: Clock;
@@ -32,14 +31,12 @@ export interface HealthOptions {
 export async function checkHealth(options: HealthOptions): Promise<HealthReport> {
   const started = performance.now();
   let database: HealthReport['database'];
-  let last: { source: string; finished_at: Date } | undefined;
+  let last: { source: string; finishedAt: Date } | undefined;
   try {
     last = await withTimeout(
       (async () => {
-        await sql`select 1`.execute(options.db);
-        const { rows } = await sql<{ source: string; finished_at: Date }>`
-          select source, finished_at from ingest_runs where ok order by finished_at desc limit 1`.execute(options.db);
-        return rows[0];
+        await options.storage.ping();
+        return options.storage.ingestLog.lastSuccess();
       })(),
       options.timeoutMs ?? 2000,
     );
@@ -53,14 +50,14 @@ export async function checkHealth(options: HealthOptions): Promise<HealthReport>
   } catch {
     adapters = { adapters: false };
   }
-  const ageSeconds = last ? Math.max(0, Math.round((options.clock().getTime() - last.finished_at.getTime()) / 1000)) : null;
+  const ageSeconds = last ? Math.max(0, Math.round((options.clock().getTime() - last.finishedAt.getTime()) / 1000)) : null;
   const stale = ageSeconds === null || ageSeconds * 1000 > (options.maxIngestAgeMs ?? 36 * 3_600_000);
   const down = !database.ok || Object.values(adapters).some((connected) => !connected);
   return {
     status: down ? 'down' : stale ? 'degraded' : 'ok',
     database,
     adapters,
-    ingest: { lastSuccessAt: last?.finished_at.toISOString() ?? null, source: last?.source ?? null, ageSeconds, stale },
+    ingest: { lastSuccessAt: last?.finishedAt.toISOString() ?? null, source: last?.source ?? null, ageSeconds, stale },
   };
 }
 

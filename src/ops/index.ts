@@ -2,11 +2,11 @@
  * What `src/main.ts` wires for operators (all optional; with HTTP_PORT set):
  *
  * ```ts
- * const metrics = createMetrics({ db: db.db, clock, commandNames: commandNamesOf(core) });
+ * const metrics = createMetrics({ storage, clock, commandNames: commandNamesOf(core) });
  * const timedCore = instrumentCore(core, metrics, 'telegram');      // per adapter: command latency
- * const scheduler = startScheduler({ db: db.db, ports, clock, log,
+ * const scheduler = startScheduler({ storage, ports, clock, log,
  *   catchUpHours: config.DELIVERY_CATCH_UP_HOURS, observer: metrics.deliveryObserver });
- * const ops = await startOpsServer({ port: config.HTTP_PORT, db: db.db, registry: metrics.registry,
+ * const ops = await startOpsServer({ port: config.HTTP_PORT, storage, registry: metrics.registry,
  *   health: () => ({ telegram: telegramIsConnected() }) });
  * // shutdown: await scheduler.stop(); await ops.close();
  * ```

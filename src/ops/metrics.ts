@@ -1,12 +1,11 @@
-import { type Kysely, sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
+import type { Action } from '../core/answer.ts';
 import type { Core } from '../core/core.ts';
 import { splitCommandText } from '../core/commands/text.ts';
+import type { Storage } from '../core/ports/storage.ts';
 import type { DeliveryObserver } from '../core/schedule/delivery-observer.ts';
-import { countOpenDeliveries } from '../db/deliveries.ts';
-import type { Database } from '../db/schema.ts';
 
 /** The metrics paperboy exports, and the hooks that feed them. */
 export interface Metrics {
@@ -22,7 +21,7 @@ export interface Metrics {
 
 export interface MetricsOptions {
   /** Gauges read from it at scrape time (pending deliveries, papers ingested, newest paper). */
-  db?: Kysely<Database>;
+  storage?: Pick<Storage, 'ledger' | 'ingestLog' | 'papers'>;
   /** Injected clock, for the age of the newest paper (default: system). */
   clock?: Clock;
   /** Default: a fresh Registry (so tests and several apps in one process do not collide). */
@@ -51,7 +50,7 @@ export interface MetricsOptions {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = options.registry ?? new Registry();
   const clock = options.clock ?? systemClock;
-  const db = options.db;
+  const storage = options.storage;
   const names = options.commandNames ? new Set(options.commandNames) : undefined;
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'paperboy_' });
 
@@ -72,31 +71,26 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
-  if (db) {
+  if (storage) {
     new Gauge({
       name: 'paperboy_deliveries_pending',
       help: 'Open ledger rows: claimed (queued), sending (in a platform call), retrying (failed, retried later).',
       labelNames: ['state'] as const,
       registers: [registry],
       async collect() {
-        const open = await countOpenDeliveries(db);
+        const open = await storage.ledger.countOpen();
         this.set({ state: 'claimed' }, open.claimed);
         this.set({ state: 'sending' }, open.sending);
         this.set({ state: 'retrying' }, open.retrying);
       },
     });
-    const ingestRuns = async () => {
-      const { rows } = await sql<{ source: string; stored: number; last: Date }>`
-        select source, sum(stored)::int as stored, max(finished_at) as last from ingest_runs where ok group by source`.execute(db);
-      return rows;
-    };
     new Gauge({
       name: 'paperboy_papers_ingested',
       help: 'Papers stored (new or updated) by successful ingest runs, by source.',
       labelNames: ['source'] as const,
       registers: [registry],
       async collect() {
-        for (const row of await ingestRuns()) this.set({ source: row.source }, row.stored);
+        for (const row of await storage.ingestLog.totals()) this.set({ source: row.source }, row.stored);
       },
     });
     new Gauge({
@@ -105,7 +99,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['source'] as const,
       registers: [registry],
       async collect() {
-        for (const row of await ingestRuns()) this.set({ source: row.source }, row.last.getTime() / 1000);
+        for (const row of await storage.ingestLog.totals()) this.set({ source: row.source }, row.lastSuccessAt.getTime() / 1000);
       },
     });
     new Gauge({
@@ -113,10 +107,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Seconds since the newest paper (of the latest listed days) was first stored; grows when ingestion stalls.',
       registers: [registry],
       async collect() {
-        const { rows } = await sql<{ newest: Date | null }>`
-          select max(first_seen_at) as newest from papers
-          where listed_on >= (select max(listed_on) from papers) - 7`.execute(db);
-        const newest = rows[0]?.newest;
+        const newest = await storage.papers.lastAddedAt();
         if (newest) this.set(Math.max(0, (clock().getTime() - newest.getTime()) / 1000));
       },
     });
@@ -148,17 +139,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 }
 
 /**
- * A Core whose `run` and `execute` record their latency under `platform`; everything else
- * is the wrapped core. Hand it to an adapter instead of the core.
+ * A Core whose `run`, `execute` and `click` record their latency under `platform` (a click
+ * under the command it runs); everything else is the wrapped core. Hand it to an adapter
+ * instead of the core.
  */
 export function instrumentCore(core: Core, metrics: Metrics, platform: string): Core {
   return {
     ...core,
-    commands: core.commands,
-    deps: core.deps,
     run: (text, ctx) => metrics.observeCommand(platform, text, () => core.run(text, ctx)),
     execute: (name, args, ctx) => metrics.observeCommand(platform, name, () => core.execute(name, args, ctx)),
+    click: (action, ctx) => metrics.observeCommand(platform, clickedCommand(action), () => core.click(action, ctx)),
   };
+}
+
+function clickedCommand(action: Action): string {
+  return action.kind === 'page' ? action.call.command : action.kind === 'vote' ? 'vote' : action.follow ? 'follow' : 'unfollow';
 }
 
 /** The names `createMetrics({ commandNames })` should accept: every command and alias of the core. */

@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { type Clock, systemClock } from '../core/clock.ts';
-import type { Database } from '../db/schema.ts';
+import type { Storage } from '../core/ports/storage.ts';
 import type { Logger } from '../logger.ts';
 import { type AdapterHealth, checkHealth } from './health.ts';
 
@@ -12,7 +11,7 @@ export interface OpsServerOptions {
   port: number;
   /** Default 0.0.0.0 (reachable by a container's health check and Prometheus). */
   host?: string;
-  db: Kysely<Database>;
+  storage: Pick<Storage, 'ping' | 'ingestLog'>;
   /** The adapters' connection states, e.g. `() => ({ telegram: telegram.connected() })`. */
   health: () => AdapterHealth | Promise<AdapterHealth>;
   /** The registry of `createMetrics()`. */
@@ -37,8 +36,8 @@ export interface OpsServer {
  * - `GET /metrics`: Prometheus text format from `registry`.
  *
  * ```ts
- * const metrics = createMetrics({ db: db.db, clock, commandNames: commandNamesOf(core) });
- * const ops = await startOpsServer({ port: config.HTTP_PORT, db: db.db, registry: metrics.registry, health: () => adapterStates() });
+ * const metrics = createMetrics({ storage, clock, commandNames: commandNamesOf(core) });
+ * const ops = await startOpsServer({ port: config.HTTP_PORT, storage, registry: metrics.registry, health: () => adapterStates() });
  * // on shutdown: await ops.close();
  * ```
  */
@@ -51,7 +50,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       return;
     }
     if (path === '/healthz') {
-      void checkHealth({ db: options.db, adapters: options.health, clock, ...(options.maxIngestAgeMs ? { maxIngestAgeMs: options.maxIngestAgeMs } : {}) }).then((report) => {
+      void checkHealth({ storage: options.storage, adapters: options.health, clock, ...(options.maxIngestAgeMs ? { maxIngestAgeMs: options.maxIngestAgeMs } : {}) }).then((report) => {
         res.writeHead(report.status === 'down' ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(JSON.stringify(report));
       });

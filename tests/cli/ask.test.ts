@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPapersFile } from '../../src/app.ts';
+import { reasonText } from '../../src/core/actions/action-label.ts';
+import type { Reason } from '../../src/core/answer.ts';
 import { createDb } from '../../src/db/create-db.ts';
 import { runPaperboy, templateDataDir } from '../support/cli.ts';
 
@@ -34,7 +36,8 @@ describe('paperboy ask', () => {
     await runPaperboy(['ask', 'follow grokking', '--user', 'alice'], env);
     const alice = JSON.parse((await runPaperboy(['ask', 'today', '--user', 'alice', '--json'], env)).stdout);
     const bob = JSON.parse((await runPaperboy(['ask', 'today', '--user', 'bob', '--json'], env)).stdout);
-    expect(alice.cards[0].reasons).toEqual(['matches your follow: grokking']);
+    expect(alice.cards[0].reasons).toEqual([{ kind: 'follow', follow: 'grokking' }]);
+    expect(alice.cards[0].reasons.map((r: Reason) => reasonText(r))).toEqual(['matches your follow: grokking']);
     expect(bob.cards[0].reasons).toEqual([]);
   });
 

@@ -36,7 +36,7 @@ describe.each(engines)('chat commands on %s', (engine) => {
       const answer = await core.run('/papers today', asUser());
       // Both grokking papers climb above HippoRAG (40 upvotes); between them, upvotes decide.
       expect(ids(answer)).toEqual(['2405.15319', '2405.15071', '2405.14831']);
-      expect(answer.cards.map((c) => c.reasons)).toEqual([['matches your follow: grokking'], ['matches your follow: grokking'], []]);
+      expect(answer.cards.map((c) => c.reasons)).toEqual([[{ kind: 'follow', follow: 'grokking' }], [{ kind: 'follow', follow: 'grokking' }], []]);
       // Someone else's ranking is untouched.
       expect(ids(await core.run('today', asUser('u2')))[0]).toBe('2405.14831');
     });
@@ -64,7 +64,7 @@ describe.each(engines)('chat commands on %s', (engine) => {
       const first = await core.run('today', asUser());
       expect(first.cards).toHaveLength(5);
       expect(first.actions.filter((a) => a.kind === 'page')).toEqual([
-        { kind: 'page', direction: 'next', label: 'Next ▶', command: 'today 2024-05-24 2' },
+        { kind: 'page', direction: 'next', call: { command: 'today', args: { date: '2024-05-24', page: 2 } } },
       ]);
       const second = await core.run('today 2024-05-24 2', asUser());
       expect(ids(second)).toEqual(['2405.10005', '2405.10006']);
@@ -103,7 +103,7 @@ describe.each(engines)('chat commands on %s', (engine) => {
       // Both have it in the title and were featured the same day: the more upvoted first.
       expect(ids(answer)).toEqual(['2405.15319', '2405.15071']);
       expect(answer.subtitle).toBe('Nothing matches “Transformrs”; showing results for “transformers”.');
-      expect(answer.actions).toContainEqual(expect.objectContaining({ kind: 'follow', command: 'follow transformers' }));
+      expect(answer.actions).toContainEqual({ kind: 'follow', topic: 'transformers', follow: true });
     });
 
     it('corrects only the misspelt words of a longer query', async () => {
@@ -123,7 +123,7 @@ describe.each(engines)('chat commands on %s', (engine) => {
     it('offers to follow a plain query', async () => {
       await seedPapers(t.db);
       const answer = await testCore(t.db).run('search grokking', asUser());
-      expect(answer.actions).toContainEqual(expect.objectContaining({ kind: 'follow', command: 'follow grokking' }));
+      expect(answer.actions).toContainEqual({ kind: 'follow', topic: 'grokking', follow: true });
     });
   });
 
@@ -163,9 +163,9 @@ describe.each(engines)('chat commands on %s', (engine) => {
       const core = testCore(t.db);
       await core.run('follow author:Wenyu Du', asUser());
       const answer = await core.run('today', asUser());
-      expect(answer.cards[0]).toMatchObject({ id: '2405.15319', reasons: ['matches your follow: author:Wenyu Du'] });
+      expect(answer.cards[0]).toMatchObject({ id: '2405.15319', reasons: [{ kind: 'follow', follow: 'author:Wenyu Du' }] });
       await core.run('follow cat:cs.lg', asUser('u3'));
-      expect((await core.run('today', asUser('u3'))).cards[0]?.reasons).toEqual(['matches your follow: cat:cs.LG']);
+      expect((await core.run('today', asUser('u3'))).cards[0]?.reasons).toEqual([{ kind: 'follow', follow: 'cat:cs.LG' }]);
     });
   });
 

@@ -21,7 +21,7 @@ describe.each(engines)('a day of papers from a fake Hugging Face on %s', (engine
   });
   afterAll(() => upstream.close());
 
-  const ingest = () => ingestHfDay({ db: t.db, root: upstream.root, date: HF_DAY, timeoutMs: 500, pageSize: 2 });
+  const ingest = () => ingestHfDay({ store: t.storage, root: upstream.root, date: HF_DAY, timeoutMs: 500, pageSize: 2 });
   const ids = (answer: { cards: { id: string }[] }) => answer.cards.map((c) => c.id);
   const snapshot = () => t.db.selectFrom('papers').selectAll().orderBy('id').execute();
 
@@ -39,7 +39,7 @@ describe.each(engines)('a day of papers from a fake Hugging Face on %s', (engine
 
     await core.run('/papers follow preference tuning', user);
     const boosted = await core.run('/papers today', user);
-    expect(boosted.cards[0]).toMatchObject({ id: '2611.17342', reasons: ['matches your follow: preference tuning'] });
+    expect(boosted.cards[0]).toMatchObject({ id: '2611.17342', reasons: [{ kind: 'follow', follow: 'preference tuning' }] });
 
     await core.run('vote 2611.17342 down', user);
     await core.run('vote 2611.19880 up', user);

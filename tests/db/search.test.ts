@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PaperInput } from '../../src/core/paper.ts';
-import { upsertPapers } from '../../src/db/papers.ts';
-import { searchPapers } from '../../src/db/search.ts';
+import type { SearchQuery } from '../../src/core/ports/paper-library.ts';
 import { engines, useTestDb } from '../support/db.ts';
+
+/** Contract of PaperLibrary.search. */
 
 /**
  * 2,400 papers over 240 days, more than search reads in its pass over the newest papers, with
@@ -32,46 +33,54 @@ function library(): PaperInput[] {
 describe.each(engines)('search ordering on %s', (engine) => {
   const t = useTestDb(engine);
   beforeEach(async () => {
-    await upsertPapers(t.db, library());
+    await t.storage.papers.store(library());
   });
+  const search = (query: SearchQuery) => t.storage.papers.search(query);
 
-  /** Every match, ordered the way search promises: title, then keywords/authors, then abstract; newest, most upvoted first. */
-  async function everyMatchInOrder(text: string, author?: string): Promise<string[]> {
+  /**
+   * Every match, ordered the way search promises: title, then keywords/authors, then abstract;
+   * newest, most upvoted first. Each of `authors` must be in the author list (as a substring:
+   * the names these tests use never occur inside other names).
+   */
+  async function everyMatchInOrder(text: string, authors: string[] = []): Promise<string[]> {
     const { rows } = await sql<{ id: string }>`
       select id from papers, websearch_to_tsquery('english', ${text}) as q
-      where search @@ q and (${author ?? null}::text is null or lower(paperboy_join(authors)) like '%' || lower(${author ?? null}) || '%')
+      where search @@ q
+        and lower(paperboy_join(authors)) like all(array(select '%' || lower(a) || '%' from unnest(${authors}::text[]) as a))
       order by case when ts_filter(search, '{a}') @@ q then 0 when ts_filter(search, '{a,b}') @@ q then 1 else 2 end,
                listed_on desc nulls last, upvotes desc, id`.execute(t.db);
     return rows.map((r) => r.id);
   }
 
   it.each([
-    ['alpha', undefined],
-    ['beta', undefined],
-    ['gamma', undefined],
-    ['alpha gamma', undefined],
-    ['beta OR gamma', undefined],
-    ['alpha -gamma', undefined],
-    ['alpha', 'lovelace'],
-    ['gamma', 'Ada'],
-  ])('lists every page of "%s" (author %s) in tier and date order, common or rare', async (text, author) => {
-    const expected = await everyMatchInOrder(text, author);
+    ['alpha', []],
+    ['beta', []],
+    ['gamma', []],
+    ['alpha gamma', []],
+    ['beta OR gamma', []],
+    ['alpha -gamma', []],
+    ['alpha', ['lovelace']],
+    ['gamma', ['Ada']],
+    ['alpha', ['Turing', 'Author 7']],
+    ['gamma', ['ada', 'LOVELACE']],
+  ])('lists every page of "%s" (authors %j) in tier and date order, common or rare', async (text, authors) => {
+    const expected = await everyMatchInOrder(text, authors);
     expect(expected.length).toBeGreaterThan(0);
     for (const offset of [0, 10, 20, 490]) {
-      const page = await searchPapers(t.db, { text, author, limit: 10, offset });
+      const page = await search({ text, authors, limit: 10, offset });
       expect(page.papers.map((p) => p.id)).toEqual(expected.slice(offset, offset + 10));
       expect(page.hasMore).toBe(expected.length > offset + 10);
     }
   });
 
   it('finds an old paper whose only match is far past the newest papers', async () => {
-    const page = await searchPapers(t.db, { text: 'beta', limit: 10, offset: 0 });
+    const page = await search({ text: 'beta', limit: 10, offset: 0 });
     // Title matches first, though the newest of them is older than 1,900 other papers.
     expect(page.papers.slice(0, 5).map((p) => p.id)).toEqual(['2401.02007', '2401.01507', '2401.01007', '2401.00507', '2401.00007']);
   });
 
   it('matches author: against whole names or whole parts of names, in any case', async () => {
-    const byAuthor = async (author: string) => (await searchPapers(t.db, { text: '', author, limit: 100, offset: 0 })).papers;
+    const byAuthor = async (author: string) => (await search({ text: '', authors: [author], limit: 100, offset: 0 })).papers;
     const lovelace = await byAuthor('Lovelace');
     expect(lovelace).toHaveLength(48);
     expect(lovelace.every((p) => p.authors.includes('Ada Lovelace'))).toBe(true);
@@ -81,13 +90,35 @@ describe.each(engines)('search ordering on %s', (engine) => {
     expect((await byAuthor('Author 1')).every((p) => p.authors.includes('Author 1'))).toBe(true);
   });
 
+  it('applies every author: filter, alone or with words', async () => {
+    const byAuthors = async (authors: string[], text = '') => (await search({ text, authors, limit: 100, offset: 0 })).papers;
+    // Both names must be there: Alan Turing wrote with each Author n, Ada Lovelace alone.
+    const turing7 = await byAuthors(['Turing', 'Author 7']);
+    expect(turing7).toHaveLength(80);
+    expect(turing7.every((p) => p.authors.includes('Alan Turing') && p.authors.includes('Author 7'))).toBe(true);
+    expect(turing7.map((p) => p.id)).toEqual((await byAuthors(['Author 7'])).map((p) => p.id));
+    expect(await byAuthors(['Lovelace', 'Turing'])).toEqual([]);
+    expect(await byAuthors(['Turing', 'Author 7', 'Love'])).toEqual([]);
+    // Both parts of one name are two filters that one author meets; blank filters do not count.
+    expect(await byAuthors(['Ada', 'Lovelace', ' '])).toEqual(await byAuthors(['Ada Lovelace']));
+    // With words: every filter and the words apply.
+    const withWords = await byAuthors(['Turing', 'Author 7'], 'gamma');
+    expect(withWords.map((p) => p.id)).toEqual(await everyMatchInOrder('gamma', ['Turing', 'Author 7']));
+    expect(withWords.length).toBeGreaterThan(0);
+    expect(withWords.length).toBeLessThan(turing7.length);
+    expect(withWords.every((p) => p.authors.includes('Author 7') && (p.abstract.includes('gamma') || p.aiKeywords.includes('gamma')))).toBe(true);
+    expect(await byAuthors(['Lovelace', 'Turing'], 'alpha')).toEqual([]);
+    // No words and no names: nothing to search for.
+    expect(await search({ text: '', authors: [], limit: 10, offset: 0 })).toEqual({ papers: [], hasMore: false });
+  });
+
   it('suggests stored title words for a misspelt query, and only when nothing matches', async () => {
-    const corrected = await searchPapers(t.db, { text: 'alpah', limit: 10, offset: 0 });
+    const corrected = await search({ text: 'alpah', limit: 10, offset: 0 });
     expect(corrected.correctedTo).toBe('alpha');
     expect(corrected.papers.map((p) => p.id)).toEqual((await everyMatchInOrder('alpha')).slice(0, 10));
 
-    expect((await searchPapers(t.db, { text: 'alpha', limit: 10, offset: 0 })).correctedTo).toBeUndefined();
-    const hopeless = await searchPapers(t.db, { text: 'zzyzx', limit: 10, offset: 0 });
+    expect((await search({ text: 'alpha', limit: 10, offset: 0 })).correctedTo).toBeUndefined();
+    const hopeless = await search({ text: 'zzyzx', limit: 10, offset: 0 });
     expect(hopeless).toEqual({ papers: [], hasMore: false });
   });
 });

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestArxivCategory, type IngestArxivOptions } from '../../src/core/ingest/arxiv.ts';
 import { createRequestLimiter } from '../../src/core/ingest/arxiv-limiter.ts';
 import { UpstreamError } from '../../src/core/ingest/http-client.ts';
-import { findPaper } from '../../src/db/papers.ts';
 import { arxivQueryRoute, atomReply, type FakeUpstream, htmlReply, startFakeUpstream } from '../fakes/upstream-server.ts';
 import { arxivCsLgFeed } from '../fixtures/load.ts';
 import { engines, useTestDb } from '../support/db.ts';
@@ -24,7 +23,7 @@ describe.each(engines)('ingesting an arXiv category on %s', (engine) => {
   }
   const ingest = (root: string, options: Partial<IngestArxivOptions> = {}) =>
     ingestArxivCategory({
-      db: t.db,
+      store: t.storage,
       root,
       category: 'cs.LG',
       days: 2,
@@ -58,7 +57,7 @@ describe.each(engines)('ingesting an arXiv category on %s', (engine) => {
     const server = await serve();
     await ingest(server.root);
 
-    expect(await findPaper(t.db, '2611.19880')).toMatchObject({
+    expect(await t.storage.papers.find('2611.19880')).toMatchObject({
       title: 'AgentBench-Live: Evaluating Web Agents on Tasks That Change Every Day',
       abstract:
         'Static web-agent benchmarks leak into training data. AgentBench-Live regenerates its 300 tasks daily from live websites and scores agents with state checks rather than string matching.',

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestHfDay } from '../../src/core/ingest/hf-daily.ts';
 import { UpstreamError } from '../../src/core/ingest/http-client.ts';
 import type { IngestProgress } from '../../src/core/ingest/ingest-report.ts';
-import { findPaper } from '../../src/db/papers.ts';
 import { type FakeUpstream, hfDailyPapersRoute, htmlReply, jsonReply, startFakeUpstream } from '../fakes/upstream-server.ts';
 import { HF_DAY, hfDailyItems } from '../fixtures/load.ts';
 import { engines, useTestDb } from '../support/db.ts';
@@ -20,7 +19,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
     return hf;
   }
   const ingest = (root: string, extra: { timeoutMs?: number; onProgress?: (p: IngestProgress) => void } = {}) =>
-    ingestHfDay({ db: t.db, root, date: HF_DAY, timeoutMs: extra.timeoutMs ?? 5_000, pageSize: 2, ...extra });
+    ingestHfDay({ store: t.storage, root, date: HF_DAY, timeoutMs: extra.timeoutMs ?? 5_000, pageSize: 2, ...extra });
   const paperIds = async () => (await t.db.selectFrom('papers').select('id').orderBy('id').execute()).map((r) => r.id);
   const runs = () => t.db.selectFrom('ingest_runs').select(['source', 'target', 'ok', 'stored', 'skipped', 'message']).orderBy('id').execute();
 
@@ -46,7 +45,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
   it('maps the HF fields onto the paper, featured on the day being ingested', async () => {
     const server = await serve();
     await ingest(server.root);
-    expect(await findPaper(t.db, '2611.19204')).toEqual({
+    expect(await t.storage.papers.find('2611.19204')).toEqual({
       id: '2611.19204',
       title: 'Sparse Mixture-of-Depths: Routing Tokens Around Layers Without Losing Long-Context Recall',
       abstract: expect.stringMatching(/^Mixture-of-Depths models let tokens skip/),
@@ -64,7 +63,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
       categories: [],
     });
     // Nulls and missing fields upstream become empty values, not failures.
-    expect(await findPaper(t.db, '2611.19533')).toMatchObject({ aiSummary: null, aiKeywords: [], githubRepo: null });
+    expect(await t.storage.papers.find('2611.19533')).toMatchObject({ aiSummary: null, aiKeywords: [], githubRepo: null });
     const sources = await t.db.selectFrom('papers').select('sources').where('id', '=', '2611.19204').executeTakeFirstOrThrow();
     expect(sources.sources).toEqual(['hf']);
   });
@@ -86,7 +85,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
 
     const report = await ingest(server.root);
     expect(report).toMatchObject({ inserted: 0, updated: 1, unchanged: 4 });
-    expect(await findPaper(t.db, '2611.19204')).toMatchObject({ upvotes: 131, comments: 9 });
+    expect(await t.storage.papers.find('2611.19204')).toMatchObject({ upvotes: 131, comments: 9 });
   });
 
   it('reports malformed items with their page, index and field, and stores the valid ones', async () => {
@@ -112,7 +111,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
   it('fails on an HTML error page midway and leaves stored papers untouched', async () => {
     const server = await serve();
     await ingest(server.root);
-    const stored = await findPaper(t.db, '2611.19204');
+    const stored = await t.storage.papers.find('2611.19204');
     // The next poll sees new upvotes on page 0, then the CDN breaks on page 1.
     const later = hfDailyItems();
     later[0]!.paper.upvotes = 500;
@@ -125,7 +124,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
     expect((failure as Error).message).toBe(
       `Hugging Face answered HTTP 503 with an HTML page ("503 Service Temporarily Unavailable") for ${server.root}/api/daily_papers?date=${HF_DAY}&p=1&limit=2`,
     );
-    expect(await findPaper(t.db, '2611.19204')).toEqual(stored);
+    expect(await t.storage.papers.find('2611.19204')).toEqual(stored);
     expect((await runs()).at(-1)).toMatchObject({ ok: false, stored: 0, message: (failure as Error).message });
   });
 
@@ -163,7 +162,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
     const server = await serve();
     // A server that ignores `p` returns page 0 forever.
     server.setRoute(() => jsonReply(hfDailyItems().slice(0, 2)));
-    const report = await ingestHfDay({ db: t.db, root: server.root, date: HF_DAY, timeoutMs: 5_000, pageSize: 2, maxPages: 3 });
+    const report = await ingestHfDay({ store: t.storage, root: server.root, date: HF_DAY, timeoutMs: 5_000, pageSize: 2, maxPages: 3 });
     expect(server.requests).toHaveLength(3);
     expect(report).toMatchObject({ fetched: 6, inserted: 2, truncated: true });
   });

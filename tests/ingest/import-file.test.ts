@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImportFileError, importFile } from '../../src/core/ingest/import-file.ts';
-import { findPaper } from '../../src/db/papers.ts';
 import { hfDailyItems } from '../fixtures/load.ts';
 import { engines, useTestDb } from '../support/db.ts';
 
@@ -25,10 +24,10 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
     items[1]!.publishedAt = '2026-11-25T23:30:00.000-02:00'; // the evening of the 25th locally, 01:30 on the 26th in UTC
     const path = writeTemp('day.json', JSON.stringify(items, null, 2));
 
-    const report = await importFile({ db: t.db, path });
+    const report = await importFile({ store: t.storage, path });
     expect(report).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, invalid: [] });
-    expect(await findPaper(t.db, '2611.19204')).toMatchObject({ featuredOn: '2026-11-26', upvotes: 87, comments: 4 });
-    expect(await findPaper(t.db, '2611.18877')).toMatchObject({ featuredOn: '2026-11-26' });
+    expect(await t.storage.papers.find('2611.19204')).toMatchObject({ featuredOn: '2026-11-26', upvotes: 87, comments: 4 });
+    expect(await t.storage.papers.find('2611.18877')).toMatchObject({ featuredOn: '2026-11-26' });
     const row = await t.db.selectFrom('papers').select('sources').where('id', '=', '2611.19204').executeTakeFirstOrThrow();
     expect(row.sources).toEqual(['import']);
     const run = await t.db.selectFrom('ingest_runs').select(['source', 'target', 'ok', 'stored']).executeTakeFirstOrThrow();
@@ -38,10 +37,10 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
   it('leaves the featured day empty when an item has no top-level publishedAt', async () => {
     const [item] = hfDailyItems();
     delete item!.publishedAt;
-    const report = await importFile({ db: t.db, path: writeTemp('undated.json', JSON.stringify([item])) });
+    const report = await importFile({ store: t.storage, path: writeTemp('undated.json', JSON.stringify([item])) });
     expect(report.inserted).toBe(1);
     // Listed under its arXiv date instead.
-    expect(await findPaper(t.db, '2611.19204')).toMatchObject({ featuredOn: null, listedOn: '2026-11-24' });
+    expect(await t.storage.papers.find('2611.19204')).toMatchObject({ featuredOn: null, listedOn: '2026-11-24' });
   });
 
   it('imports JSON lines, reporting a line that is not JSON and an invalid item by line number', async () => {
@@ -51,7 +50,7 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
     lines.splice(2, 0, '{"paper": {"id": "2611.20001", "title": "Truncated', '');
     const path = writeTemp('day.jsonl', `${lines.join('\n')}\n`);
 
-    const report = await importFile({ db: t.db, path });
+    const report = await importFile({ store: t.storage, path });
     expect(report.invalid).toEqual([
       { where: 'line 3', field: '', message: expect.stringMatching(/^not JSON: /) },
       { where: 'line 6 (2611.17342)', field: 'paper.title', message: 'empty title' },
@@ -63,7 +62,7 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
   it('reports items of a JSON array by index', async () => {
     const items: unknown[] = hfDailyItems().slice(0, 2);
     items.push({ title: 'no paper object' }, 'just a string');
-    const report = await importFile({ db: t.db, path: writeTemp('mixed.json', JSON.stringify(items)) });
+    const report = await importFile({ store: t.storage, path: writeTemp('mixed.json', JSON.stringify(items)) });
     expect(report.invalid).toEqual([
       { where: 'index 2', field: 'paper', message: 'expected object, received undefined' },
       { where: 'index 3', field: '', message: 'expected object, received string' },
@@ -73,7 +72,7 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
 
   it('refuses a file that is not JSON at all, storing nothing', async () => {
     const path = writeTemp('notes.txt', 'Papers to read this week:\n- the MoD one\n- VeriStep\n');
-    const failure = await importFile({ db: t.db, path }).catch((error: unknown) => error);
+    const failure = await importFile({ store: t.storage, path }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ImportFileError);
     expect((failure as Error).message).toMatch(/notes\.txt is neither a JSON array nor JSON lines \(line 1: .+\)$/);
     expect(await paperIds()).toEqual([]);
@@ -82,11 +81,11 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
   });
 
   it('refuses a broken JSON array, a missing file and an empty file with clear messages', async () => {
-    await expect(importFile({ db: t.db, path: writeTemp('cut.json', JSON.stringify(hfDailyItems()).slice(0, 400)) })).rejects.toThrow(
+    await expect(importFile({ store: t.storage, path: writeTemp('cut.json', JSON.stringify(hfDailyItems()).slice(0, 400)) })).rejects.toThrow(
       /cut\.json starts like a JSON array but is not valid JSON: /,
     );
-    await expect(importFile({ db: t.db, path: join(dir, 'missing.json') })).rejects.toThrow(/^Cannot read .*missing\.json: no such file$/);
-    await expect(importFile({ db: t.db, path: writeTemp('empty.jsonl', '\n\n') })).rejects.toThrow(/empty\.jsonl is empty/);
+    await expect(importFile({ store: t.storage, path: join(dir, 'missing.json') })).rejects.toThrow(/^Cannot read .*missing\.json: no such file$/);
+    await expect(importFile({ store: t.storage, path: writeTemp('empty.jsonl', '\n\n') })).rejects.toThrow(/empty\.jsonl is empty/);
     expect(await paperIds()).toEqual([]);
   });
 });

@@ -38,16 +38,16 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
   function depsFor(root: string, overrides: Partial<PollingConfig> = {}) {
     const logs = collectingLog();
     const config: PollingConfig = {
-      HF_API_ROOT: root,
-      ARXIV_API_ROOT: root,
-      ARXIV_CATEGORIES: ['cs.LG'],
-      HTTP_TIMEOUT_MS: 2_000,
-      HF_POLL_CRON: '0 0 1 1 *',
-      ARXIV_POLL_CRON: '0 0 1 1 *',
-      INGEST_ON_START: false,
+      hfApiRoot: root,
+      arxivApiRoot: root,
+      arxivCategories: ['cs.LG'],
+      timeoutMs: 2_000,
+      hfCron: '0 0 1 1 *',
+      arxivCron: '0 0 1 1 *',
+      ingestOnStart: false,
       ...overrides,
     };
-    const deps: PollingDeps = { db: t.db, config, log: logs.log, clock, limiter: createRequestLimiter({ intervalMs: 0 }) };
+    const deps: PollingDeps = { store: t.storage, config, log: logs.log, clock, limiter: createRequestLimiter({ intervalMs: 0 }) };
     return { deps, ...logs };
   }
   const paperCount = async () => (await t.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
@@ -101,7 +101,7 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
 
   it('runs one pass of each upstream at start when INGEST_ON_START', async () => {
     const server = await serveBoth();
-    const polling = startIngestPolling(depsFor(server.root, { INGEST_ON_START: true }).deps);
+    const polling = startIngestPolling(depsFor(server.root, { ingestOnStart: true }).deps);
     await waitFor(() => server.requests.some((r) => r.path === '/api/query'));
     await polling.stop();
     expect(server.requests.map((r) => r.path)).toEqual(['/api/daily_papers', '/api/daily_papers', '/api/query']);
@@ -110,7 +110,7 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
 
   it('stop() lets the pass in flight finish storing and starts no further pass', async () => {
     const server = await serveBoth();
-    const polling = startIngestPolling(depsFor(server.root, { INGEST_ON_START: true }).deps);
+    const polling = startIngestPolling(depsFor(server.root, { ingestOnStart: true }).deps);
     await polling.stop();
     expect(server.requests.map((r) => r.path)).toEqual(['/api/daily_papers', '/api/daily_papers']);
     expect(await paperCount()).toBe(5);
@@ -118,7 +118,7 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
 
   it('polls on its cron schedule and stops polling when stopped', async () => {
     const server = await serveBoth();
-    const { deps } = depsFor(server.root, { HF_POLL_CRON: '* * * * * *' });
+    const { deps } = depsFor(server.root, { hfCron: '* * * * * *' });
     const polling = startIngestPolling(deps);
     await waitFor(() => server.requests.length > 0);
     await polling.stop();
@@ -129,7 +129,7 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
   });
 
   it('refuses an invalid cron expression at start', () => {
-    const { deps } = depsFor('http://127.0.0.1:9', { HF_POLL_CRON: 'every half hour' });
+    const { deps } = depsFor('http://127.0.0.1:9', { hfCron: 'every half hour' });
     expect(() => startIngestPolling(deps)).toThrow('HF_POLL_CRON is not a valid cron expression: "every half hour"');
   });
 });

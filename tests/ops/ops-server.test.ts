@@ -2,7 +2,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/core.ts';
+import type { Storage } from '../../src/core/ports/storage.ts';
 import type { Database } from '../../src/db/schema.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { createMetrics, instrumentCore } from '../../src/ops/metrics.ts';
 import { type OpsServer, startOpsServer } from '../../src/ops/ops-server.ts';
 import { useTestDb } from '../support/db.ts';
@@ -19,9 +21,9 @@ describe('the ops server', () => {
     server = undefined;
   });
 
-  async function start(adapters: Record<string, boolean>, db = t.db) {
-    const metrics = createMetrics({ db, clock: () => new Date(NOW), processMetrics: false, commandNames: ['today', 'top', 'search'] });
-    server = await startOpsServer({ port: 0, host: '127.0.0.1', db, registry: metrics.registry, health: () => adapters, clock: () => new Date(NOW) });
+  async function start(adapters: Record<string, boolean>, storage: Storage = t.storage) {
+    const metrics = createMetrics({ storage, clock: () => new Date(NOW), processMetrics: false, commandNames: ['today', 'top', 'search'] });
+    server = await startOpsServer({ port: 0, host: '127.0.0.1', storage, registry: metrics.registry, health: () => adapters, clock: () => new Date(NOW) });
     return { metrics, url: `http://127.0.0.1:${server.port}` };
   }
 
@@ -56,7 +58,7 @@ describe('the ops server', () => {
     const pool = new pg.Pool({ connectionString: 'postgres://paperboy@127.0.0.1:1/paperboy' });
     pool.on('error', () => {});
     const gone = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const { url } = await start({}, gone);
+    const { url } = await start({}, createStorage(gone));
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'down', database: { ok: false } });
@@ -78,7 +80,7 @@ describe('the ops server', () => {
       target.externalId === 'blocked' ? { status: 'gone', reason: 'blocked' } : call === 0 ? { status: 'retry-after', retryAfterMs: 1500 } : undefined,
     );
     await pass(t.db, NOW, [port], { observer: metrics.deliveryObserver, concurrency: 1 });
-    const core = createCore({ db: t.db, log: silentLog, clock: () => new Date(NOW) });
+    const core = createCore({ storage: t.storage, log: silentLog, clock: () => new Date(NOW) });
     const timedCore = instrumentCore(core, metrics, 'test');
     await timedCore.run('/papers today', asUser());
     await timedCore.run('what is this', asUser());

@@ -1,14 +1,16 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
+import type { Database } from '../../src/db/schema.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { engines, useTestDb } from '../support/db.ts';
 import { addPapers, addSubscription, paper, secondHandle } from './support.ts';
 
 const HOUR = 3_600_000;
 
-function claimAt(db: Parameters<typeof claimDueDeliveries>[0], at: string, limit: number) {
+function claimAt(db: Kysely<Database>, at: string, limit: number) {
   const now = new Date(at);
-  return claimDueDeliveries(db, { platforms: ['test'], workerId: 'w', now, leaseUntil: new Date(now.getTime() + 60_000), cutoffMs: 6 * HOUR, limit });
+  return claimDueDeliveries(createStorage(db), { platforms: ['test'], workerId: 'w', now, leaseUntil: new Date(now.getTime() + 60_000), cutoffMs: 6 * HOUR, limit });
 }
 
 describe.each(engines)('claiming in batches on %s', (engine) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RESENT_NOTE } from '../../src/db/deliveries.ts';
-import { markSending, loadDeliveries } from '../../src/db/deliveries.ts';
+import { RESENT_NOTE } from '../../src/core/ports/delivery-ledger.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
 import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
 import { asUser, testCore } from '../support/core.ts';
@@ -154,7 +154,7 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     await oneSubscriber();
     // Worker B claims (papers chosen, ledger row written), then dies before sending anything.
     const now = new Date('2026-11-27T09:00:00Z');
-    const { claims } = await claimDueDeliveries(t.db, { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: new Date('2026-11-27T09:01:00Z'), cutoffMs: 6 * 3_600_000, limit: 10 });
+    const { claims } = await claimDueDeliveries(createStorage(t.db), { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: new Date('2026-11-27T09:01:00Z'), cutoffMs: 6 * 3_600_000, limit: 10 });
     expect(claims).toHaveLength(1);
     const port = recordingPort();
     // While B's lease runs, nobody else touches the row (and no second claim can be made).
@@ -173,10 +173,10 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     // Worker B claims, marks the row sending, posts, and dies before it can record 'sent'.
     const now = new Date('2026-11-27T09:00:00Z');
     const lease = new Date('2026-11-27T09:01:00Z');
-    const { claims } = await claimDueDeliveries(t.db, { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: lease, cutoffMs: 6 * 3_600_000, limit: 10 });
-    expect(await markSending(t.db, claims[0]!.id, 'worker-b', lease)).toBe(true);
-    const [pending] = await loadDeliveries(t.db, [claims[0]!.id]);
-    await port.send(pending!.recipient, (await digestAnswers(t.db, [pending!])).get(pending!.id)!);
+    const { claims } = await claimDueDeliveries(createStorage(t.db), { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: lease, cutoffMs: 6 * 3_600_000, limit: 10 });
+    expect(await createStorage(t.db).ledger.markSending(claims[0]!.id, 'worker-b', lease)).toBe(true);
+    const [pending] = await createStorage(t.db).ledger.load([claims[0]!.id]);
+    await port.send(pending!.recipient, (await digestAnswers(createStorage(t.db).papers, [pending!])).get(pending!.id)!);
     expect((await ledger(t.db))[0]!.status).toBe('sending');
 
     expect(await pass(t.db, '2026-11-27T09:00:30Z', [port])).toMatchObject({ tookOver: { sending: 0 }, sent: 0 });
@@ -191,7 +191,7 @@ describe.each(engines)('delivery pass on %s', (engine) => {
   it('gives up a crashed claim once it is past the cut-off', async () => {
     await oneSubscriber();
     const now = new Date('2026-11-27T09:00:00Z');
-    await claimDueDeliveries(t.db, { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: new Date('2026-11-27T09:01:00Z'), cutoffMs: 6 * 3_600_000, limit: 10 });
+    await claimDueDeliveries(createStorage(t.db), { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: new Date('2026-11-27T09:01:00Z'), cutoffMs: 6 * 3_600_000, limit: 10 });
     const port = recordingPort();
     expect(await pass(t.db, '2026-11-27T15:00:00Z', [port])).toMatchObject({ expired: 1, sent: 0 });
     expect((await ledger(t.db))[0]).toMatchObject({ status: 'failed', retry_at: null, last_error: 'gave up past the catch-up cut-off' });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { composeDigests } from '../../src/core/digest/compose-digests.ts';
-import { rankDay } from '../../src/db/ranking.ts';
+import { reasonText } from '../../src/core/actions/action-label.ts';
+import type { PaperCard } from '../../src/core/answer.ts';
+import { rankDay } from '../../src/core/ranking/rank-day.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { engines, useTestDb } from '../support/db.ts';
 import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from './support.ts';
 
@@ -21,7 +24,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     const [post] = port.sent;
     expect(post!.answer.title).toBe('Daily picks for 2026-11-27');
     expect(post!.answer.visibility).toBe('public');
-    expect(post!.answer.cards.map((c) => [c.id, c.reasons])).toEqual([
+    expect(post!.answer.cards.map((c) => [c.id, reasons(c)])).toEqual([
       ['2611.00003', ['matches your follow: grokking']],
       ['2611.00004', ['matches your follow: author:Neel Nanda']],
       ['2611.00001', ['matches your follow: grokking']],
@@ -37,8 +40,8 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       paper('2611.00014', '2026-11-27', { title: 'Unrelated optics', upvotes: 100 }),
     ]);
     const { recipientId } = await addSubscription(t.db, { externalId: 'u1', follows: ['reasoning', 'memory', 'cat:cs.AI'], papersPerPost: 10 });
-    const ranked = await rankDay(t.db, { day: '2026-11-27', recipientId, limit: 10, offset: 0, onlyMatches: true });
-    const picks = await composeDigests(t.db, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
+    const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 10, offset: 0 })).filter((r) => r.matched.length > 0);
+    const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
     expect(picks.map((p) => p.paperId)).toEqual(ranked.map((r) => r.paper.id));
     expect(picks.map((p) => p.matched)).toEqual(ranked.map((r) => r.matched));
   });
@@ -60,9 +63,9 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       { recipient_id: recipientId, paper_id: '2611.00107', delivery_id: null },
       { recipient_id: recipientId, paper_id: '2611.00103', delivery_id: null },
     ]).execute();
-    const ranked = await rankDay(t.db, { day: '2026-11-27', recipientId, limit: 40, offset: 0, onlyMatches: true });
+    const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 40, offset: 0 })).filter((r) => r.matched.length > 0);
     const expected = ranked.map((r) => r.paper.id).filter((id) => !['2611.00105', '2611.00107', '2611.00103'].includes(id)).slice(0, 7);
-    const picks = await composeDigests(t.db, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 7 }]);
+    const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 7 }]);
     expect(picks.map((p) => p.paperId)).toEqual(expected);
   });
 
@@ -75,7 +78,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     await addSubscription(t.db, { externalId: 'u1', papersPerPost: 2 });
     const port = recordingPort();
     await pass(t.db, '2026-11-27T09:00:30Z', [port]);
-    expect(port.sent[0]!.answer.cards.map((c) => [c.id, c.reasons])).toEqual([
+    expect(port.sent[0]!.answer.cards.map((c) => [c.id, reasons(c)])).toEqual([
       ['2611.00022', ['top paper of the day']],
       ['2611.00023', ['top paper of the day']],
     ]);
@@ -92,7 +95,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     await pass(t.db, '2026-11-29T09:00:00Z', [port]);
     // Day 1: the best of 11-26. Day 2: the new paper of 11-27 first. Day 3: what was left of 11-26.
     expect(port.sent.map((s) => s.answer.cards.map((c) => c.id))).toEqual([['2611.00031'], ['2611.00033'], ['2611.00032']]);
-    expect(port.sent[2]!.answer.cards[0]!.reasons).toEqual(['top paper of 2026-11-26']);
+    expect(port.sent[2]!.answer.cards[0]!.reasons.map(reasonText)).toEqual(['top paper of 2026-11-26']);
   });
 
   it('takes the latest listed day on or before the local date, filling up from the day before (HF lists a day late)', async () => {
@@ -133,7 +136,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     await t.db.insertInto('feedback').values({ recipient_id: recipientId, paper_id: '2611.00061', vote: 1 }).execute();
     const port = recordingPort();
     await pass(t.db, '2026-11-27T09:00:00Z', [port]);
-    expect(port.sent[0]!.answer.cards.map((c) => [c.id, c.reasons])).toEqual([
+    expect(port.sent[0]!.answer.cards.map((c) => [c.id, reasons(c)])).toEqual([
       ['2611.00062', ['top paper of the day', 'similar to papers you liked']],
       ['2611.00063', ['top paper of the day']],
     ]);
@@ -151,8 +154,13 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       const { recipientId } = await addSubscription(t.db, { externalId: `u${i}`, follows: [topics[i % 3]!] });
       requests.push({ key: i, recipientId, localDate: '2026-11-27', limit: 5 });
     }
-    const picks = await composeDigests(t.db, requests);
+    const picks = await composeDigests(createStorage(t.db).ranking, requests);
     expect(picks).toHaveLength(30);
     for (const pick of picks) expect(pick.matched).toEqual([topics[pick.key % 3]]);
   });
 });
+
+/** A card's reasons as the words it shows. */
+function reasons(card: PaperCard): string[] {
+  return card.reasons.map(reasonText);
+}

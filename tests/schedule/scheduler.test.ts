@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startScheduler } from '../../src/core/schedule/scheduler.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { silentLog } from '../support/core.ts';
 import { useTestDb } from '../support/db.ts';
 import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from './support.ts';
@@ -21,7 +22,7 @@ describe('the scheduler', () => {
     const port = recordingPort();
     let passes = 0;
     const scheduler = startScheduler({
-      db: t.db,
+      storage: createStorage(t.db),
       ports: new Map([['test', port]]),
       clock: () => new Date('2026-11-27T09:00:00Z'), // the clock is injected: no waiting for a real 09:00
       catchUpHours: 6,
@@ -48,7 +49,7 @@ describe('the scheduler', () => {
       return undefined;
     });
     const scheduler = startScheduler({
-      db: t.db,
+      storage: createStorage(t.db),
       ports: new Map([['test', slow]]),
       clock: () => new Date('2026-11-27T09:00:00Z'),
       catchUpHours: 6,

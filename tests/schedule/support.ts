@@ -6,9 +6,8 @@ import type { PaperInput } from '../../src/core/paper.ts';
 import type { RecipientRef } from '../../src/core/recipient.ts';
 import { type DeliveryPassOptions, runDeliveryPass } from '../../src/core/schedule/delivery-pass.ts';
 import { createDb, type DbHandle } from '../../src/db/create-db.ts';
-import { ensureRecipient } from '../../src/db/recipients.ts';
 import type { Database } from '../../src/db/schema.ts';
-import { upsertPapers } from '../../src/db/papers.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { silentLog } from '../support/core.ts';
 import { withDatabase } from '../support/global-setup.ts';
 
@@ -29,7 +28,7 @@ export interface TestSubscription {
 
 /** Inserts a recipient, its follows (topics) and its subscription; returns the recipient and subscription ids. */
 export async function addSubscription(db: Kysely<Database>, sub: TestSubscription): Promise<{ recipientId: number; subscriptionId: number }> {
-  const recipientId = await ensureRecipient(db, { platform: sub.platform ?? 'test', externalId: sub.externalId, kind: sub.kind ?? 'user' });
+  const recipientId = await createStorage(db).recipients.ensure({ platform: sub.platform ?? 'test', externalId: sub.externalId, kind: sub.kind ?? 'user' });
   for (const topic of sub.follows ?? []) {
     const [kind, value] = topic.startsWith('author:') ? (['author', topic.slice(7)] as const) : topic.startsWith('cat:') ? (['category', topic.slice(4)] as const) : (['topic', topic] as const);
     await db.insertInto('follows').values({ recipient_id: recipientId, kind, value: value.toLowerCase(), label: value }).execute();
@@ -58,7 +57,7 @@ export function paper(id: string, day: string, extra: Partial<PaperInput> = {}):
 }
 
 export async function addPapers(db: Kysely<Database>, papers: PaperInput[]): Promise<void> {
-  await upsertPapers(db, papers);
+  await createStorage(db).papers.store(papers);
 }
 
 /** One post a test port received. */
@@ -90,7 +89,7 @@ export function recordingPort(platform = 'test', script?: (target: RecipientRef,
 /** Runs a pass with test defaults: silent, no real waits, a fixed clock at `at`. */
 export function pass(db: Kysely<Database>, at: string, ports: DeliveryPort[], extra: Partial<DeliveryPassOptions> = {}) {
   return runDeliveryPass({
-    db,
+    storage: createStorage(db),
     ports: new Map(ports.map((p) => [p.platform, p])),
     clock: () => new Date(at),
     workerId: 'worker-a',

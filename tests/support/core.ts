@@ -4,8 +4,8 @@ import type { CommandContext } from '../../src/core/commands/command.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
 import type { RecipientRef } from '../../src/core/recipient.ts';
-import { upsertPapers } from '../../src/db/papers.ts';
 import type { Database } from '../../src/db/schema.ts';
+import { createStorage } from '../../src/db/storage.ts';
 
 /** A logger that prints nothing; tests assert on behaviour, not log lines. */
 export const silentLog = pino({ level: 'silent' });
@@ -21,7 +21,7 @@ export function fixedClock(iso: string) {
 }
 
 export function testCore(db: Kysely<Database>, clockIso = '2024-05-24T12:00:00Z'): Core {
-  return createCore({ db, log: silentLog, clock: fixedClock(clockIso) });
+  return createCore({ storage: createStorage(db), log: silentLog, clock: fixedClock(clockIso) });
 }
 
 /** A command context for a private chat user (or a channel), allowed to manage unless told otherwise. */
@@ -88,5 +88,5 @@ export const samplePapers: PaperInput[] = [
 ];
 
 export async function seedPapers(db: Kysely<Database>, papers: PaperInput[] = samplePapers): Promise<void> {
-  await upsertPapers(db, papers);
+  await createStorage(db).papers.store(papers);
 }

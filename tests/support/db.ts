@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import type { Storage } from '../../src/core/ports/storage.ts';
 import { createDb, type DbHandle, type Engine } from '../../src/db/create-db.ts';
 import type { Database } from '../../src/db/schema.ts';
+import { createStorage } from '../../src/db/storage.ts';
 import { adminQuery, withDatabase } from './global-setup.ts';
 
 /** The engines this run covers: PGlite always, real Postgres when CI (or you) set TEST_DATABASE_URL. */
@@ -42,12 +44,15 @@ export async function truncateAll(db: Kysely<Database>): Promise<void> {
 
 /**
  * Registers hooks that open one database for the enclosing describe block and empty it
- * before each test. Read `.db` inside tests, not at collection time.
+ * before each test. Read `.db` and `.storage` (the ports over it) inside tests, not at
+ * collection time.
  */
-export function useTestDb(engine: Engine): { readonly db: Kysely<Database>; readonly handle: DbHandle } {
+export function useTestDb(engine: Engine): { readonly db: Kysely<Database>; readonly storage: Storage; readonly handle: DbHandle } {
   let handle: DbHandle | undefined;
+  let storage: Storage | undefined;
   beforeAll(async () => {
     handle = await openTestDb(engine);
+    storage = createStorage(handle.db);
   });
   afterAll(async () => {
     await handle?.close();
@@ -59,6 +64,10 @@ export function useTestDb(engine: Engine): { readonly db: Kysely<Database>; read
     get db() {
       if (!handle) throw new Error('database not open yet: use it inside a test or hook');
       return handle.db;
+    },
+    get storage() {
+      if (!storage) throw new Error('database not open yet: use it inside a test or hook');
+      return storage;
     },
     get handle() {
       if (!handle) throw new Error('database not open yet: use it inside a test or hook');

@@ -1,4 +1,4 @@
-import { Client, type RateLimitData, RESTEvents } from 'discord.js';
+import { Client, type RateLimitData, REST, RESTEvents, type RESTOptions } from 'discord.js';
 import type { Logger } from '../../logger.ts';
 import { DELIVERY_ROUTES } from './delivery.ts';
 
@@ -23,20 +23,35 @@ export interface DiscordClientOptions {
  * per-route buckets and the global limit; this only decides which long waits surface.
  */
 export function createDiscordClient(options: DiscordClientOptions): Client {
-  const client = new Client({
-    intents: [],
-    allowedMentions: { parse: [] },
-    rest: {
-      ...(options.apiRoot ? { api: options.apiRoot.replace(/\/+$/, '') } : {}),
-      rejectOnRateLimit: (data: RateLimitData) =>
-        DELIVERY_ROUTES.some((route) => data.route.startsWith(route)) && Math.max(data.retryAfter, data.timeToReset) > LONG_RATE_LIMIT_MS,
-    },
-  });
-  client.rest.on(RESTEvents.RateLimited, (info) => {
-    options.log.warn(
+  const client = new Client({ intents: [], allowedMentions: { parse: [] }, rest: restOptions(options) });
+  logRateLimits(client.rest, options.log);
+  return client;
+}
+
+/**
+ * A REST manager alone, with the same rate-limit handling as the client's, for processes
+ * that only post (`paperboy deliver` with `createDiscordDeliveryPort`): no gateway, no login.
+ * Nothing to close; its sweepers do not keep the process alive.
+ */
+export function createDiscordRest(options: DiscordClientOptions & { token: string }): REST {
+  const rest = new REST(restOptions(options)).setToken(options.token);
+  logRateLimits(rest, options.log);
+  return rest;
+}
+
+function restOptions(options: DiscordClientOptions): Partial<RESTOptions> {
+  return {
+    ...(options.apiRoot ? { api: options.apiRoot.replace(/\/+$/, '') } : {}),
+    rejectOnRateLimit: (data: RateLimitData) =>
+      DELIVERY_ROUTES.some((route) => data.route.startsWith(route)) && Math.max(data.retryAfter, data.timeToReset) > LONG_RATE_LIMIT_MS,
+  };
+}
+
+function logRateLimits(rest: REST, log: Logger): void {
+  rest.on(RESTEvents.RateLimited, (info) => {
+    log.warn(
       { route: info.route, method: info.method, global: info.global, retryAfterMs: Math.max(info.retryAfter, info.timeToReset) },
       'discord rate limit hit',
     );
   });
-  return client;
 }

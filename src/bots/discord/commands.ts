@@ -4,20 +4,26 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   SlashCommandBuilder,
+  type SlashCommandSubcommandBuilder,
 } from 'discord.js';
+import type { CommandSpec, OptionSpec } from '../../core/commands/command.ts';
+import { clip } from './render.ts';
 
 /** The one chat-input command; everything else is a subcommand of it. */
 export const COMMAND_NAME = 'papers';
 
-/** Subcommand names, each run by the core command of the same name. */
-export const SUBCOMMANDS = ['today', 'search', 'paper', 'follow', 'unfollow', 'follows', 'subscribe', 'unsubscribe', 'settings', 'help'] as const;
-export type Subcommand = (typeof SUBCOMMANDS)[number];
+/** Discord's limit on command, option and choice descriptions (and choice names). */
+const MAX_DESCRIPTION = 100;
 
-/** Subcommands that answer publicly; everything else is personal (ephemeral). Used to pick how to defer. */
-export const PUBLIC_SUBCOMMANDS: ReadonlySet<string> = new Set(['today', 'search', 'paper']);
+/** The core commands offered as subcommands of `/papers`: every one not hidden (buttons run the hidden ones). */
+export function visibleCommands(specs: readonly CommandSpec[]): CommandSpec[] {
+  return specs.filter((spec) => !spec.hidden);
+}
 
 /**
- * `/papers` with its subcommands, built (and validated) with discord.js's builder.
+ * `/papers` with one subcommand per visible core command, built (and validated) with
+ * discord.js's builder from the commands' own declarations (`CommandSpec.options`): a new
+ * core command shows up here without any Discord code.
  *
  * About `default_member_permissions`: Discord applies it to a whole command, never to one
  * subcommand, and `/papers today` must stay usable by everyone. So it is deliberately left
@@ -30,96 +36,60 @@ export const PUBLIC_SUBCOMMANDS: ReadonlySet<string> = new Set(['today', 'search
  * Contexts: guild channels, the bot's DM and (for users who installed the app to their
  * account) other private channels; integration types: server install and user install.
  */
-export function papersCommand(): SlashCommandBuilder {
+export function papersCommand(specs: readonly CommandSpec[]): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
     .setName(COMMAND_NAME)
     .setDescription('Research-paper recommendations: today, search, follows and daily posts.')
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall);
-
-  command.addSubcommand((sub) =>
-    sub
-      .setName('today')
-      .setDescription("The day's top papers, boosted by what you (or this channel) follow.")
-      .addStringOption((o) => o.setName('date').setDescription('A day like 2026-11-26, or "yesterday".').setMaxLength(10)),
-  );
-  command.addSubcommand((sub) =>
-    sub
-      .setName('search')
-      .setDescription('Search papers: words, "exact phrases", -exclude, OR, author:Name or an arXiv id.')
-      .addStringOption((o) => o.setName('query').setDescription('What to look for.').setRequired(true).setMaxLength(300))
-      .addIntegerOption((o) => o.setName('page').setDescription('Which page of results (default 1).').setMinValue(1).setMaxValue(50)),
-  );
-  command.addSubcommand((sub) =>
-    sub
-      .setName('paper')
-      .setDescription('One paper in detail, with its abstract and links.')
-      .addStringOption((o) => o.setName('id').setDescription('An arXiv id or link, e.g. 2401.01234.').setRequired(true).setMaxLength(200)),
-  );
-  command.addSubcommand((sub) =>
-    sub
-      .setName('follow')
-      .setDescription('Follow a topic, author:Name or cat:cs.LG; matches rank higher and go into posts.')
-      .addStringOption((o) => o.setName('topic').setDescription('grokking, author:Yann LeCun or cat:cs.LG').setRequired(true).setMaxLength(200)),
-  );
-  command.addSubcommand((sub) =>
-    sub
-      .setName('unfollow')
-      .setDescription('Stop following something.')
-      .addStringOption((o) =>
-        o.setName('topic').setDescription('One of your follows.').setRequired(true).setMaxLength(200).setAutocomplete(true),
-      ),
-  );
-  command.addSubcommand((sub) => sub.setName('follows').setDescription('List what you (or this channel) follow.'));
-  command.addSubcommand((sub) =>
-    sub
-      .setName('subscribe')
-      .setDescription('Get a daily post here (or in a channel) at a local time. Channels need Manage Channels.')
-      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM like 09:00 or 18:30 (default 09:00).').setMaxLength(8))
-      .addStringOption((o) =>
-        o.setName('timezone').setDescription('IANA timezone, e.g. Europe/Berlin (default UTC).').setMaxLength(64).setAutocomplete(true),
-      )
-      .addChannelOption((o) =>
-        o
-          .setName('channel')
-          .setDescription('Post in this channel instead of here.')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
-      ),
-  );
-  command.addSubcommand((sub) =>
-    sub
-      .setName('unsubscribe')
-      .setDescription('Stop the daily post here (or in a channel). Channels need Manage Channels.')
-      .addChannelOption((o) =>
-        o
-          .setName('channel')
-          .setDescription('Stop it in this channel instead of here.')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
-      ),
-  );
-  command.addSubcommand((sub) =>
-    sub
-      .setName('settings')
-      .setDescription('Show or change the daily post here: time, timezone, days, papers per post, empty posts.')
-      .addStringOption((o) =>
-        o
-          .setName('setting')
-          .setDescription('What to change (leave out to show the settings).')
-          .addChoices(
-            { name: 'time (HH:MM)', value: 'time' },
-            { name: 'timezone (Area/City)', value: 'timezone' },
-            { name: 'days (every, weekdays, mon-fri, mon,wed,fri)', value: 'days' },
-            { name: 'papers per post (1-10)', value: 'papers' },
-            { name: 'post when nothing new matched (on/off)', value: 'empty' },
-          ),
-      )
-      .addStringOption((o) => o.setName('value').setDescription('The new value.').setMaxLength(64).setAutocomplete(true)),
-  );
-  command.addSubcommand((sub) => sub.setName('help').setDescription('What paperboy can do.'));
+  for (const spec of visibleCommands(specs)) {
+    command.addSubcommand((sub) => {
+      sub.setName(spec.name).setDescription(describe(spec.summary));
+      for (const option of spec.options) addOption(sub, option);
+      return sub;
+    });
+  }
   return command;
 }
 
 /** The JSON the bot registers with Discord (a bulk overwrite of exactly these commands). */
-export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [papersCommand().toJSON()];
+export function commandDefinitions(specs: readonly CommandSpec[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [papersCommand(specs).toJSON()];
+}
+
+/** One core option as a Discord option: string, integer, or a channel picker for `target-channel`. */
+function addOption(sub: SlashCommandSubcommandBuilder, option: OptionSpec): void {
+  switch (option.type) {
+    case 'string':
+      sub.addStringOption((o) => {
+        o.setName(option.name)
+          .setDescription(describe(option.description))
+          .setRequired(option.required ?? false);
+        if (option.maxLength !== undefined) o.setMaxLength(option.maxLength);
+        if (option.choices?.length) o.addChoices(...option.choices.map((c) => ({ name: describe(c.name), value: c.value })));
+        else if (option.complete) o.setAutocomplete(true); // Discord allows choices or autocomplete, not both
+        return o;
+      });
+      return;
+    case 'integer':
+      sub.addIntegerOption((o) => {
+        o.setName(option.name)
+          .setDescription(describe(option.description))
+          .setRequired(option.required ?? false);
+        if (option.min !== undefined) o.setMinValue(option.min);
+        if (option.max !== undefined) o.setMaxValue(option.max);
+        return o;
+      });
+      return;
+    case 'target-channel':
+      sub.addChannelOption((o) =>
+        o.setName(option.name).setDescription(describe(option.description)).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      );
+      return;
+  }
+}
+
+/** Descriptions (and choice names) as Discord takes them: 1 to 100 characters. */
+function describe(text: string): string {
+  return clip(text.trim() || '-', MAX_DESCRIPTION);
 }

@@ -1,12 +1,13 @@
 import {
   ApplicationIntegrationType,
+  type AutocompleteInteraction,
   type BaseInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
   PermissionFlagsBits,
   PermissionsBitField,
 } from 'discord.js';
-import type { CommandContext } from '../../core/commands/command.ts';
+import type { CommandContext, CommandSpec, OptionSpec } from '../../core/commands/command.ts';
 import type { RecipientRef } from '../../core/recipient.ts';
 
 /** `RecipientRef.platform` for everything this adapter handles. */
@@ -48,16 +49,27 @@ function channelContext(channelId: string, permissions: Readonly<PermissionsBitF
   return { recipient, mayManage: async () => permissions?.has(PermissionFlagsBits.ManageChannels) ?? false };
 }
 
-/** Either the context to run a subscribe/unsubscribe in, or a refusal to show instead. */
+/** Either the context to run a command in, or a refusal to show instead. */
 export type TargetResult = { ok: true; ctx: CommandContext } | { ok: false; reason: string };
 
+type TargetOption = Extract<OptionSpec, { type: 'target-channel' }>;
+
 /**
- * The context for `subscribe`/`unsubscribe [channel]`: the chosen channel (the member's
- * permissions there come with the interaction's resolved data) or the current one. For
- * subscribe, also checks the bot can post there, when Discord told us its permissions.
+ * The context to run `spec` in. For a command with a `target-channel` option
+ * (`subscribe [channel]`, `unsubscribe [channel]`): the chosen channel (the member's
+ * permissions there come with the interaction's resolved data) or, without one, the
+ * current context. When the option has `posts: true`, also checks the bot can post in that
+ * channel, when Discord told us its permissions (`checkPosting: false` skips that, for
+ * autocomplete). Any other command runs in the current context (`contextFor`).
  */
-export function subscriptionTarget(interaction: ChatInputCommandInteraction, needsToPost: boolean): TargetResult {
-  const option = interaction.options.get('channel');
+export function commandTarget(
+  interaction: ChatInputCommandInteraction | AutocompleteInteraction,
+  spec: CommandSpec,
+  { checkPosting = true }: { checkPosting?: boolean } = {},
+): TargetResult {
+  const target = spec.options.find((o): o is TargetOption => o.type === 'target-channel');
+  const needsToPost = checkPosting && (target?.posts ?? false);
+  const option = target ? interaction.options.get(target.name) : null;
   if (!option) {
     const ctx = contextFor(interaction);
     if (needsToPost && ctx.recipient.kind === 'channel') {

@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
-import { TOKEN_PREFIX, commandForToken, tokenForCommand } from '../../core/action-tokens.ts';
-import type { Answer } from '../../core/answer.ts';
-import type { Database } from '../../db/schema.ts';
+import type { ActionCodec } from '../../core/actions/action-codec.ts';
+import type { Action, Answer } from '../../core/answer.ts';
 
 /** Marks our buttons; anything else clicked on a message is not ours to handle. */
 export const CUSTOM_ID_PREFIX = 'pb:';
@@ -9,30 +7,41 @@ export const CUSTOM_ID_PREFIX = 'pb:';
 export const MAX_CUSTOM_ID_LENGTH = 100;
 
 /**
- * The custom_id of a button that runs `command`: the command text itself when it fits
- * (`pb:search grokking 2`), else a stored token (`pb:~AbC…`) from the core's action tokens.
+ * A stable key for an action (same action, same key, whatever the order its fields were
+ * written in): how `renderAnswer` finds the custom_id computed for it beforehand.
  */
-export async function customIdFor(db: Kysely<Database>, command: string): Promise<string> {
-  const inline = CUSTOM_ID_PREFIX + command;
-  if (inline.length <= MAX_CUSTOM_ID_LENGTH && !command.startsWith(TOKEN_PREFIX)) return inline;
-  return CUSTOM_ID_PREFIX + (await tokenForCommand(db, command));
-}
-
-/** Custom ids for every action of an answer, keyed by command text (for `renderAnswer`). */
-export async function customIdsFor(db: Kysely<Database>, answer: Answer): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const action of answer.actions) {
-    if (!ids.has(action.command)) ids.set(action.command, await customIdFor(db, action.command));
-  }
-  return ids;
+export function actionKey(action: Action): string {
+  return stableJson(action);
 }
 
 /**
- * The command behind a clicked button: null when the id is not one of ours, undefined when
- * it is ours but its token is unknown (a button from a wiped database).
+ * The custom_id of a button for `action`: our prefix and the core's payload for it, which
+ * the core's codec keeps within what is left of Discord's 100 characters (a stored token
+ * when the readable form is longer). The codec counts UTF-8 bytes, never fewer than characters.
  */
-export async function commandForCustomId(db: Kysely<Database>, customId: string): Promise<string | null | undefined> {
+export async function customIdFor(actions: ActionCodec, action: Action): Promise<string> {
+  return CUSTOM_ID_PREFIX + (await actions.encode(action, MAX_CUSTOM_ID_LENGTH - CUSTOM_ID_PREFIX.length));
+}
+
+/** Custom ids for every action of an answer, keyed by {@link actionKey} (for `renderAnswer`). */
+export async function customIdsFor(actions: ActionCodec, answer: Answer): Promise<Map<string, string>> {
+  const unique = new Map(answer.actions.map((action) => [actionKey(action), action]));
+  const encoded = await Promise.all([...unique].map(async ([key, action]) => [key, await customIdFor(actions, action)] as const));
+  return new Map(encoded);
+}
+
+/**
+ * The action behind a clicked button: null when the custom_id is not one of ours,
+ * undefined when it is ours but names no action any more (an unknown token, a damaged payload).
+ */
+export async function actionForCustomId(actions: ActionCodec, customId: string): Promise<Action | null | undefined> {
   if (!customId.startsWith(CUSTOM_ID_PREFIX)) return null;
-  const rest = customId.slice(CUSTOM_ID_PREFIX.length);
-  return rest.startsWith(TOKEN_PREFIX) ? commandForToken(db, rest) : rest;
+  return actions.decode(customId.slice(CUSTOM_ID_PREFIX.length));
+}
+
+/** JSON with object keys sorted at every level. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

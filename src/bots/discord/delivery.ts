@@ -1,9 +1,8 @@
 import { type APIChannel, type REST, Routes } from 'discord.js';
-import type { Kysely } from 'kysely';
+import type { ActionCodec } from '../../core/actions/action-codec.ts';
 import type { Answer } from '../../core/answer.ts';
 import type { DeliveryPort, SendResult } from '../../core/delivery-port.ts';
 import type { RecipientRef } from '../../core/recipient.ts';
-import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
 import { PLATFORM } from './context.ts';
 import { customIdsFor } from './custom-ids.ts';
@@ -14,9 +13,14 @@ import { renderAnswer } from './render.ts';
 export const DELIVERY_ROUTES = ['/channels/:id/messages', '/users/@me/channels'] as const;
 
 export interface DiscordDeliveryOptions {
-  /** The client's REST manager: it owns per-route buckets, the global limit and short 429 waits. */
+  /**
+   * A REST manager with the bot token set: a gateway client's (`client.rest`) or one of its
+   * own (`createDiscordRest`, for processes that only post). It owns per-route buckets, the
+   * global limit and short 429 waits.
+   */
   rest: REST;
-  db: Kysely<Database>;
+  /** The core's action codec, for the custom_ids of the post's buttons. */
+  actions: ActionCodec;
   log: Logger;
   /** Strings to redact from reasons and logs (the bot token). */
   secrets: readonly string[];
@@ -28,10 +32,10 @@ export interface DiscordDeliveryOptions {
  * the process's lifetime). Maps Discord's answers onto `SendResult`: Unknown Channel,
  * Missing Access/Permissions and "cannot send messages to this user" → gone; a rate
  * limit that discord.js surfaces instead of waiting out → retry-after; 5xx and network
- * errors → failed, retryable. Never throws.
+ * errors → failed, retryable. Never throws. Needs no gateway connection.
  */
-export function createDiscordDelivery(options: DiscordDeliveryOptions): DeliveryPort {
-  const { rest, db, secrets } = options;
+export function createDiscordDeliveryPort(options: DiscordDeliveryOptions): DeliveryPort {
+  const { rest, actions, secrets } = options;
   const log = options.log;
   const dmChannels = new Map<string, string>();
 
@@ -48,7 +52,7 @@ export function createDiscordDelivery(options: DiscordDeliveryOptions): Delivery
       return { status: 'failed', reason: `not a Discord recipient (${target.platform})`, retryable: false };
     }
     try {
-      const message = renderAnswer(answer, await customIdsFor(db, answer));
+      const message = renderAnswer(answer, await customIdsFor(actions, answer));
       const channelId = target.kind === 'channel' ? target.externalId : await dmChannelOf(target.externalId);
       await rest.post(Routes.channelMessages(channelId), {
         body: { embeds: message.embeds, components: message.components, allowed_mentions: message.allowed_mentions },

@@ -9,15 +9,14 @@ import {
   MessageFlags,
   RESTJSONErrorCodes,
 } from 'discord.js';
-import type { Kysely } from 'kysely';
 import { type Answer, noticeAnswer } from '../../core/answer.ts';
-import type { Core } from '../../core/core.ts';
-import type { Database } from '../../db/schema.ts';
+import type { CommandSpec } from '../../core/commands/command.ts';
+import { type Core, failureText } from '../../core/core.ts';
 import type { Logger } from '../../logger.ts';
-import { followChoices, timezoneChoices } from './autocomplete.ts';
-import { COMMAND_NAME, PUBLIC_SUBCOMMANDS, SUBCOMMANDS } from './commands.ts';
-import { contextFor, subscriptionTarget } from './context.ts';
-import { commandForCustomId, customIdsFor } from './custom-ids.ts';
+import { COMMAND_NAME, visibleCommands } from './commands.ts';
+import { commandTarget, contextFor } from './context.ts';
+import { actionForCustomId, customIdsFor } from './custom-ids.ts';
+import { raceDeadline, TIMED_OUT } from './deadline.ts';
 import { safeError } from './errors.ts';
 import { type DiscordMessage, renderAnswer } from './render.ts';
 
@@ -27,10 +26,13 @@ export const ACK_DEADLINE_MS = 3000;
 const ACK_MARGIN_MS = 1000;
 /** Autocomplete cannot be deferred; past this, an empty list is better than none. */
 const AUTOCOMPLETE_BUDGET_MS = 2000;
+/** Discord shows at most 25 autocomplete choices… */
+const MAX_CHOICES = 25;
+/** …whose names and values are at most 100 characters. */
+const MAX_CHOICE_LENGTH = 100;
 
 export interface DispatcherOptions {
   core: Core;
-  db: Kysely<Database>;
   log: Logger;
   /** Strings to redact from anything logged (the bot token). */
   secrets: readonly string[];
@@ -48,8 +50,6 @@ export interface Dispatcher {
   idle(): Promise<void>;
 }
 
-const TIMED_OUT = Symbol('timed out');
-
 /**
  * The one place that turns Discord interactions into core commands and answers them:
  * slash commands, autocomplete and our buttons. It owns acknowledging within 3 s (answer
@@ -57,13 +57,19 @@ const TIMED_OUT = Symbol('timed out');
  * paging in place, and the friendly error reply with a reference id.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const { core, db, secrets } = options;
+  const { core, secrets } = options;
   const log = options.log;
   const deferAfterMs = options.deferAfterMs ?? 2000;
   const inFlight = new Set<Promise<void>>();
 
   async function render(answer: Answer): Promise<DiscordMessage> {
-    return renderAnswer(answer, await customIdsFor(db, answer));
+    return renderAnswer(answer, await customIdsFor(core.actions, answer));
+  }
+
+  /** The visible core command a `/papers` subcommand runs, if any. */
+  function commandOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): CommandSpec | undefined {
+    const sub = interaction.commandName === COMMAND_NAME ? interaction.options.getSubcommand(false) : null;
+    return sub === null ? undefined : visibleCommands(core.commands).find((spec) => spec.name === sub);
   }
 
   function body(message: DiscordMessage) {
@@ -76,22 +82,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return Math.max(0, Math.min(deferAfterMs, left));
   }
 
-  async function raceDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), ms);
-    });
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Slash commands: reply when quick, else defer (ephemeral unless the subcommand answers publicly) and edit. */
+  /** Slash commands: reply when quick, else defer (ephemeral unless the command answers publicly) and edit. */
   async function replyTo(interaction: ChatInputCommandInteraction, expectPublic: boolean, work: () => Promise<Answer>): Promise<void> {
     const rendered = work().then(render);
-    rendered.catch(() => {}); // awaited below; this only keeps a lost race from being "unhandled"
     const quick = await raceDeadline(rendered, deferDelay(interaction));
     if (quick !== TIMED_OUT) {
       await interaction.reply({ ...body(quick), ...(quick.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
@@ -116,7 +109,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function clickOn(interaction: ButtonInteraction, work: () => Promise<Answer>): Promise<void> {
     const inPlace = mayUpdateInPlace(interaction);
     const rendered = work().then(render);
-    rendered.catch(() => {});
     const quick = await raceDeadline(rendered, deferDelay(interaction));
     if (quick !== TIMED_OUT) {
       if (!quick.ephemeral && inPlace) await interaction.update(body(quick));
@@ -130,49 +122,44 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function onChatInput(interaction: ChatInputCommandInteraction): Promise<void> {
-    const sub = interaction.commandName === COMMAND_NAME ? interaction.options.getSubcommand(false) : null;
-    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
+    const spec = commandOf(interaction);
+    if (!spec) {
       await replyTo(interaction, false, async () =>
         noticeAnswer('Unknown command', { tone: 'error', text: 'I do not know that command (yet). Try `/papers help`.' }),
       );
       return;
     }
-    if (sub === 'subscribe' || sub === 'unsubscribe') {
-      const target = subscriptionTarget(interaction, sub === 'subscribe');
-      if (!target.ok) {
-        await replyTo(interaction, false, async () => noticeAnswer('Not possible here', { tone: 'warning', text: target.reason }));
-        return;
-      }
-      await replyTo(interaction, false, () => core.execute(sub, argsFor(sub, interaction), target.ctx));
+    const target = commandTarget(interaction, spec);
+    if (!target.ok) {
+      await replyTo(interaction, false, async () => noticeAnswer('Not possible here', { tone: 'warning', text: target.reason }));
       return;
     }
-    const ctx = contextFor(interaction);
-    await replyTo(interaction, PUBLIC_SUBCOMMANDS.has(sub), () => core.execute(sub, argsFor(sub, interaction), ctx));
+    await replyTo(interaction, spec.answer === 'public', () => core.execute(spec.name, argsFor(spec, interaction), target.ctx));
   }
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const ctx = contextFor(interaction);
     await clickOn(interaction, async () => {
-      const command = await commandForCustomId(db, interaction.customId);
-      if (command === null) return noticeAnswer('Not mine', { tone: 'info', text: 'That button does not belong to paperboy.' });
-      if (command === undefined) {
+      const action = await actionForCustomId(core.actions, interaction.customId);
+      if (action === null) return noticeAnswer('Not mine', { tone: 'info', text: 'That button does not belong to paperboy.' });
+      if (action === undefined) {
         return noticeAnswer('Button expired', { tone: 'info', text: 'That button is too old to work now. Run the command again.' });
       }
-      return core.run(command, ctx);
+      return core.click(action, ctx);
     });
   }
 
+  /** Suggestions from the core for the option being typed, within the time autocomplete allows. */
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const spec = commandOf(interaction);
     const focused = interaction.options.getFocused(true);
-    const sub = interaction.options.getSubcommand(false);
     let choices: { name: string; value: string }[] = [];
-    if (sub === 'unfollow' && focused.name === 'topic') {
-      const found = await raceDeadline(followChoices(db, contextFor(interaction).recipient, String(focused.value)), AUTOCOMPLETE_BUDGET_MS);
-      choices = found === TIMED_OUT ? [] : found;
-    } else if (sub === 'subscribe' && focused.name === 'timezone') {
-      choices = timezoneChoices(String(focused.value));
-    } else if (sub === 'settings' && focused.name === 'value' && interaction.options.getString('setting') === 'timezone') {
-      choices = timezoneChoices(String(focused.value));
+    if (spec) {
+      const target = commandTarget(interaction, spec, { checkPosting: false });
+      const ctx = target.ok ? target.ctx : contextFor(interaction);
+      const others = argsFor(spec, interaction, focused.name);
+      const found = await raceDeadline(core.complete(spec.name, focused.name, String(focused.value), ctx, others), AUTOCOMPLETE_BUDGET_MS);
+      choices = found === TIMED_OUT ? [] : toChoices(found);
     }
     await interaction.respond(choices);
   }
@@ -185,14 +172,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const reference = randomBytes(4).toString('hex');
     log.error({ err: safeError(error, secrets), reference, interactionId: interaction.id }, 'discord interaction failed');
     if (!interaction.isRepliable()) return;
-    const message = renderAnswer(
-      noticeAnswer('Something went wrong', {
-        tone: 'error',
-        text: `Sorry, that failed on my side. If it keeps happening, report reference ${reference}.`,
-        reference,
-      }),
-      new Map(),
-    );
+    const message = renderAnswer(noticeAnswer('Something went wrong', { tone: 'error', text: failureText(reference), reference }), new Map());
     try {
       if (!interaction.deferred && !interaction.replied) {
         await interaction.reply({ ...body(message), flags: MessageFlags.Ephemeral });
@@ -243,22 +223,27 @@ function mayUpdateInPlace(interaction: ButtonInteraction): boolean {
   return owner === interaction.user.id;
 }
 
-/** The core arguments for a subcommand, from its options (absent options left out). */
-function argsFor(sub: string, interaction: ChatInputCommandInteraction): Record<string, unknown> {
-  const o = interaction.options;
-  const raw: Record<string, unknown> =
-    sub === 'today'
-      ? { date: o.getString('date') }
-      : sub === 'search'
-        ? { query: o.getString('query'), page: o.getInteger('page') }
-        : sub === 'paper'
-          ? { id: o.getString('id') }
-          : sub === 'follow' || sub === 'unfollow'
-            ? { topic: o.getString('topic') }
-            : sub === 'subscribe'
-              ? { time: o.getString('time'), timezone: o.getString('timezone') }
-              : sub === 'settings'
-                ? { setting: o.getString('setting') ?? 'show', value: o.getString('value') ?? '' }
-                : {};
-  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null && value !== undefined));
+/**
+ * The core arguments of a command, from its Discord options as the spec declares them:
+ * strings and integers by name, absent ones left out (`target-channel` options are not
+ * arguments: `commandTarget` turns them into the context). `except` leaves out one option
+ * (the one being typed, for autocomplete).
+ */
+function argsFor(spec: CommandSpec, interaction: ChatInputCommandInteraction | AutocompleteInteraction, except?: string): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const option of spec.options) {
+    if (option.name === except) continue;
+    const value = interaction.options.get(option.name)?.value;
+    if (option.type === 'string' && typeof value === 'string') args[option.name] = value;
+    else if (option.type === 'integer' && typeof value === 'number') args[option.name] = value;
+  }
+  return args;
+}
+
+/** Suggestions as Discord choices: at most 25, names and values at most 100 characters (longer values cannot be offered). */
+function toChoices(suggestions: readonly string[]): { name: string; value: string }[] {
+  return suggestions
+    .filter((text) => text.length > 0 && text.length <= MAX_CHOICE_LENGTH)
+    .slice(0, MAX_CHOICES)
+    .map((text) => ({ name: text, value: text }));
 }

@@ -6,7 +6,9 @@ import {
   ComponentType,
   escapeMarkdown,
 } from 'discord.js';
+import { actionLabel, reasonText } from '../../core/actions/action-label.ts';
 import type { Action, Answer, PaperCard, Tone } from '../../core/answer.ts';
+import { actionKey } from './custom-ids.ts';
 
 /** Discord's message limits (the API answers 400 past any of them). */
 export const DISCORD_LIMITS = {
@@ -57,8 +59,9 @@ const FOOTER_RESERVE = 40;
  * embed (title, subtitle, notice, lines, page) and one embed per paper card, trimmed so
  * the message stays under 6000 characters and 10 embeds. Buttons: 👍/👎 per card, link
  * buttons to Hugging Face and arXiv, and a row with ◀ ▶ paging and follow suggestions,
- * at most 5 rows of 5. `customIds` maps each action's command to its custom_id (see
- * `customIdsFor`); actions without one are left out.
+ * at most 5 rows of 5. `customIds` maps each action (by `actionKey`) to its custom_id,
+ * computed beforehand with the core's action codec (see `customIdsFor`); actions without
+ * one are left out. Labels are the core's usual wording (`actionLabel`), numbered per card.
  */
 export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, string>): DiscordMessage {
   const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
@@ -182,7 +185,7 @@ function cardText(card: PaperCard): { fixed: string; snippet: string } {
   const fixed = [
     authors ? `*${escapeClip(authors, MAX_AUTHORS_LENGTH)}*` : undefined,
     `${stats} · ${links}`,
-    ...card.reasons.slice(0, 3).map((reason) => `✨ ${escapeClip(reason, 120)}`),
+    ...card.reasons.slice(0, 3).map((reason) => `✨ ${escapeClip(reasonText(reason), 120)}`),
     card.vote ? `You rated this ${card.vote === 'up' ? '👍' : '👎'}` : undefined,
   ]
     .filter((line): line is string => Boolean(line))
@@ -245,7 +248,7 @@ function buttonRows(
 ): APIActionRowComponent<APIButtonComponent>[] {
   const used = new Set<string>();
   const button = (action: Action, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success): APIButtonComponent | undefined => {
-    const customId = customIds.get(action.command);
+    const customId = customIds.get(actionKey(action));
     if (!customId || customId.length > DISCORD_LIMITS.customId || used.has(customId)) return undefined;
     used.add(customId);
     return { type: ComponentType.Button, style, custom_id: customId, label: clip(label, DISCORD_LIMITS.buttonLabel) };
@@ -257,7 +260,8 @@ function buttonRows(
   const votes = answer.actions.filter((a): a is Extract<Action, { kind: 'vote' }> => a.kind === 'vote' && indexOf.has(a.paperId));
   const voteButton = (a: Extract<Action, { kind: 'vote' }>) => {
     const card = cards[indexOf.get(a.paperId)!]!;
-    return button(a, numbered ? `${a.label} ${indexOf.get(a.paperId)! + 1}` : a.label, card.vote === a.vote ? ButtonStyle.Success : ButtonStyle.Secondary);
+    const label = actionLabel(a);
+    return button(a, numbered ? `${label} ${indexOf.get(a.paperId)! + 1}` : label, card.vote === a.vote ? ButtonStyle.Success : ButtonStyle.Secondary);
   };
   const voteRows = numbered
     ? [...chunk(compact(votes.filter((a) => a.vote === 'up').map(voteButton))), ...chunk(compact(votes.filter((a) => a.vote === 'down').map(voteButton)))]
@@ -283,8 +287,8 @@ function buttonRows(
   const pages = answer.actions.filter((a) => a.kind === 'page').sort((a, b) => (a.direction === 'prev' ? -1 : 1) - (b.direction === 'prev' ? -1 : 1));
   const navRows = chunk(
     compact([
-      ...pages.map((a) => button(a, a.direction === 'prev' ? '◀ Previous' : 'Next ▶', ButtonStyle.Primary)),
-      ...answer.actions.filter((a) => a.kind === 'follow').map((a) => button(a, a.label, ButtonStyle.Secondary)),
+      ...pages.map((a) => button(a, actionLabel(a), ButtonStyle.Primary)),
+      ...answer.actions.filter((a) => a.kind === 'follow').map((a) => button(a, actionLabel(a), ButtonStyle.Secondary)),
     ]),
   );
 

@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, Events } from 'discord.js';
-import type { Kysely } from 'kysely';
 import type { Env } from '../../config.ts';
 import type { Core } from '../../core/core.ts';
 import type { DeliveryPort } from '../../core/delivery-port.ts';
-import type { Database } from '../../db/schema.ts';
 import { type Logger, redact } from '../../logger.ts';
 import { createDiscordClient } from './client.ts';
 import { commandDefinitions } from './commands.ts';
-import { createDiscordDelivery } from './delivery.ts';
+import { raceDeadline, TIMED_OUT } from './deadline.ts';
+import { createDiscordDeliveryPort } from './delivery.ts';
 import { createDispatcher } from './dispatch.ts';
 import { safeError } from './errors.ts';
 import { registerCommands } from './register.ts';
@@ -16,8 +15,8 @@ import { registerCommands } from './register.ts';
 export interface StartDiscordOptions {
   /** DISCORD_TOKEN and DISCORD_APPLICATION_ID are required; DISCORD_API_ROOT and DISCORD_GUILD_ID optional. */
   config: Pick<Env, 'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_ROOT' | 'DISCORD_GUILD_ID'>;
+  /** Runs the commands and clicks, and declares the commands registered as `/papers` subcommands. */
   core: Core;
-  db: Kysely<Database>;
   log: Logger;
   /** Wait this long for an answer before deferring an interaction (default 2000 ms). */
   deferAfterMs?: number;
@@ -54,7 +53,7 @@ export class DiscordStartError extends Error {
  * before closing the database.
  */
 export async function startDiscord(options: StartDiscordOptions): Promise<DiscordBot> {
-  const { config, core, db } = options;
+  const { config, core } = options;
   const token = config.DISCORD_TOKEN;
   const applicationId = config.DISCORD_APPLICATION_ID;
   if (!token || !applicationId) throw new DiscordStartError('DISCORD_TOKEN and DISCORD_APPLICATION_ID must both be set to start the Discord bot.');
@@ -62,7 +61,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   const log = options.log.child({ platform: 'discord' });
 
   const client = createDiscordClient({ apiRoot: config.DISCORD_API_ROOT, log });
-  const dispatcher = createDispatcher({ core, db, log, secrets, ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}) });
+  const dispatcher = createDispatcher({ core, log, secrets, ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}) });
   let stopped = false;
   client.on(Events.InteractionCreate, (interaction) => {
     if (!stopped) void dispatcher.handle(interaction);
@@ -75,15 +74,14 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   client.on(Events.Debug, (message) => log.trace({ message: redact(message, secrets) }, 'discord debug'));
 
   try {
-    await withTimeout(
-      (async () => {
-        const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-        await client.login(token);
-        await ready;
-      })(),
-      options.readyTimeoutMs ?? 60_000,
-      'Timed out connecting to the Discord gateway.',
-    );
+    const connecting = (async () => {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(token);
+      await ready;
+    })();
+    if ((await raceDeadline(connecting, options.readyTimeoutMs ?? 60_000)) === TIMED_OUT) {
+      throw new Error('Timed out connecting to the Discord gateway.');
+    }
   } catch (error) {
     await client.destroy().catch(() => {});
     const reason = redact(error instanceof Error ? error.message : String(error), secrets);
@@ -97,12 +95,12 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   log.info({ user: client.user?.tag, applicationId }, 'discord bot ready');
 
   try {
-    await registerCommands({ rest: client.rest, applicationId, guildId: config.DISCORD_GUILD_ID, commands: commandDefinitions(), log });
+    await registerCommands({ rest: client.rest, applicationId, guildId: config.DISCORD_GUILD_ID, commands: commandDefinitions(core.commands), log });
   } catch (error) {
     log.error({ err: safeError(error, secrets) }, 'discord command registration failed; keeping the commands registered before');
   }
 
-  const delivery = createDiscordDelivery({ rest: client.rest, db, log, secrets });
+  const delivery = createDiscordDeliveryPort({ rest: client.rest, actions: core.actions, log, secrets });
   const port: DeliveryPort = {
     platform: delivery.platform,
     send: (target, answer) =>
@@ -124,19 +122,4 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
       return stopping;
     },
   };
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => {}); // a loser rejecting after the timeout must not go unhandled
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

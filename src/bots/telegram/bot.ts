@@ -1,11 +1,9 @@
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot } from 'grammy';
-import type { Kysely } from 'kysely';
+import { Bot } from 'grammy';
 import type { Core } from '../../core/core.ts';
 import type { DeliveryPort } from '../../core/delivery-port.ts';
-import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
-import { type TelegramLimits, deliveryRetry, logFailedCalls, messageThrottler, replyRetry } from './api-plugins.ts';
+import { logFailedCalls, messageThrottler, replyRetry, type TelegramLimits } from './api-plugins.ts';
 import { commandMenu } from './command-menu.ts';
 import { createTelegramDeliveryPort } from './delivery.ts';
 import { createDispatcher } from './dispatch.ts';
@@ -16,7 +14,6 @@ export interface TelegramBotOptions {
   /** Bot API server, without a trailing slash. Default `https://api.telegram.org`. */
   apiRoot?: string;
   core: Core;
-  db: Kysely<Database>;
   log: Logger;
   /** Everything to redact from logs and errors besides the token (webhook secret, database password). */
   secrets?: readonly string[];
@@ -28,7 +25,7 @@ export interface TelegramBotOptions {
 export interface TelegramBot {
   /** The grammY bot, middleware installed; start it with the runner or a webhook (see `startTelegram`). */
   bot: Bot;
-  /** Posts answers to chats for the scheduler. Shares the bot's throttler. */
+  /** Posts answers to chats for the scheduler. Shares the bot's throttler (see `createTelegramDeliveryPort`). */
   port: DeliveryPort;
   /** Registers the command menu (`setMyCommands`) from the core's registry. */
   registerCommands(): Promise<void>;
@@ -43,26 +40,22 @@ export interface TelegramBot {
  * handled in order (runner `sequentialize`), different chats concurrently.
  */
 export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
-  const { token, core, db, log } = options;
+  const { token, core, log } = options;
   const secrets = [...new Set([token, ...(options.secrets ?? [])])];
-  const client = options.apiRoot ? { apiRoot: options.apiRoot } : {};
   const throttle = messageThrottler(options.limits);
 
-  const bot = new Bot(token, { client });
+  const bot = new Bot(token, { client: options.apiRoot ? { apiRoot: options.apiRoot } : {} });
   bot.api.config.use(logFailedCalls(log, secrets), replyRetry(), throttle);
 
-  const deliveryApi = new Api(token, client);
-  deliveryApi.config.use(logFailedCalls(log, secrets), deliveryRetry(), throttle);
-
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(createDispatcher({ core, db, log, secrets }));
+  bot.use(createDispatcher({ core, log, secrets }));
   bot.catch((error) => {
     log.error({ updateId: error.ctx.update.update_id, error: describeError(error.error, secrets) }, 'telegram update failed');
   });
 
   return {
     bot,
-    port: createTelegramDeliveryPort({ api: deliveryApi, db, log, secrets }),
+    port: createTelegramDeliveryPort({ token, apiRoot: options.apiRoot, actions: core.actions, log, secrets, throttle }),
     async registerCommands() {
       await bot.api.setMyCommands(commandMenu(core.commands));
     },

@@ -1,27 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, type Context, GrammyError } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Kysely } from 'kysely';
-import type { Answer, Vote } from '../../core/answer.ts';
-import type { Core } from '../../core/core.ts';
-import { moveRecipient } from '../../db/recipients.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Action, Answer } from '../../core/answer.ts';
+import { type Core, failureText } from '../../core/core.ts';
 import type { Logger } from '../../logger.ts';
-import { TELEGRAM, commandContextFor } from './chat-context.ts';
+import { commandContextFor, TELEGRAM } from './chat-context.ts';
 import { knownCommandNames } from './command-menu.ts';
 import { shorten } from './html.ts';
-import { commandForCallbackData, markFollow, markVote, toInlineKeyboard } from './keyboard.ts';
+import { markFollow, markVote, toInlineKeyboard } from './keyboard.ts';
 import { renderAnswer } from './render.ts';
 import { describeError, isNotModified } from './telegram-errors.ts';
 
-/** What the dispatcher needs: the core to run commands, the db for button tokens and migrations, a logger. */
+/** What the dispatcher needs: the core to run commands, encode and decode buttons and move migrated groups; a logger. */
 export interface DispatchDeps {
   core: Core;
-  db: Kysely<Database>;
   log: Logger;
   /** Redacted from everything logged (the bot token at least). */
   secrets: readonly string[];
 }
+
+/** The callback answer for a button whose payload decodes to no action (an unknown token, a foreign payload). */
+export const EXPIRED_BUTTON = 'That button has expired. Run the command again.';
 
 /** The text of the `/start` welcome, above the help. */
 export const WELCOME_SUBTITLE =
@@ -41,7 +40,7 @@ const SEND_OPTIONS = { parse_mode: 'HTML', link_preview_options: { is_disabled: 
  * reference id in the logs) when anything fails.
  */
 export function createDispatcher(deps: DispatchDeps): Composer<Context> {
-  const { core, db, log, secrets } = deps;
+  const { core, log, secrets } = deps;
   const known = knownCommandNames(core.commands);
   const composer = new Composer<Context>();
 
@@ -100,36 +99,31 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
   return composer;
 
   async function onClick(ctx: Context & { callbackQuery: { data: string } }, answerQuery: (text?: string, alert?: boolean) => Promise<void>): Promise<void> {
-    const data = ctx.callbackQuery.data;
     const message = ctx.callbackQuery.message;
     if (!ctx.chat || !message) return answerQuery('This button only works inside a chat.', true);
-    const command = await commandForCallbackData(db, data);
-    if (!command) return answerQuery('That button has expired. Run the command again.', true);
+    const action = await core.actions.decode(ctx.callbackQuery.data);
+    if (!action) return answerQuery(EXPIRED_BUTTON, true);
 
     const commandCtx = commandContextFor(ctx.api, ctx.chat, { from: ctx.from }, log, secrets);
-    const answer = await core.run(command, commandCtx);
-    const words = command.trim().split(/\s+/);
-    const verb = words[0]?.toLowerCase();
-    const refused = answer.notice?.tone === 'error' || answer.notice?.tone === 'warning';
+    const answer = await core.click(action, commandCtx);
     const markup = 'reply_markup' in message ? message.reply_markup : undefined;
 
-    if (verb === 'vote' || verb === 'follow' || verb === 'unfollow') {
+    if (action.kind === 'vote' || action.kind === 'follow') {
+      // A confirmation in the callback answer, and the keyboard re-marked to the new state.
+      const refused = answer.notice?.tone === 'error' || answer.notice?.tone === 'warning';
       await answerQuery(answer.notice?.text ?? answer.title, refused);
       if (refused || !markup) return;
-      const next: InlineKeyboardMarkup =
-        verb === 'vote'
-          ? markVote(markup, words[1] ?? '', words[2] === 'up' || words[2] === 'down' ? (words[2] as Vote) : null)
-          : await markFollow(db, markup, data, words.slice(1).join(' '), verb === 'follow');
+      const next = await remarked(action, markup);
       await ctx.editMessageReplyMarkup({ reply_markup: next }).catch(ignoreNotModified);
       return;
     }
 
-    // Paging (and any other command on a button): show the new answer in place of the old one.
+    // Paging: show the new answer in place of the old one.
     if (answer.cards.length === 0 && answer.notice?.tone === 'error') return answerQuery(answer.notice.text, true);
     await answerQuery();
     const [rendered] = renderAnswer(answer);
     if (!rendered) return;
-    const reply_markup = await toInlineKeyboard(db, rendered.keyboard);
+    const reply_markup = await toInlineKeyboard(core.actions, rendered.keyboard);
     try {
       await ctx.editMessageText(rendered.html, { ...SEND_OPTIONS, ...(reply_markup ? { reply_markup } : {}) });
     } catch (error) {
@@ -142,6 +136,13 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
     }
   }
 
+  /** The posted keyboard after a vote or follow click went through. */
+  function remarked(action: Extract<Action, { kind: 'vote' | 'follow' }>, markup: InlineKeyboardMarkup): Promise<InlineKeyboardMarkup> {
+    return action.kind === 'vote'
+      ? markVote(core.actions, markup, action.paperId, action.vote === 'clear' ? null : action.vote)
+      : markFollow(core.actions, markup, action.topic, action.follow);
+  }
+
   async function welcome(commandCtx: Parameters<Core['run']>[1]): Promise<Answer> {
     const help = await core.run('help', commandCtx);
     return { ...help, title: 'Welcome to paperboy 👋', subtitle: WELCOME_SUBTITLE };
@@ -151,7 +152,7 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
   async function reply(ctx: Context, answer: Answer): Promise<void> {
     const [rendered] = renderAnswer(answer);
     if (!rendered) return;
-    const reply_markup = await toInlineKeyboard(db, rendered.keyboard);
+    const reply_markup = await toInlineKeyboard(core.actions, rendered.keyboard);
     const inGroup = ctx.chat?.type !== 'private' && ctx.message !== undefined;
     await ctx.reply(rendered.html, {
       ...SEND_OPTIONS,
@@ -161,7 +162,7 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
   }
 
   async function migrate(fromId: string, toId: string): Promise<void> {
-    const moved = await moveRecipient(db, TELEGRAM, fromId, toId);
+    const moved = await core.recipientMoved(TELEGRAM, fromId, toId);
     log.info({ fromChatId: fromId, toChatId: toId, moved }, 'telegram group became a supergroup');
   }
 
@@ -175,9 +176,12 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
       await work();
     } catch (error) {
       const reference = randomBytes(4).toString('hex');
-      log.error({ reference, command: label, chatId: ctx.chat?.id, updateId: ctx.update.update_id, error: describeError(error, secrets) }, 'telegram update failed');
+      log.error(
+        { reference, command: label, chatId: ctx.chat?.id, updateId: ctx.update.update_id, error: describeError(error, secrets) },
+        'telegram update failed',
+      );
       if (error instanceof GrammyError && error.error_code === 403) return;
-      const text = `Sorry, that failed on my side. If it keeps happening, report reference ${reference}.`;
+      const text = failureText(reference);
       try {
         if (tell) await tell(text);
         else await ctx.reply(`❌ ${text}`);

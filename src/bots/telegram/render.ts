@@ -1,13 +1,14 @@
-import type { Action, Answer, Notice, PaperCard } from '../../core/answer.ts';
-import { escapeHtml, fitPlain, formatInline, link, shorten } from './html.ts';
+import { actionLabel, reasonText } from '../../core/actions/action-label.ts';
+import type { Action, Answer, Notice, PaperCard, Vote } from '../../core/answer.ts';
+import { escapeHtml, fitPlain, link, shorten } from './html.ts';
 
 /** Telegram's limit for one message's text. We count raw HTML, which is stricter than Telegram's count after parsing. */
 export const MESSAGE_LIMIT = 4096;
 
-/** A button before it becomes Telegram `callback_data`: the label and the command text a click runs. */
+/** A button before its action is encoded into Telegram `callback_data` (see `toInlineKeyboard`): the label and what a click does. */
 export interface TelegramButton {
   text: string;
-  command: string;
+  action: Action;
 }
 
 /** One Telegram message: HTML text (parse_mode HTML) and inline keyboard rows. */
@@ -29,6 +30,9 @@ export interface RenderOptions {
 
 /** The mark on the 👍/👎 button matching the recipient's current vote. */
 export const CHOSEN_MARK = ' ✓';
+
+/** Longest label of a Follow / Following button. */
+export const FOLLOW_LABEL_MAX = 60;
 
 const TONE_ICON: Record<Notice['tone'], string> = { info: 'ℹ️', success: '✅', warning: '⚠️', error: '❌' };
 
@@ -116,7 +120,7 @@ function cardBlock(card: PaperCard, index: number, detail: Detail): Block {
   if (meta.length) parts.push(meta.join(' · '));
   parts.push(links.join(' · '));
   if (detail.snippetMax > 0 && card.snippet) parts.push(escapeHtml(shorten(card.snippet, detail.snippetMax)));
-  if (detail.reasons && card.reasons.length) parts.push(`<i>↳ ${escapeHtml(shorten(card.reasons.join('; '), 200))}</i>`);
+  if (detail.reasons && card.reasons.length) parts.push(`<i>↳ ${escapeHtml(shorten(card.reasons.map(reasonText).join('; '), 200))}</i>`);
   return { html: parts.join('\n'), sep: '\n\n', card: index };
 }
 
@@ -179,11 +183,11 @@ function keyboardFor(answer: Answer, blocks: readonly Block[], isLast: boolean):
   }
   if (!isLast) return rows;
   for (const action of answer.actions) {
-    if (action.kind === 'follow') rows.push([{ text: shorten(action.label, 60), command: action.command }]);
+    if (action.kind === 'follow') rows.push([followButton(action)]);
   }
   const paging = answer.actions.filter((a) => a.kind === 'page');
   paging.sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'prev' ? -1 : 1));
-  if (paging.length) rows.push(paging.map((action) => ({ text: action.label, command: action.command })));
+  if (paging.length) rows.push(paging.map((action) => ({ text: actionLabel(action), action })));
   return rows;
 }
 
@@ -192,9 +196,22 @@ function keyboardFor(answer: Answer, blocks: readonly Block[], isLast: boolean):
  * carries the ✓ and clears the vote when clicked again.
  */
 function voteButton(number: number, card: PaperCard, action: Extract<Action, { kind: 'vote' }>): TelegramButton {
-  const chosen = card.vote === action.vote;
-  return {
-    text: `${number} ${action.label}${chosen ? CHOSEN_MARK : ''}`,
-    command: chosen ? `vote ${card.id} clear` : action.command,
-  };
+  return action.vote === 'clear'
+    ? { text: `${number} ${actionLabel(action)}`, action }
+    : markedVoteButton(`${number} `, card.id, action.vote, card.vote === action.vote);
+}
+
+/**
+ * The 👍 or 👎 button of a paper, after `prefix` (the card number and a space, or nothing).
+ * When `chosen` (it is the recipient's vote) it reads "👍 ✓" and a click clears the vote.
+ * Used for new answers and when a click re-marks a posted keyboard.
+ */
+export function markedVoteButton(prefix: string, paperId: string, vote: Vote, chosen: boolean): TelegramButton {
+  const label = `${prefix}${actionLabel({ kind: 'vote', paperId, vote })}`;
+  return chosen ? { text: label + CHOSEN_MARK, action: { kind: 'vote', paperId, vote: 'clear' } } : { text: label, action: { kind: 'vote', paperId, vote } };
+}
+
+/** A Follow (or ✓ Following, which unfollows) button. */
+export function followButton(action: Extract<Action, { kind: 'follow' }>): TelegramButton {
+  return { text: shorten(actionLabel(action), FOLLOW_LABEL_MAX), action };
 }

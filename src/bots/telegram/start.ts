@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { type Bot, GrammyError, HttpError } from 'grammy';
-import type { Kysely } from 'kysely';
 import { type Env, secretsOf } from '../../config.ts';
 import type { Core } from '../../core/core.ts';
 import type { DeliveryPort } from '../../core/delivery-port.ts';
-import type { Database } from '../../db/schema.ts';
 import type { Logger } from '../../logger.ts';
 import type { TelegramLimits } from './api-plugins.ts';
 import { createTelegramBot } from './bot.ts';
@@ -27,7 +25,6 @@ export interface StartTelegramOptions {
   /** Reads TELEGRAM_BOT_TOKEN (required), TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_URL / _SECRET / _PORT. */
   config: Env;
   core: Core;
-  db: Kysely<Database>;
   log: Logger;
   /** Flood limits; default Telegram's. Only tests and self-hosted Bot API servers change them. */
   limits?: Partial<TelegramLimits>;
@@ -67,7 +64,7 @@ export interface TelegramService {
  *   `stop()` leaves the webhook registered, so other instances keep receiving updates.
  */
 export async function startTelegram(options: StartTelegramOptions): Promise<TelegramService> {
-  const { config, core, db } = options;
+  const { config, core } = options;
   const log = options.log.child({ platform: 'telegram' });
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new TelegramStartError('TELEGRAM_BOT_TOKEN must be set to start the Telegram bot.');
@@ -77,7 +74,6 @@ export async function startTelegram(options: StartTelegramOptions): Promise<Tele
     token,
     apiRoot: config.TELEGRAM_API_ROOT,
     core,
-    db,
     log,
     secrets,
     ...(options.limits ? { limits: options.limits } : {}),

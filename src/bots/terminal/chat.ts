@@ -42,7 +42,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
         output.write('No such page.\n');
         continue;
       }
-      last = await core.run(page ? page.command : line, ctx);
+      last = page ? await core.click(page, ctx) : await core.run(line, ctx);
       output.write(`${renderText(last)}\n\n`);
     }
   } finally {

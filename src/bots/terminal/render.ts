@@ -1,3 +1,4 @@
+import { reasonText } from '../../core/actions/action-label.ts';
 import type { Answer, PaperCard } from '../../core/answer.ts';
 
 /** Renders an Answer as plain terminal text (no colour codes, so it pipes cleanly). */
@@ -11,8 +12,8 @@ export function renderText(answer: Answer): string {
   const follows = answer.actions.filter((a) => a.kind === 'follow');
   if (pages.length || follows.length || answer.cards.length) {
     out.push('');
-    for (const action of pages) out.push(`${action.direction === 'next' ? 'n' : 'p'} → ${action.command}`);
-    for (const action of follows) out.push(`→ ${action.command}`);
+    for (const action of pages) out.push(`${action.direction === 'next' ? 'n → next page' : 'p → previous page'}`);
+    for (const action of follows) out.push(`→ ${action.follow ? 'follow' : 'unfollow'} ${action.topic}`);
     if (answer.cards.length) out.push('Rate with `vote <id> up|down`; open with `paper <id>`.');
   }
   return out.join('\n');
@@ -29,7 +30,7 @@ function renderCard(card: PaperCard, number: number): string[] {
     `${number}. ${card.title}  [${card.id}]`,
     ...(authors ? [`   ${authors}`] : []),
     `   ${stats}`,
-    ...card.reasons.map((reason) => `   ★ ${reason}`),
+    ...card.reasons.map((reason) => `   ★ ${reasonText(reason)}`),
     ...(card.snippet ? [`   ${card.snippet}`] : []),
     `   ${card.links.huggingFace}  ${card.links.arxiv}${card.links.github ? `  ${card.links.github}` : ''}`,
   ];

@@ -18,8 +18,7 @@ export const askCommand: CliCommand = {
     const { values, positionals } = parseArgsOrUsage(argv);
     const parsed = askArgs.safeParse({ text: positionals.join(' '), user: values.user ?? 'cli', json: values.json ?? false });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
-    const { db } = await runtime.openDb();
-    const core = createCore({ db, log: runtime.log, clock: runtime.now });
+    const core = createCore({ storage: await runtime.openStorage(), log: runtime.log, clock: runtime.now });
     const answer = await core.run(parsed.data.text, {
       recipient: { platform: 'terminal', externalId: parsed.data.user, kind: 'user' },
       mayManage: async () => true,

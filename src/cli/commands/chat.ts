@@ -15,8 +15,7 @@ export const chatCommand: CliCommand = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const { db } = await runtime.openDb();
-    const core = createCore({ db, log: runtime.log, clock: runtime.now });
+    const core = createCore({ storage: await runtime.openStorage(), log: runtime.log, clock: runtime.now });
     await runTerminalChat({ core, user: user ?? safeUserName(), input: process.stdin, output: runtime.stdout });
     return 0;
   },

@@ -1,21 +1,19 @@
 import { parseArgs } from 'node:util';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { createDiscordClient } from '../../bots/discord/client.ts';
-import { createDiscordDelivery } from '../../bots/discord/delivery.ts';
-import { createTelegramBot } from '../../bots/telegram/bot.ts';
+import { createDiscordRest } from '../../bots/discord/client.ts';
+import { createDiscordDeliveryPort } from '../../bots/discord/delivery.ts';
+import { createTelegramDeliveryPort } from '../../bots/telegram/delivery.ts';
 import { createTerminalDeliveryPort } from '../../bots/terminal/delivery.ts';
 import { renderText } from '../../bots/terminal/render.ts';
 import { secretsOf } from '../../config.ts';
+import { createActionCodec } from '../../core/actions/action-codec.ts';
 import type { Answer } from '../../core/answer.ts';
-import { createCore } from '../../core/core.ts';
 import type { DeliveryPort } from '../../core/delivery-port.ts';
+import type { Storage } from '../../core/ports/storage.ts';
 import { describeRecipient } from '../../core/recipient.ts';
 import { type DeliveryPassResult, type DigestPreview, runDeliveryPass } from '../../core/schedule/delivery-pass.ts';
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
-import { activeSchedules, countDueByPlatform } from '../../db/delivery-claims.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
-import type { Database } from '../../db/schema.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
 
 const USAGE = [
@@ -60,37 +58,32 @@ export const deliverCommand: CliCommand = {
     const dryRun = args['dry-run'] ?? false;
     const catchUpHours = args['catch-up-hours'] ?? runtime.config.DELIVERY_CATCH_UP_HOURS;
 
-    let handle;
+    let storage: Storage;
     try {
-      handle = await runtime.openDb();
+      storage = await runtime.openStorage();
     } catch (error) {
       if (!(error instanceof DataDirLockedError)) throw error;
       runtime.stderr.write(lockedMessage(error));
       return 1;
     }
-    const { db } = handle;
     const clock = () => at;
 
     if (dryRun) {
-      const result = await runDeliveryPass({ db, ports: new Map(), clock, catchUpHours, dryRun: true, log: runtime.log });
+      const result = await runDeliveryPass({ storage, ports: new Map(), clock, catchUpHours, dryRun: true, log: runtime.log });
       printPreview(runtime, at, result);
       return 0;
     }
 
-    const { ports, close } = deliveryPorts(runtime, db);
-    try {
-      const result = await runDeliveryPass({ db, ports, clock, catchUpHours, log: runtime.log });
-      runtime.stdout.write(`${summary(at, result)}\n`);
-      const waiting = await countDueByPlatform(db, dueSlots(await activeSchedules(db), at, cutoffMs(catchUpHours)));
-      for (const [platform, count] of waiting) {
-        if (!ports.has(platform)) {
-          runtime.stdout.write(`${count} due on ${platform} left for an instance with its adapter (${hint(platform)}).\n`);
-        }
+    const ports = deliveryPorts(runtime, storage);
+    const result = await runDeliveryPass({ storage, ports, clock, catchUpHours, log: runtime.log });
+    runtime.stdout.write(`${summary(at, result)}\n`);
+    const waiting = await storage.ledger.countDueByPlatform(dueSlots(await storage.ledger.activeSchedules(), at, cutoffMs(catchUpHours)));
+    for (const [platform, count] of waiting) {
+      if (!ports.has(platform)) {
+        runtime.stdout.write(`${count} due on ${platform} left for an instance with its adapter (${hint(platform)}).\n`);
       }
-      return result.failed + result.unrecorded > 0 ? 1 : 0;
-    } finally {
-      await close();
     }
+    return result.failed + result.unrecorded > 0 ? 1 : 0;
   },
 };
 
@@ -127,29 +120,21 @@ function lockedMessage(error: DataDirLockedError): string {
  * (posting only; no updates are received, so a running bot is not disturbed) and the
  * terminal, whose digests are printed on stdout.
  */
-function deliveryPorts(runtime: CliRuntime, db: Kysely<Database>): { ports: Map<string, DeliveryPort>; close(): Promise<void> } {
+function deliveryPorts(runtime: CliRuntime, storage: Storage): Map<string, DeliveryPort> {
   const { config, log } = runtime;
   const secrets = secretsOf(config);
+  const actions = createActionCodec(storage.actionTokens);
   const ports = new Map<string, DeliveryPort>([['terminal', createTerminalDeliveryPort(runtime.stdout)]]);
-  const closers: (() => Promise<void>)[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
-    const core = createCore({ db, log, clock: runtime.now });
-    const telegram = createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, core, db, log, secrets });
-    ports.set(telegram.port.platform, telegram.port);
+    const telegram = createTelegramDeliveryPort({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, actions, log, secrets });
+    ports.set(telegram.platform, telegram);
   }
   if (config.DISCORD_TOKEN) {
-    const client = createDiscordClient({ apiRoot: config.DISCORD_API_ROOT, log });
-    client.rest.setToken(config.DISCORD_TOKEN);
-    const discord = createDiscordDelivery({ rest: client.rest, db, log, secrets });
+    const rest = createDiscordRest({ apiRoot: config.DISCORD_API_ROOT, token: config.DISCORD_TOKEN, log });
+    const discord = createDiscordDeliveryPort({ rest, actions, log, secrets });
     ports.set(discord.platform, discord);
-    closers.push(() => client.destroy());
   }
-  return {
-    ports,
-    async close() {
-      for (const close of closers) await close().catch(() => {});
-    },
-  };
+  return ports;
 }
 
 function hint(platform: string): string {

@@ -14,11 +14,11 @@ export const importCommand: CliCommand = {
     const [path, ...extra] = positionals;
     if (!path) throw new UsageError('say which file to import');
     if (extra.length) throw new UsageError(`import takes one file, got ${positionals.length}`);
-    const { db } = await runtime.openDb();
+    const store = await runtime.openStorage();
     const bar = storingBar(runtime);
     try {
       return await reportOutcome(runtime, 'paperboy import', { onProgress: undefined, stop: () => bar.stop() }, async () => ({
-        report: await importFile({ db, path, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }),
+        report: await importFile({ store, path, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }),
         scope: `from ${basename(path)}`,
         empty: `${basename(path)} holds no items.`,
       }));

@@ -64,11 +64,11 @@ async function ingestHf(argv: string[], runtime: CliRuntime): Promise<number> {
   const today = utcDate(runtime.now());
   const date = args.date ?? today;
   if (date > today) throw new UsageError(`--date ${date} is in the future (today is ${today} UTC)`);
-  const { db } = await runtime.openDb();
+  const store = await runtime.openStorage();
   const progress = progressBar(runtime, `Hugging Face ${date}`);
   return reportOutcome(runtime, `paperboy ingest hf`, progress, async () => {
     const report = await ingestHfDay({
-      db,
+      store,
       root: runtime.config.HF_API_ROOT,
       date,
       timeoutMs: runtime.config.HTTP_TIMEOUT_MS,
@@ -82,12 +82,12 @@ async function ingestHf(argv: string[], runtime: CliRuntime): Promise<number> {
 async function ingestArxiv(argv: string[], runtime: CliRuntime): Promise<number> {
   const args = validated(arxivArgs, parseOptions(argv, { category: { type: 'string' }, days: { type: 'string' } }));
   const days = args.days ?? DEFAULT_DAYS;
-  const { db } = await runtime.openDb();
+  const store = await runtime.openStorage();
   const span = `${days} day${days === 1 ? '' : 's'}`;
   const progress = progressBar(runtime, `arXiv ${args.category}`);
   return reportOutcome(runtime, 'paperboy ingest arxiv', progress, async () => {
     const report = await ingestArxivCategory({
-      db,
+      store,
       root: runtime.config.ARXIV_API_ROOT,
       category: args.category,
       days,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeRecipient } from '../../core/recipient.ts';
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
 import { localDateTime, nextSendTime } from '../../core/schedule/local-time.ts';
-import { listSubscriptionOverview, type SubscriptionOverview } from '../../db/subscription-overview.ts';
+import type { SubscriptionOverview } from '../../core/ports/subscription-store.ts';
 import { type CliCommand, UsageError } from '../cli-command.ts';
 
 const USAGE = [
@@ -34,10 +34,10 @@ export const subscriptionsCommand: CliCommand = {
     }
     const parsed = listArgs.safeParse(values);
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-    const { db } = await runtime.openDb();
+    const storage = await runtime.openStorage();
     const now = runtime.now();
     const cutoff = cutoffMs(runtime.config.DELIVERY_CATCH_UP_HOURS);
-    const subscriptions = await listSubscriptionOverview(db, parsed.data.status ? { status: parsed.data.status } : {});
+    const subscriptions = await storage.subscriptions.overview(parsed.data.status ? { status: parsed.data.status } : {});
     const rows = subscriptions.map((sub) => ({ ...sub, next: nextPost(sub, now, cutoff) }));
 
     if (parsed.data.json) {

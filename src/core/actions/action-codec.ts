@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Action, CommandCall } from '../answer.ts';
+import type { Action } from '../answer.ts';
+import { parseCommandCall } from '../commands/index.ts';
 import type { ActionTokenStore } from '../ports/action-token-store.ts';
 
 /** Marks a payload as a stored token rather than an inline action. */
@@ -19,19 +20,16 @@ export interface ActionCodec {
   decode(payload: string): Promise<Action | undefined>;
 }
 
-/** Parses command text as typed (`search grokking 2`) into a call; undefined when it names no command. */
-export type CommandParser = (text: string) => CommandCall | undefined;
-
 const VOTE = /^vote (\S{1,64}) (up|down|clear)$/;
 const FOLLOW = /^(follow|unfollow) (.{1,200})$/s;
 const PAGE = /^page (next|prev) ([a-z][a-z-]{0,31}) (\{.*\})$/s;
 const pageArgs = z.record(z.string(), z.unknown());
 
 /**
- * The codec over a token store. `parseCommand` reads payloads of buttons posted before
- * actions were typed (plain command text such as `search grokking 2`), so they keep working.
+ * The codec over a token store. Payloads of buttons posted before actions were typed (plain
+ * command text such as `search grokking 2`) are read as the command they name, so they keep working.
  */
-export function createActionCodec(tokens: ActionTokenStore, parseCommand: CommandParser): ActionCodec {
+export function createActionCodec(tokens: ActionTokenStore): ActionCodec {
   async function encode(action: Action, maxBytes: number): Promise<string> {
     const inline = inlinePayload(action);
     if (Buffer.byteLength(inline, 'utf8') <= maxBytes) return inline;
@@ -59,7 +57,7 @@ export function createActionCodec(tokens: ActionTokenStore, parseCommand: Comman
       return args === undefined ? undefined : { kind: 'page', direction: page[1] as 'next' | 'prev', call: { command: page[2]!, args } };
     }
     // A button from before typed actions: its payload was the command text a click ran.
-    const call = parseCommand(payload);
+    const call = parseCommandCall(payload);
     return call && { kind: 'page', direction: 'next', call };
   }
 

@@ -151,7 +151,10 @@ export const unsubscribeCommand = defineCommand({
   },
 });
 
-const settingArgs = z.discriminatedUnion('setting', [
+/** No setting shows them; a setting without a value is checked like an empty one (structured input may leave both out). */
+const settingArgs = z.preprocess(
+  (raw) => (typeof raw === 'object' && raw !== null ? { setting: 'show', value: '', ...raw } : raw),
+  z.discriminatedUnion('setting', [
   z.object({ setting: z.literal('show') }),
   z.object({ setting: z.literal('time'), value: timeArg }),
   z.object({ setting: z.literal('timezone'), value: timezoneArg }),
@@ -178,7 +181,8 @@ const settingArgs = z.discriminatedUnion('setting', [
     setting: z.literal('empty'),
     value: z.enum(['on', 'off', 'yes', 'no'], { error: 'Use `settings empty on` or `settings empty off`.' }).transform((v) => v === 'on' || v === 'yes'),
   }),
-], { error: 'Settings: `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` or `empty on|off`.' });
+], { error: 'Settings: `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` or `empty on|off`.' }),
+);
 
 /** 'every', 'weekdays', 'weekends', 'mon-fri', 'mon,wed,fri' → ISO weekdays; undefined when unreadable. */
 export function parseWeekdays(text: string): number[] | undefined {

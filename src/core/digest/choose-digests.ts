@@ -1,16 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { DeliveryChoice, DueSubscription } from '../../db/delivery-claims.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Reason } from '../answer.ts';
 import { reasonsFor } from '../commands/shared.ts';
+import type { DeliveryChoice, DueSubscription } from '../ports/delivery-ledger.ts';
+import type { RankingSignals } from '../ports/ranking-signals.ts';
 import { composeDigests, type DigestPick } from './compose-digests.ts';
 
-/** The reason on a card picked because the recipient follows nothing: the best of the day. */
-export const TOP_OF_THE_DAY = 'top paper of the day';
-
-/** Why a paper was picked, as shown on its card: "matches your follow: grokking", "top paper of the day", … */
-export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'listedOn' | 'latestDay'>): string[] {
+/** Why a paper was picked, as its card says: the follows it matched, a 👍 likeness, or "top paper of the day". */
+export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'listedOn' | 'latestDay'>): Reason[] {
   const reasons = reasonsFor(pick);
-  if (pick.matched.length === 0) reasons.unshift(pick.listedOn === pick.latestDay ? TOP_OF_THE_DAY : `top paper of ${pick.listedOn}`);
+  if (pick.matched.length === 0) reasons.unshift({ kind: 'top', day: pick.listedOn === pick.latestDay ? null : pick.listedOn });
   return reasons;
 }
 
@@ -19,9 +16,9 @@ export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'lis
  * and "best" mean). A digest with nothing to post is 'empty' unless its subscriber asked for
  * a "nothing new today" post.
  */
-export async function chooseDigests(db: Kysely<Database>, due: readonly DueSubscription[]): Promise<DeliveryChoice[]> {
+export async function chooseDigests(ranking: RankingSignals, due: readonly DueSubscription[]): Promise<DeliveryChoice[]> {
   const picks = await composeDigests(
-    db,
+    ranking,
     due.map((d) => ({ key: d.subscriptionId, recipientId: d.recipientId, localDate: d.localDate, limit: d.papersPerPost })),
   );
   const bySubscription = new Map<number, DigestPick[]>();

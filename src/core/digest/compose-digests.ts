@@ -1,23 +1,14 @@
-import type { Kysely } from 'kysely';
-import {
-  deliveredAmong,
-  digestWindow,
-  type DigestWindow,
-  followsOf,
-  matchFollows,
-  type RecipientFollow,
-  voteSignals,
-  type WindowPaper,
-  windowPapers,
-} from '../../db/digests.ts';
-import { SCORE_WEIGHTS } from '../../db/ranking.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Follow } from '../follow.ts';
+import { followText } from '../follow.ts';
+import type { RecipientId } from '../ports/recipient-store.ts';
+import type { CandidatePaper, PaperWindow, RankingSignals } from '../ports/ranking-signals.ts';
+import { byLabel, communitySignal, personalScore } from '../ranking/score.ts';
 
 /** One digest to compose: for whom, for which local date, how many papers at most. */
 export interface DigestRequest {
   /** The caller's key for this digest (the delivery id); picks come back under it. */
   key: number;
-  recipientId: number;
+  recipientId: RecipientId;
   /** The subscriber's local date, 'YYYY-MM-DD'. */
   localDate: string;
   /** papers_per_post. */
@@ -68,12 +59,12 @@ const EXCLUSION_MARGIN = 3;
  *   or voted on (it has seen them).
  * - A recipient that follows anything gets only papers matching its follows; one that follows
  *   nothing gets the day's top papers.
- * - Score exactly as `rankDay` (`today`): ln(1 + upvotes) + 3 × matched follows (≤ 3) + 0.5 ×
- *   affinity (±4); order: newer day first, then score, upvotes, recency, id.
+ * - Scored by `personalScore`, the ranking of `today` (a paper voted on is never a candidate, so
+ *   the own-vote term does not arise); order: newer day first, then score, upvotes, recency, id.
  *
- * Read-only; pass the claiming transaction to see its own claims.
+ * Read-only; pass the claiming transaction's signals to see its own claims.
  */
-export async function composeDigests(db: Kysely<Database>, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+export async function composeDigests(signals: RankingSignals, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
   const byDate = new Map<string, DigestRequest[]>();
   for (const request of requests) {
     const group = byDate.get(request.localDate);
@@ -81,31 +72,29 @@ export async function composeDigests(db: Kysely<Database>, requests: readonly Di
     else byDate.set(request.localDate, [request]);
   }
   const picks: DigestPick[] = [];
-  for (const [localDate, group] of byDate) picks.push(...(await composeForDate(db, localDate, group)));
+  for (const [localDate, group] of byDate) picks.push(...(await composeForDate(signals, localDate, group)));
   return picks.sort((a, b) => a.key - b.key || a.rank - b.rank);
 }
 
-async function composeForDate(db: Kysely<Database>, localDate: string, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
-  const window = await digestWindow(db, localDate);
+async function composeForDate(ranking: RankingSignals, localDate: string, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+  const window = await ranking.window(localDate, DIGEST_WINDOW_DAYS);
   if (!window.latest) return [];
   const latest = window.latest;
-  const papers = await papersOf(db, window);
+  const papers = await papersOf(ranking, window);
   if (papers.length === 0) return [];
   const recipientIds = requests.map((r) => r.recipientId);
-  const follows = await followsOf(db, recipientIds);
-  const matches = await followMatches(db, window, [...follows.values()].flat());
-  const signals = await voteSignals(db, recipientIds, window.days);
+  const follows = await ranking.followsOf(recipientIds);
+  const matches = await followMatches(ranking, window, [...follows.values()].flat());
+  const signals = await ranking.voteSignals(recipientIds, window.days);
 
   // Per paper of the window (by its index, "pord", which is also the tie-break order):
   const size = papers.length;
   const pordOf = new Map(papers.map((paper, index) => [paper.id, index]));
-  const base = Float64Array.from(papers, (paper) => Math.log(1 + Math.max(paper.upvotes, 0)));
+  const base = Float64Array.from(papers, (paper) => communitySignal(paper.upvotes));
   const older = Uint8Array.from(papers, (paper) => (paper.listedOn === latest ? 0 : 1));
-  const w = SCORE_WEIGHTS;
-  const clamp = (affinity: number) => Math.max(-w.maxAffinity, Math.min(w.maxAffinity, affinity));
   // Each follow's matches as window indexes, converted once per batch.
   const pordLists = new Map<string, Int32Array>();
-  const pordsOf = (follow: RecipientFollow): Int32Array => {
+  const pordsOf = (follow: Follow): Int32Array => {
     const key = followKey(follow);
     let list = pordLists.get(key);
     if (!list) {
@@ -120,7 +109,7 @@ async function composeForDate(db: Kysely<Database>, localDate: string, requests:
   const byRank = (a: number, b: number) => older[a]! - older[b]! || score[b]! - score[a]! || a - b;
 
   const states = requests.map((request) => {
-    const voted = signals.voted.get(request.recipientId);
+    const voted = signals.votes.get(request.recipientId);
     const affinity = signals.affinity.get(request.recipientId);
     const own = follows.get(request.recipientId) ?? [];
     let ranked: number[];
@@ -130,14 +119,14 @@ async function composeForDate(db: Kysely<Database>, localDate: string, requests:
         for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
       }
       for (const pord of touched) {
-        score[pord] = base[pord]! + w.follow * Math.min(counts[pord]!, w.maxFollowMatches) + w.affinity * clamp(affinity?.get(papers[pord]!.id) ?? 0);
+        score[pord] = personalScore(base[pord]!, counts[pord]!, affinity?.get(papers[pord]!.id) ?? 0);
       }
       // Only the best few are usually needed: put them first in order, leave the rest for later.
       ranked = sortedPrefix(touched, request.limit + EXCLUSION_MARGIN, byRank);
       for (const pord of touched) counts[pord] = 0;
     } else if (affinity) {
       ranked = Array.from({ length: size }, (_, pord) => pord);
-      for (const pord of ranked) score[pord] = base[pord]! + w.affinity * clamp(affinity.get(papers[pord]!.id) ?? 0);
+      for (const pord of ranked) score[pord] = personalScore(base[pord]!, 0, affinity.get(papers[pord]!.id) ?? 0);
       ranked.sort(byRank);
     } else {
       // Without follows or votes the window's own order is the ranking (score grows with upvotes).
@@ -164,9 +153,8 @@ async function composeForDate(db: Kysely<Database>, localDate: string, requests:
       s.next += chunk.length;
       return { s, chunk };
     });
-    const sent = await deliveredAmong(
-      db,
-      chunks.flatMap(({ s, chunk }) => chunk.map((pord) => ({ recipientId: s.request.recipientId, paperId: papers[pord]!.id }))),
+    const sent = await ranking.deliveredAmong(
+      chunks.flatMap(({ s, chunk }) => chunk.map((pord) => ({ recipient: s.request.recipientId, paperId: papers[pord]!.id }))),
     );
     for (const { s, chunk } of chunks) {
       for (const pord of chunk) {
@@ -181,8 +169,8 @@ async function composeForDate(db: Kysely<Database>, localDate: string, requests:
       const paper = papers[pord]!;
       const labels = own
         .filter((follow) => matches.get(followKey(follow))?.has(paper.id))
-        .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
-        .map((follow) => (follow.kind === 'topic' ? follow.label : `${follow.kind === 'author' ? 'author' : 'cat'}:${follow.label}`));
+        .map(followText)
+        .sort(byLabel);
       return { key: request.key, paperId: paper.id, rank: index + 1, matched: labels, affinity: affinity?.get(paper.id) ?? 0, listedOn: paper.listedOn, latestDay: latest };
     }),
   );
@@ -212,7 +200,7 @@ function sortedPrefix(items: number[], k: number, compare: (a: number, b: number
   return [...top, ...rest];
 }
 
-function followKey(follow: Pick<RecipientFollow, 'kind' | 'value'>): string {
+function followKey(follow: Pick<Follow, 'kind' | 'value'>): string {
   return `${follow.kind}\u0000${follow.value}`;
 }
 
@@ -222,10 +210,10 @@ function followKey(follow: Pick<RecipientFollow, 'kind' | 'value'>): string {
  * and which papers each follow matches (the costly part of composing, and the same for every
  * subscriber who follows the same thing).
  */
-const windowCache = new Map<string, { papers?: WindowPaper[]; matches: Map<string, Set<string>> }>();
+const windowCache = new Map<string, { papers?: CandidatePaper[]; matches: Map<string, Set<string>> }>();
 const CACHED_WINDOWS = 4;
 
-function cacheOf(window: DigestWindow) {
+function cacheOf(window: PaperWindow) {
   let cached = windowCache.get(window.stamp);
   if (!cached) {
     cached = { matches: new Map() };
@@ -236,22 +224,22 @@ function cacheOf(window: DigestWindow) {
 }
 
 /** The window's papers in ranking order, read once per window state. */
-async function papersOf(db: Kysely<Database>, window: DigestWindow): Promise<WindowPaper[]> {
+async function papersOf(ranking: RankingSignals, window: PaperWindow): Promise<CandidatePaper[]> {
   const cached = cacheOf(window);
-  cached.papers ??= await windowPapers(db, window.days);
+  cached.papers ??= await ranking.candidates(window.days);
   return cached.papers;
 }
 
-async function followMatches(db: Kysely<Database>, window: DigestWindow, follows: readonly RecipientFollow[]): Promise<Map<string, Set<string>>> {
+async function followMatches(ranking: RankingSignals, window: PaperWindow, follows: readonly Follow[]): Promise<Map<string, Set<string>>> {
   const cached = cacheOf(window).matches;
-  const missing = new Map<string, RecipientFollow>();
+  const missing = new Map<string, Follow>();
   for (const follow of follows) {
     const key = followKey(follow);
     if (!cached.has(key)) missing.set(key, follow);
   }
   if (missing.size > 0) {
     const wanted = [...missing.values()];
-    const found = await matchFollows(db, window.days, wanted);
+    const found = await ranking.matchFollows(window.days, wanted);
     wanted.forEach((follow, index) => cached.set(followKey(follow), new Set(found.get(index) ?? [])));
   }
   return cached;

@@ -1,16 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { PendingDelivery } from '../../db/deliveries.ts';
-import { papersByIds } from '../../db/digests.ts';
-import type { Database } from '../../db/schema.ts';
-import type { Answer, PaperCard } from '../answer.ts';
+import type { Answer, PaperCard, Reason } from '../answer.ts';
 import { voteActions } from '../commands/shared.ts';
 import { type Paper, toCard } from '../paper.ts';
-import { TOP_OF_THE_DAY } from './choose-digests.ts';
+import type { PendingDelivery } from '../ports/delivery-ledger.ts';
+import type { PaperLibrary } from '../ports/paper-library.ts';
 
 /** One paper of a digest with the reasons it was picked. */
 export interface DigestEntry {
   paper: Paper;
-  reasons: string[];
+  reasons: Reason[];
 }
 
 /**
@@ -21,7 +18,7 @@ export interface DigestEntry {
 export function digestAnswer(
   localDate: string,
   entries: readonly DigestEntry[],
-  card: (paper: Paper, reasons: string[]) => PaperCard = (paper, reasons) => toCard(paper, reasons),
+  card: (paper: Paper, reasons: Reason[]) => PaperCard = (paper, reasons) => toCard(paper, reasons),
 ): Answer {
   const title = `Daily picks for ${localDate}`;
   if (entries.length === 0) {
@@ -37,9 +34,9 @@ export function digestAnswer(
       visibility: 'public',
     };
   }
-  const personal = entries.some((entry) => entry.reasons.some((reason) => reason.startsWith('matches your follow')));
+  const personal = entries.some((entry) => entry.reasons.some((reason) => reason.kind === 'follow'));
   const count = `${entries.length} new paper${entries.length === 1 ? '' : 's'}`;
-  const topOnly = entries.every((entry) => entry.reasons.includes(TOP_OF_THE_DAY) || entry.reasons.some((r) => r.startsWith('top paper of')));
+  const topOnly = entries.every((entry) => entry.reasons.some((reason) => reason.kind === 'top'));
   return {
     title,
     subtitle: personal
@@ -59,11 +56,11 @@ export function digestAnswer(
  * reasons chosen at claim time), with the papers' current counts. One query for the batch.
  * Papers that disappeared from the library since are left out.
  */
-export async function digestAnswers(db: Kysely<Database>, deliveries: readonly PendingDelivery[]): Promise<Map<number, Answer>> {
-  const papers = await papersByIds(db, deliveries.flatMap((d) => d.paperIds));
+export async function digestAnswers(library: Pick<PaperLibrary, 'findMany'>, deliveries: readonly PendingDelivery[]): Promise<Map<number, Answer>> {
+  const papers = await library.findMany(deliveries.flatMap((d) => d.paperIds));
   // Popular papers appear in many digests of a batch: build each card (snippet, links) once.
   const cards = new Map<string, PaperCard>();
-  const card = (paper: Paper, reasons: string[]): PaperCard => {
+  const card = (paper: Paper, reasons: Reason[]): PaperCard => {
     let base = cards.get(paper.id);
     if (!base) cards.set(paper.id, (base = toCard(paper)));
     return { ...base, reasons };

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
 import { type ArxivPaper, NotAtomError, parseAtomPage } from './arxiv-atom.ts';
 import { arxivLimiter, type RequestLimiter } from './arxiv-limiter.ts';
 import { fetchText, UpstreamError } from './http-client.ts';
-import { type IngestReport, type InvalidItem, type OnIngestProgress, storePapers } from './ingest-report.ts';
+import { type IngestReport, type InvalidItem, type IngestStore, type OnIngestProgress, storePapers } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** Entries per request; large pages mean fewer 3-second waits. */
@@ -16,7 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What to ingest from the arXiv query API. */
 export interface IngestArxivOptions {
-  db: Kysely<Database>;
+  store: IngestStore;
   /** `ARXIV_API_ROOT`, e.g. https://export.arxiv.org (no trailing slash). */
   root: string;
   /** An arXiv category such as 'cs.LG'. */
@@ -45,10 +43,10 @@ export interface IngestArxivOptions {
  * transaction, so a failure throws {@link UpstreamError} and changes no paper.
  */
 export async function ingestArxivCategory(options: IngestArxivOptions): Promise<IngestReport> {
-  const { db, category } = options;
-  return recordedIngestRun(db, { source: 'arxiv', target: category }, async () => {
+  const { store, category } = options;
+  return recordedIngestRun(store.ingestLog, { source: 'arxiv', target: category }, async () => {
     const { papers, invalid, fetched } = await fetchRecent(options);
-    const counts = await storePapers(db, papers);
+    const counts = await storePapers(store.papers, papers);
     return { fetched, ...counts, invalid };
   });
 }

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
 import type { PaperInput } from '../paper.ts';
 import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
 import { fetchJson, UpstreamError } from './http-client.ts';
-import { type IngestReport, type InvalidItem, type OnIngestProgress, storePapers } from './ingest-report.ts';
+import { type IngestReport, type InvalidItem, type IngestStore, type OnIngestProgress, storePapers } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** Items per page asked of Hugging Face (its default and maximum page size). */
@@ -15,7 +13,7 @@ const UPSTREAM = 'Hugging Face';
 
 /** What to ingest from Hugging Face daily papers. */
 export interface IngestHfDayOptions {
-  db: Kysely<Database>;
+  store: IngestStore;
   /** `HF_API_ROOT`, e.g. https://huggingface.co (no trailing slash). */
   root: string;
   /** The day to ingest, 'YYYY-MM-DD'; stored as each paper's featured day. */
@@ -44,10 +42,10 @@ export interface HfIngestReport extends IngestReport {
  * no half-fetched day is served. The next poll fetches the whole day again.
  */
 export async function ingestHfDay(options: IngestHfDayOptions): Promise<HfIngestReport> {
-  const { db, date } = options;
-  return recordedIngestRun(db, { source: 'hf', target: date }, async () => {
+  const { store, date } = options;
+  return recordedIngestRun(store.ingestLog, { source: 'hf', target: date }, async () => {
     const { papers, invalid, fetched, truncated } = await fetchHfDay(options);
-    const counts = await storePapers(db, papers);
+    const counts = await storePapers(store.papers, papers);
     return { fetched, ...counts, invalid, truncated };
   });
 }

@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Kysely } from 'kysely';
-import { upsertPapersInBulk } from '../../db/papers.ts';
-import type { Database } from '../../db/schema.ts';
 import { utcDate } from '../clock.ts';
 import type { PaperInput } from '../paper.ts';
 import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
-import type { IngestReport, InvalidItem } from './ingest-report.ts';
+import type { IngestReport, IngestStore, InvalidItem } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** The file cannot be imported at all: unreadable, empty, or not JSON. Nothing was stored. */
@@ -16,7 +13,7 @@ export class ImportFileError extends Error {
 
 /** What to import. */
 export interface ImportFileOptions {
-  db: Kysely<Database>;
+  store: IngestStore;
   /** A JSON array, or JSON lines (one item per line), of items in the HF daily-papers shape. */
   path: string;
   /** Called as papers are stored, e.g. to drive a progress bar. */
@@ -33,13 +30,13 @@ export interface ImportFileOptions {
  * can hold a whole archive); if the database fails midway, importing the file again completes it.
  *
  * Throws {@link ImportFileError} when the file is unreadable, empty, an unparsable JSON array,
- * or has no JSON line at all (nothing is stored then); the run is recorded in `ingest_runs` either way.
+ * or has no JSON line at all (nothing is stored then); the run is recorded in the ingest log either way.
  */
 export async function importFile(options: ImportFileOptions): Promise<IngestReport> {
-  const { db, path } = options;
-  return recordedIngestRun(db, { source: 'import', target: basename(path) }, async () => {
+  const { store, path } = options;
+  return recordedIngestRun(store.ingestLog, { source: 'import', target: basename(path) }, async () => {
     const { papers, invalid, fetched } = parseItems(await readText(path), path);
-    const counts = await upsertPapersInBulk(db, papers, options.onProgress ? { onProgress: options.onProgress } : {});
+    const counts = await store.papers.storeInBulk(papers, options.onProgress ? { onProgress: options.onProgress } : {});
     return { fetched, ...counts, invalid };
   });
 }

@@ -1,8 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { PaperInput } from '../paper.ts';
-import { type UpsertResult, upsertPapers } from '../../db/papers.ts';
-import type { Database } from '../../db/schema.ts';
+import type { PaperLibrary, StoreResult } from '../ports/paper-library.ts';
+import type { Storage } from '../ports/storage.ts';
+
+/** What an ingest writes to: the papers, and the record of runs. */
+export type IngestStore = Pick<Storage, 'papers' | 'ingestLog'>;
 
 /** One upstream item that failed validation and was skipped. */
 export interface InvalidItem {
@@ -55,10 +57,10 @@ export function invalidItem(where: string, error: z.ZodError): InvalidItem {
 }
 
 /**
- * Upserts a run's papers in one transaction (upsertPapers opens it), so a run either stores
+ * Stores a run's papers in one transaction (the library's `store`), so a run either stores
  * everything it collected or (when the database fails midway) nothing at all.
  */
-export async function storePapers(db: Kysely<Database>, papers: readonly PaperInput[]): Promise<UpsertResult> {
+export async function storePapers(library: PaperLibrary, papers: readonly PaperInput[]): Promise<StoreResult> {
   if (papers.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  return upsertPapers(db, papers);
+  return library.store(papers);
 }

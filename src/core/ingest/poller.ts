@@ -1,14 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Kysely } from 'kysely';
-import type { Env } from '../../config.ts';
-import type { Database } from '../../db/schema.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from 'pino';
 import { type Clock, previousDay, utcDate } from '../clock.ts';
 import { ingestArxivCategory } from './arxiv.ts';
 import type { RequestLimiter } from './arxiv-limiter.ts';
 import { ingestHfDay } from './hf-daily.ts';
 import { UpstreamError } from './http-client.ts';
-import { type IngestReport, storedCount } from './ingest-report.ts';
+import { type IngestReport, type IngestStore, storedCount } from './ingest-report.ts';
 
 /**
  * How far back each scheduled arXiv pass looks. A paper's `published` is its submission time
@@ -16,15 +13,26 @@ import { type IngestReport, storedCount } from './ingest-report.ts';
  */
 export const ARXIV_POLL_DAYS = 4;
 
-/** The settings polling reads. */
-export type PollingConfig = Pick<
-  Env,
-  'HF_API_ROOT' | 'ARXIV_API_ROOT' | 'ARXIV_CATEGORIES' | 'HTTP_TIMEOUT_MS' | 'HF_POLL_CRON' | 'ARXIV_POLL_CRON' | 'INGEST_ON_START'
->;
+/** The settings polling reads (from the environment: HF_API_ROOT, ARXIV_API_ROOT, …). */
+export interface PollingConfig {
+  /** Hugging Face root, e.g. https://huggingface.co (no trailing slash). */
+  hfApiRoot: string;
+  /** arXiv API root, e.g. https://export.arxiv.org. */
+  arxivApiRoot: string;
+  /** arXiv categories to poll; none means arXiv is not polled. */
+  arxivCategories: readonly string[];
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Cron expressions (UTC) of the Hugging Face and arXiv passes. */
+  hfCron: string;
+  arxivCron: string;
+  /** Whether to make one pass of each right away. */
+  ingestOnStart: boolean;
+}
 
 /** What polling needs. */
 export interface PollingDeps {
-  db: Kysely<Database>;
+  store: IngestStore;
   config: PollingConfig;
   log: Pick<Logger, 'info' | 'warn' | 'debug'>;
   clock: Clock;
@@ -48,7 +56,7 @@ export interface IngestPasses {
  * A pass already running is not started again.
  */
 export function createIngestPasses(deps: PollingDeps): IngestPasses {
-  const { db, config, log, clock, limiter } = deps;
+  const { store, config, log, clock, limiter } = deps;
   let offline = false;
   const running = new Set<string>();
 
@@ -93,7 +101,7 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
         for (const date of [today, previousDay(today)]) {
           const what = `Hugging Face ${date}`;
           try {
-            succeeded(what, await ingestHfDay({ db, root: config.HF_API_ROOT, date, timeoutMs: config.HTTP_TIMEOUT_MS }));
+            succeeded(what, await ingestHfDay({ store, root: config.hfApiRoot, date, timeoutMs: config.timeoutMs }));
           } catch (error) {
             if (!failed(what, error)) return;
           }
@@ -101,16 +109,16 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
       }),
     pollArxiv: () =>
       exclusive('arxiv', async () => {
-        for (const category of config.ARXIV_CATEGORIES) {
+        for (const category of config.arxivCategories) {
           const what = `arXiv ${category}`;
           try {
             const report = await ingestArxivCategory({
-              db,
-              root: config.ARXIV_API_ROOT,
+              store,
+              root: config.arxivApiRoot,
               category,
               days: ARXIV_POLL_DAYS,
               now: clock(),
-              timeoutMs: config.HTTP_TIMEOUT_MS,
+              timeoutMs: config.timeoutMs,
               ...(limiter ? { limiter } : {}),
             });
             succeeded(what, report);
@@ -137,8 +145,8 @@ export interface IngestPolling {
 export function startIngestPolling(deps: PollingDeps): IngestPolling {
   const { config } = deps;
   for (const [name, expression] of [
-    ['HF_POLL_CRON', config.HF_POLL_CRON],
-    ['ARXIV_POLL_CRON', config.ARXIV_POLL_CRON],
+    ['HF_POLL_CRON', config.hfCron],
+    ['ARXIV_POLL_CRON', config.arxivCron],
   ] as const) {
     if (!cron.validate(expression)) throw new Error(`${name} is not a valid cron expression: "${expression}"`);
   }
@@ -154,12 +162,12 @@ export function startIngestPolling(deps: PollingDeps): IngestPolling {
   const pollHf = track(passes.pollHf);
   const pollArxiv = track(passes.pollArxiv);
   const tasks: ScheduledTask[] = [
-    cron.schedule(config.HF_POLL_CRON, pollHf, { name: 'ingest-hf', noOverlap: true, timezone: 'Etc/UTC' }),
+    cron.schedule(config.hfCron, pollHf, { name: 'ingest-hf', noOverlap: true, timezone: 'Etc/UTC' }),
   ];
-  if (config.ARXIV_CATEGORIES.length) {
-    tasks.push(cron.schedule(config.ARXIV_POLL_CRON, pollArxiv, { name: 'ingest-arxiv', noOverlap: true, timezone: 'Etc/UTC' }));
+  if (config.arxivCategories.length) {
+    tasks.push(cron.schedule(config.arxivCron, pollArxiv, { name: 'ingest-arxiv', noOverlap: true, timezone: 'Etc/UTC' }));
   }
-  const firstPass = config.INGEST_ON_START ? pollHf().then(pollArxiv) : Promise.resolve();
+  const firstPass = config.ingestOnStart ? pollHf().then(pollArxiv) : Promise.resolve();
   return {
     firstPass,
     async stop() {

@@ -64,4 +64,6 @@ export interface PaperLibrary {
   storeInBulk(papers: readonly PaperInput[], options?: BulkStoreOptions): Promise<StoreResult>;
   /** Whether no paper is stored at all. */
   isEmpty(): Promise<boolean>;
+  /** When the newest paper of the latest listed week was first stored (grows when ingestion stalls); undefined when empty. */
+  lastAddedAt(): Promise<Date | undefined>;
 }

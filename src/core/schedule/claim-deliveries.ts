@@ -1,15 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import {
-  activeSchedules,
-  type DeliveryChoice,
-  type DueSubscription,
-  insertDeliveries,
-  lockDueSubscriptions,
-  type PlatformFilter,
-  type ResumePoints,
-} from '../../db/delivery-claims.ts';
-import type { Database } from '../../db/schema.ts';
 import { chooseDigests } from '../digest/choose-digests.ts';
+import type { DeliveryChoice, DueSubscription, PlatformFilter, ResumePoints } from '../ports/delivery-ledger.ts';
+import type { Storage } from '../ports/storage.ts';
 import { dueSlots } from './due-slots.ts';
 
 /** A ledger row this worker just created, with its subscription's details. */
@@ -40,12 +31,12 @@ export interface ClaimOptions {
  * their papers, then inserts the ledger rows with those papers and the delivered_papers rows
  * in one statement. Claims and their papers become visible together or not at all.
  */
-export async function claimInTransaction(trx: Transaction<Database>, options: ClaimOptions, resume?: ResumePoints): Promise<ClaimBatch> {
-  const slots = dueSlots(await activeSchedules(trx), options.now, options.cutoffMs);
-  const due = await lockDueSubscriptions(trx, { slots, platforms: options.platforms, limit: options.limit, ...(resume ? { resume } : {}) });
+export async function claimInTransaction(tx: Storage, options: ClaimOptions, resume?: ResumePoints): Promise<ClaimBatch> {
+  const slots = dueSlots(await tx.ledger.activeSchedules(), options.now, options.cutoffMs);
+  const due = await tx.ledger.lockDue({ slots, platforms: options.platforms, limit: options.limit, ...(resume ? { resume } : {}) });
   if (due.length === 0) return { claims: [], choices: [] };
-  const choices = await chooseDigests(trx, due);
-  const inserted = await insertDeliveries(trx, choices, options);
+  const choices = await chooseDigests(tx.ranking, due);
+  const inserted = await tx.ledger.insert(choices, options);
   const ids = new Map(inserted.map((row) => [`${row.subscriptionId}@${row.localDate}`, row.id]));
   const idOf = (d: { subscriptionId: number; localDate: string }) => ids.get(`${d.subscriptionId}@${d.localDate}`);
   return {
@@ -60,20 +51,20 @@ export async function claimInTransaction(trx: Transaction<Database>, options: Cl
   };
 }
 
-/** Where each database's claim scans may resume (see ResumePoints); kept per database handle. */
-const resumePoints = new WeakMap<Kysely<Database>, ResumePoints>();
+/** Where each storage's claim scans may resume (see ResumePoints); kept per storage. */
+const resumePoints = new WeakMap<Storage, ResumePoints>();
 
 /**
- * {@link claimInTransaction} in a transaction of its own. Successive calls on the same handle
+ * {@link claimInTransaction} in a transaction of its own. Successive calls on the same storage
  * (the batches of a pass) resume their scans where the previous ones stopped, so a pass over
  * N due subscriptions reads each about once.
  */
-export async function claimDueDeliveries(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimBatch> {
-  let resume = resumePoints.get(db);
-  if (!resume) resumePoints.set(db, (resume = new Map()));
+export async function claimDueDeliveries(storage: Storage, options: ClaimOptions): Promise<ClaimBatch> {
+  let resume = resumePoints.get(storage);
+  if (!resume) resumePoints.set(storage, (resume = new Map()));
   const points = new Map(resume);
-  const batch = await db.transaction().execute((trx) => claimInTransaction(trx, options, points));
+  const batch = await storage.transaction((tx) => claimInTransaction(tx, options, points));
   // Only a committed claim moves the resume points.
-  resumePoints.set(db, points);
+  resumePoints.set(storage, points);
   return batch;
 }

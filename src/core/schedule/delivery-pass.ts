@@ -1,19 +1,11 @@
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
-import {
-  expireStaleDeliveries,
-  loadDeliveries,
-  type PendingDelivery,
-  releaseClaims,
-  takeOverDeliveries,
-  type TakenOver,
-} from '../../db/deliveries.ts';
-import type { Database } from '../../db/schema.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from 'pino';
 import type { Answer } from '../answer.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryPort } from '../delivery-port.ts';
 import { digestAnswers } from '../digest/digest-answer.ts';
+import type { PendingDelivery, TakenOver } from '../ports/delivery-ledger.ts';
+import type { Storage } from '../ports/storage.ts';
 import type { RecipientRef } from '../recipient.ts';
 import { type ClaimOptions, claimDueDeliveries, claimInTransaction } from './claim-deliveries.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
@@ -44,14 +36,14 @@ import { type SendOutcome, sendDelivery, type SendSettings } from './send-delive
  *   key on the platforms (Telegram and Discord have none for messages) nobody can know
  *   whether the post arrived. paperboy chooses at-least-once at this single point: when the
  *   'sending' lease runs out, a later pass sends the same digest again, notes it in
- *   last_error (`RESENT_NOTE` in db/deliveries.ts) and counts it. The window is kept small: a row is
+ *   last_error (`RESENT_NOTE` in ports/delivery-ledger.ts) and counts it. The window is kept small: a row is
  *   'sending' only for its own platform call (not while it waits in the queue), outcomes
  *   are written right after the call with retries on database errors, and shutdown waits
  *   for calls in flight and hands unsent claims back instead of abandoning them.
  * - Rows still open past the catch-up cut-off are given up ('failed', no retry).
  */
 export interface DeliveryPassOptions {
-  db: Kysely<Database>;
+  storage: Storage;
   /** Delivery ports by platform. Subscriptions on platforms without one are left for an instance that has it. */
   ports: ReadonlyMap<string, DeliveryPort>;
   clock: Clock;
@@ -136,18 +128,19 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
   };
   if (options.dryRun) return previewPass(options, o);
 
-  const { db, clock, log } = options;
+  const { storage, clock, log } = options;
+  const { ledger } = storage;
   const result = emptyResult();
   const platforms = [...options.ports.keys()];
   if (platforms.length === 0) return result;
 
-  for (const row of await expireStaleDeliveries(db, { now: clock(), cutoffMs: o.cutoff })) {
+  for (const row of await ledger.expireStale({ now: clock(), cutoffMs: o.cutoff })) {
     result.expired++;
     options.observer?.outcome?.(row.platform, 'expired');
   }
 
   const settings: SendSettings = {
-    db,
+    storage,
     workerId: o.workerId,
     clock,
     leaseMs: o.leaseMs,
@@ -159,12 +152,12 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
     log,
     observer: options.observer,
   };
-  const leases = keepLeases({ db, workerId: o.workerId, clock, leaseMs: o.leaseMs, log });
+  const leases = keepLeases({ ledger, workerId: o.workerId, clock, leaseMs: o.leaseMs, log });
   try {
     while (!options.signal?.aborted) {
       const now = clock();
       const leaseUntil = new Date(now.getTime() + o.leaseMs);
-      const taken = await takeOverDeliveries(db, {
+      const taken = await ledger.takeOver({
         workerId: o.workerId,
         now,
         leaseUntil,
@@ -175,13 +168,13 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
       });
       countTakeOvers(result, taken, options.observer, log);
       const claimOptions: ClaimOptions = { platforms, workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize - taken.length };
-      const { claims, choices } = claimOptions.limit > 0 ? await claimDueDeliveries(db, claimOptions) : { claims: [], choices: [] };
+      const { claims, choices } = claimOptions.limit > 0 ? await claimDueDeliveries(storage, claimOptions) : { claims: [], choices: [] };
       if (taken.length === 0 && claims.length === 0) break;
       result.claimed += claims.length;
       const claimById = new Map(claims.map((c) => [c.id, c]));
       for (const choice of choices.filter((c) => c.empty)) {
         result.empty++;
-        options.observer?.outcome?.(claimById.get(choice.id)?.platform ?? 'unknown', 'empty');
+        options.observer?.outcome?.(claimById.get(choice.id)?.recipient.platform ?? 'unknown', 'empty');
       }
       // New claims carry everything needed to send them; rows taken over are read back.
       const fresh: PendingDelivery[] = choices.flatMap((choice) => {
@@ -192,7 +185,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
             id: choice.id,
             subscriptionId: claim.subscriptionId,
             recipientId: claim.recipientId,
-            recipient: { platform: claim.platform, externalId: claim.externalId, kind: claim.kind },
+            recipient: claim.recipient,
             localDate: claim.localDate,
             dueAt: claim.dueAt,
             paperIds: choice.paperIds,
@@ -202,7 +195,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
           },
         ];
       });
-      const pending = [...(await loadDeliveries(db, taken.map((t) => t.id))), ...fresh];
+      const pending = [...(await ledger.load(taken.map((t) => t.id))), ...fresh];
       leases.hold(pending.map((d) => d.id));
       await sendBatch(options, settings, leases, pending, result, o.concurrency);
     }
@@ -235,7 +228,7 @@ async function sendBatch(
   result: DeliveryPassResult,
   concurrency: number,
 ): Promise<void> {
-  const answers = await digestAnswers(options.db, pending);
+  const answers = await digestAnswers(options.storage.papers, pending);
   let next = 0;
   const worker = async () => {
     while (next < pending.length && !options.signal?.aborted) {
@@ -249,7 +242,7 @@ async function sendBatch(
   const unsent = pending.slice(next).map((d) => d.id);
   if (unsent.length) {
     // Shutting down: hand the claims we will not send to the next pass right away.
-    await releaseClaims(options.db, settings.workerId, unsent, settings.clock());
+    await options.storage.ledger.releaseClaims(settings.workerId, unsent, settings.clock());
     for (const id of unsent) leases.drop(id);
   }
 }
@@ -278,25 +271,25 @@ async function previewPass(options: DeliveryPassOptions, o: { workerId: string; 
   const now = options.clock();
   const leaseUntil = new Date(now.getTime() + o.leaseMs);
   try {
-    await options.db.transaction().execute(async (trx) => {
+    await options.storage.transaction(async (tx) => {
       const sources = new Map<number, DigestPreview['source']>();
       for (;;) {
-        const taken = await takeOverDeliveries(trx, { workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize, platforms: undefined, maxAttempts: o.maxAttempts });
+        const taken = await tx.ledger.takeOver({ workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize, platforms: undefined, maxAttempts: o.maxAttempts });
         if (taken.length === 0) break;
         countTakeOvers(result, taken, undefined, options.log);
         for (const row of taken) sources.set(row.id, row.previous === 'claimed' ? 'resume' : row.previous === 'sending' ? 'resend' : 'retry');
       }
       const empty = new Set<number>();
       for (;;) {
-        const { claims, choices } = await claimInTransaction(trx, { platforms: undefined, workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize });
+        const { claims, choices } = await claimInTransaction(tx, { platforms: undefined, workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize });
         if (claims.length === 0) break;
         result.claimed += claims.length;
         for (const claim of claims) sources.set(claim.id, 'new');
         for (const choice of choices) if (choice.empty) empty.add(choice.id);
       }
       result.empty = empty.size;
-      const pending = await loadDeliveries(trx, [...sources.keys()]);
-      const answers = await digestAnswers(trx, pending);
+      const pending = await tx.ledger.load([...sources.keys()]);
+      const answers = await digestAnswers(tx.papers, pending);
       result.previews = pending.map((d) => ({
         subscriptionId: d.subscriptionId,
         recipient: d.recipient,

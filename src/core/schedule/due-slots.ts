@@ -1,4 +1,4 @@
-import type { DueSlot } from '../../db/delivery-claims.ts';
+import type { DueSlot } from '../ports/delivery-ledger.ts';
 import { addDays, localDateTime, weekdayOf, zonedInstant } from './local-time.ts';
 
 /**

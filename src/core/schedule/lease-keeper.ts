@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
-import { renewLeases } from '../../db/deliveries.ts';
-import type { Database } from '../../db/schema.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import type { DeliveryLedger } from '../ports/delivery-ledger.ts';
 
 /** Keeps the leases of the rows a pass holds alive while it works on them. */
 export interface LeaseKeeper {
@@ -17,12 +15,12 @@ export interface LeaseKeeper {
  * only runs out when its worker is gone (crashed, or cut off from the database for a whole
  * lease). A slow platform call therefore never lets a second worker resend a live row.
  */
-export function keepLeases(options: { db: Kysely<Database>; workerId: string; clock: Clock; leaseMs: number; log: Logger }): LeaseKeeper {
+export function keepLeases(options: { ledger: DeliveryLedger; workerId: string; clock: Clock; leaseMs: number; log: Logger }): LeaseKeeper {
   const held = new Set<number>();
   const timer = setInterval(() => {
     if (held.size === 0) return;
     const until = new Date(options.clock().getTime() + options.leaseMs);
-    renewLeases(options.db, options.workerId, [...held], until).catch((error: unknown) => {
+    options.ledger.renewLeases(options.workerId, [...held], until).catch((error: unknown) => {
       options.log.warn({ err: error, rows: held.size }, 'renewing delivery leases failed');
     });
   }, Math.max(250, Math.floor(options.leaseMs / 3)));

@@ -1,18 +1,16 @@
-import type { Kysely } from 'kysely';
-import { markSending, type PendingDelivery, recordFailed, recordGone, recordSent } from '../../db/deliveries.ts';
-import { moveRecipient } from '../../db/recipients.ts';
-import type { Database } from '../../db/schema.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from 'pino';
 import type { Answer } from '../answer.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryPort, SendResult } from '../delivery-port.ts';
+import type { PendingDelivery } from '../ports/delivery-ledger.ts';
+import type { Storage } from '../ports/storage.ts';
 import { describeRecipient, type RecipientRef } from '../recipient.ts';
 import type { DeliveryObserver, DeliveryOutcome } from './delivery-observer.ts';
 import type { PlatformGate, Sleep } from './platform-gate.ts';
 
 /** What sending one delivery needs from its pass. */
 export interface SendSettings {
-  db: Kysely<Database>;
+  storage: Pick<Storage, 'ledger' | 'recipients'>;
   workerId: string;
   clock: Clock;
   /** Lease while inside the platform call; the pass's heartbeat keeps renewing it. */
@@ -53,7 +51,7 @@ export function retryBackoffMs(attempts: number): number {
  *   (with backoff) until `maxAttempts`; not retryable → 'failed' for good.
  */
 export async function sendDelivery(s: SendSettings, port: DeliveryPort, delivery: PendingDelivery, answer: Answer): Promise<SendOutcome> {
-  if (!(await markSending(s.db, delivery.id, s.workerId, new Date(s.clock().getTime() + s.leaseMs)))) return 'skipped';
+  if (!(await s.storage.ledger.markSending(delivery.id, s.workerId, new Date(s.clock().getTime() + s.leaseMs)))) return 'skipped';
   const attempts = delivery.attempts + 1;
   const log = s.log.child({ delivery: delivery.id, subscription: delivery.subscriptionId, localDate: delivery.localDate });
   let target: RecipientRef = delivery.recipient;
@@ -66,10 +64,10 @@ export async function sendDelivery(s: SendSettings, port: DeliveryPort, delivery
     const result = await safeSend(port, target, answer);
     switch (result.status) {
       case 'ok':
-        return record(s, log, 'sent', () => recordSent(s.db, delivery.id, s.workerId, s.clock()), target);
+        return record(s, log, 'sent', () => s.storage.ledger.recordSent(delivery.id, s.workerId, s.clock()), target);
       case 'gone':
         log.info({ recipient: describeRecipient(target), reason: result.reason }, 'recipient gone: pausing its subscription');
-        return record(s, log, 'gone', () => recordGone(s.db, delivery.id, s.workerId, result.reason, s.clock()), target);
+        return record(s, log, 'gone', () => s.storage.ledger.recordGone(delivery.id, s.workerId, result.reason, s.clock()), target);
       case 'retry-after': {
         s.observer?.rateLimited?.(target.platform, result.retryAfterMs);
         rateLimitWaitMs += result.retryAfterMs;
@@ -84,7 +82,7 @@ export async function sendDelivery(s: SendSettings, port: DeliveryPort, delivery
           return fail(s, log, delivery.id, attempts, target, { reason: `chat migrated more than ${MAX_MIGRATIONS} times in one send`, retryable: false });
         }
         log.info({ from: target.externalId, to: result.newExternalId }, 'chat migrated: moving the recipient and sending there');
-        await moveRecipient(s.db, target.platform, target.externalId, result.newExternalId);
+        await s.storage.recipients.move(target.platform, target.externalId, result.newExternalId);
         target = { ...target, externalId: result.newExternalId };
         continue;
       }
@@ -111,7 +109,7 @@ async function fail(
   const retry = result.retryable && attempts < s.maxAttempts;
   const retryAt = retry ? new Date(s.clock().getTime() + retryBackoffMs(attempts)) : null;
   log.warn({ recipient: describeRecipient(target), reason: result.reason, attempts, retryAt }, retry ? 'send failed; a later pass retries' : 'send failed for good');
-  return record(s, log, retry ? 'retrying' : 'failed', () => recordFailed(s.db, id, s.workerId, { reason: result.reason, retryAt }), target);
+  return record(s, log, retry ? 'retrying' : 'failed', () => s.storage.ledger.recordFailed(id, s.workerId, { reason: result.reason, retryAt }), target);
 }
 
 /** Calls the port; a port that throws (it must not) counts as a retryable failure. */

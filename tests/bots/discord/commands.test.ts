@@ -1,20 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { timezoneChoices } from '../../../src/bots/discord/autocomplete.ts';
-import { SUBCOMMANDS, commandDefinitions } from '../../../src/bots/discord/commands.ts';
+import { z } from 'zod';
+import { commandDefinitions } from '../../../src/bots/discord/commands.ts';
 import { sameCommands } from '../../../src/bots/discord/register.ts';
+import { defineCommand } from '../../../src/core/commands/command.ts';
 import { commandSpecs } from '../../../src/core/commands/index.ts';
+import { expectDerivedFrom } from './support/command-shape.ts';
 
 describe('/papers definition', () => {
-  const [papers] = commandDefinitions();
+  const [papers] = commandDefinitions(commandSpecs);
 
-  it('is one chat-input command whose subcommands each run a core command', () => {
-    expect(commandDefinitions()).toHaveLength(1);
+  it('is one chat-input command with a subcommand per visible core command, options derived from the core', () => {
+    expect(commandDefinitions(commandSpecs)).toHaveLength(1);
     expect(papers).toMatchObject({ name: 'papers', type: 1 });
-    const subs = papers!.options!.map((o) => o.name);
-    expect(subs).toEqual([...SUBCOMMANDS]);
-    const core = new Set(commandSpecs.map((c) => c.name));
-    for (const sub of subs) expect(core.has(sub), `core command for ${sub}`).toBe(true);
-    for (const option of papers!.options!) expect(option.type).toBe(1);
+    expectDerivedFrom(papers, commandSpecs);
+    // Button-only commands stay out of the menu.
+    const hidden = commandSpecs.filter((s) => s.hidden).map((s) => s.name);
+    expect(hidden).toContain('vote');
+    for (const name of hidden) expect(papers!.options!.some((o) => o.name === name)).toBe(false);
+  });
+
+  it('offers a command added to the core without any Discord change', () => {
+    const extra = defineCommand({
+      name: 'digest-preview',
+      usage: '<count> [channel]',
+      summary: `Preview the next digest. ${'Very long summary. '.repeat(10)}`,
+      options: [
+        { name: 'count', type: 'integer', description: 'How many papers.', required: true, min: 1, max: 10 },
+        { name: 'style', type: 'string', description: 'How it looks.', choices: [{ name: 'Compact', value: 'compact' }], maxLength: 10 },
+        { name: 'about', type: 'string', description: 'A topic.', complete: async () => [] },
+        { name: 'where', type: 'target-channel', description: 'Preview it for this channel.' },
+      ],
+      answer: 'personal',
+      fromText: () => ({}),
+      args: z.object({}),
+      run: async () => ({ title: 'x', cards: [], lines: [], actions: [], visibility: 'personal' }),
+    });
+    const specs = [...commandSpecs, extra];
+    const [withExtra] = commandDefinitions(specs);
+    expectDerivedFrom(withExtra, specs);
+    const sub = withExtra!.options!.find((o) => o.name === 'digest-preview') as any;
+    expect(sub.description).toMatch(/^Preview the next digest\. .*…$/);
+    expect(sub.options.map((o: any) => [o.name, o.type])).toEqual([['count', 4], ['style', 3], ['about', 3], ['where', 7]]);
   });
 
   it('works in servers, the bot DM and private channels, for server and user installs', () => {
@@ -41,7 +67,7 @@ describe('/papers definition', () => {
 });
 
 describe('sameCommands', () => {
-  const wanted = commandDefinitions();
+  const wanted = commandDefinitions(commandSpecs);
 
   it('matches what Discord returns for the same commands (ids, defaults, dropped required:false)', () => {
     const stored = wanted.map((c) => ({
@@ -66,16 +92,5 @@ describe('sameCommands', () => {
     expect(sameCommands(fewer, wanted)).toBe(false);
     expect(sameCommands([...wanted, { name: 'old', description: 'x', type: 1 }], wanted)).toBe(false);
     expect(sameCommands([], wanted)).toBe(false);
-  });
-});
-
-describe('timezone autocomplete', () => {
-  it('offers at most 25 IANA names, prefix matches first', () => {
-    expect(timezoneChoices('')).toHaveLength(25);
-    expect(timezoneChoices('europe/').length).toBe(25);
-    expect(timezoneChoices('berl')[0]).toEqual({ name: 'Europe/Berlin', value: 'Europe/Berlin' });
-    expect(timezoneChoices('new york')[0]).toEqual({ name: 'America/New York', value: 'America/New_York' });
-    expect(timezoneChoices('utc')[0]!.value).toBe('UTC');
-    expect(timezoneChoices('no such zone')).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createDiscordRest } from '../../../src/bots/discord/client.ts';
+import { createDiscordDeliveryPort } from '../../../src/bots/discord/delivery.ts';
 import type { Answer } from '../../../src/core/answer.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
-import { seedPapers, testCore } from '../../support/core.ts';
+import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { useDiscordHarness } from './support/harness.ts';
+import { captureLog, useDiscordHarness } from './support/harness.ts';
+import { buttonsOf } from './support/interactions.ts';
 
 const channel = (id: string): RecipientRef => ({ platform: 'discord', externalId: id, kind: 'channel' });
 const user = (id: string): RecipientRef => ({ platform: 'discord', externalId: id, kind: 'user' });
@@ -16,7 +19,7 @@ describe('Discord delivery port', () => {
 
   async function answer(): Promise<Answer> {
     await seedPapers(t.db);
-    digest = await testCore(t.db).execute('today', {}, { recipient: channel('4000000000000000001'), mayManage: async () => true });
+    digest = await h.core.execute('today', {}, { recipient: channel('4000000000000000001'), mayManage: async () => true });
     return digest;
   }
 
@@ -32,6 +35,17 @@ describe('Discord delivery port', () => {
     expect(post!.body.allowed_mentions).toEqual({ parse: [] });
     expect(post!.body.flags).toBeUndefined();
     expect(posts('4000000000000000001')[0]!.auth).toBe(`Bot ${h.token}`);
+  });
+
+  it('posts with a REST client alone, no gateway (as `paperboy deliver` does)', async () => {
+    const { log } = captureLog();
+    const rest = createDiscordRest({ apiRoot: h.fake.apiRoot, token: h.token, log });
+    const port = createDiscordDeliveryPort({ rest, actions: h.core.actions, log, secrets: [h.token] });
+    expect(await port.send(channel('4000000000000000002'), await answer())).toEqual({ status: 'ok' });
+    const [post] = h.fake.posted.filter((p) => p.channelId === '4000000000000000002');
+    expect(post!.body.embeds[0].title).toBe('Papers for 2024-05-24');
+    expect(buttonsOf(post!.body).filter((b) => b.custom_id?.startsWith('pb:vote '))).toHaveLength(6);
+    expect(posts('4000000000000000002')[0]!.auth).toBe(`Bot ${h.token}`);
   });
 
   it('opens a DM channel once per user and posts there', async () => {

@@ -84,7 +84,7 @@ describe('Discord interactions end to end', () => {
     expect(first.type).toBe(4);
     expect(first.data.embeds.slice(1).map((e: any) => e.title)).toEqual([0, 1, 2, 3, 4].map((n) => `${n + 1}. Grokking study number ${n}`));
     const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
-    expect(next.custom_id).toBe('pb:search grokking 2');
+    expect(next.custom_id).toBe('pb:page next search {"query":"grokking","page":2}');
 
     const clickNext = click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token));
     const update = await h.fake.ask(clickNext);
@@ -170,6 +170,37 @@ describe('Discord interactions end to end', () => {
     expect(any.data.choices).toHaveLength(25);
     const berlin = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'berl')]));
     expect(berlin.data.choices[0]).toEqual({ name: 'Europe/Berlin', value: 'Europe/Berlin' });
+    const newYork = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'new york')]));
+    expect(newYork.data.choices[0].value).toBe('America/New_York');
+    const utc = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'utc')]));
+    expect(utc.data.choices[0].value).toBe('UTC');
+    const none = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'subscribe', [focused('timezone', 'no such zone')]));
+    expect(none.data.choices).toEqual([]);
+    const settings = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'settings', [str('setting', 'timezone'), focused('value', 'berl')]));
+    expect(settings.data.choices[0]).toEqual({ name: 'Europe/Berlin', value: 'Europe/Berlin' });
+    const notATimezone = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'settings', [str('setting', 'days'), focused('value', 'berl')]));
+    expect(notATimezone.data.choices).toEqual([]);
+  });
+
+  it('tells the clicker when a button is not ours or has expired', async () => {
+    const help = slash(APPLICATION_ID, here, 'help');
+    await h.fake.ask(help);
+    const message = h.fake.original(help.token);
+    const foreign = await h.fake.ask(click(APPLICATION_ID, here, 'someone-else:button', message));
+    expect(foreign.data.flags).toBe(EPHEMERAL);
+    expect(foreign.data.embeds[0].title).toBe('Not mine');
+    const expired = await h.fake.ask(click(APPLICATION_ID, here, 'pb:~AAAAAAAAAAAAAAAA', message));
+    expect(expired.data.flags).toBe(EPHEMERAL);
+    expect(expired.data.embeds[0].title).toBe('Button expired');
+  });
+
+  it('still runs buttons posted before actions were typed (plain command text)', async () => {
+    await seedPapers(t.db, grokkingPapers);
+    const search = slash(APPLICATION_ID, here, 'search', [str('query', 'grokking')]);
+    await h.fake.ask(search);
+    const update = await h.fake.ask(click(APPLICATION_ID, here, 'pb:search grokking 2', h.fake.original(search.token)));
+    expect(update.type).toBe(7);
+    expect(update.data.embeds[0].footer.text).toBe('Page 2');
   });
 
   it('answers mistakes with a private, friendly notice', async () => {
@@ -214,7 +245,7 @@ describe('Discord interactions end to end', () => {
     const search = slash(APPLICATION_ID, here, 'search', [str('query', query)]);
     const first = await h.fake.ask(search);
     const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
-    expect(`pb:search ${query} 2`.length).toBeGreaterThan(100);
+    expect(`pb:page next search ${JSON.stringify({ query, page: 2 })}`.length).toBeGreaterThan(100);
     expect(next.custom_id).toMatch(/^pb:~[\w-]{16}$/);
     const update = await h.fake.ask(click(APPLICATION_ID, here, next.custom_id!, h.fake.original(search.token)));
     expect(update.type).toBe(7);

@@ -1,20 +1,24 @@
 import type { APIButtonComponent } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { customIdsFor } from '../../../src/bots/discord/custom-ids.ts';
 import { DISCORD_LIMITS, clip, embedsLength, escapeText, renderAnswer } from '../../../src/bots/discord/render.ts';
-import type { Action, Answer, PaperCard } from '../../../src/core/answer.ts';
+import { createActionCodec } from '../../../src/core/actions/action-codec.ts';
+import type { Action, Answer, PaperCard, Reason } from '../../../src/core/answer.ts';
 import { validateMessage } from '../../fakes/discord-server.ts';
 import { card } from '../../support/cards.ts';
 
 function votes(ids: string[]): Action[] {
-  return ids.flatMap((id) =>
-    (['up', 'down'] as const).map((vote) => ({ kind: 'vote' as const, paperId: id, vote, label: vote === 'up' ? '👍' : '👎', command: `vote ${id} ${vote}` })),
-  );
+  return ids.flatMap((id) => (['up', 'down'] as const).map((vote) => ({ kind: 'vote' as const, paperId: id, vote })));
 }
 
-/** Custom ids as the adapter makes them for short commands. */
-function ids(answer: Answer): Map<string, string> {
-  return new Map(answer.actions.map((a) => [a.command, `pb:${a.command}`.slice(0, 100)]));
+/** The core's codec over an in-memory token store. */
+const tokens = new Map<string, string>();
+const codec = createActionCodec({ put: async (token, payload) => void tokens.set(token, payload), get: async (token) => tokens.get(token) });
+
+/** Custom ids as the adapter makes them, with the core's action codec. */
+function ids(answer: Answer): Promise<Map<string, string>> {
+  return customIdsFor(codec, answer);
 }
 
 function page(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
@@ -24,9 +28,9 @@ function page(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
     lines: [],
     actions: [
       ...votes(cards.map((c) => c.id)),
-      { kind: 'page', direction: 'next', label: 'Next ▶', command: 'today 2024-05-24 2' },
-      { kind: 'page', direction: 'prev', label: '◀ Previous', command: 'today 2024-05-24 0' },
-      { kind: 'follow', topic: 'grokking', label: 'Follow “grokking”', command: 'follow grokking' },
+      { kind: 'page', direction: 'next', call: { command: 'today', args: { date: '2024-05-24', page: 2 } } },
+      { kind: 'page', direction: 'prev', call: { command: 'today', args: { date: '2024-05-24', page: 0 } } },
+      { kind: 'follow', topic: 'grokking', follow: true },
     ],
     page: { number: 1, hasPrev: false, hasNext: true },
     visibility: 'public',
@@ -40,14 +44,16 @@ const label = (button: APIButtonComponent) => ('label' in button ? button.label 
 const huge = 'Transformers '.repeat(400);
 
 describe('renderAnswer', () => {
-  it('renders a page of papers: a header, one embed per card, numbered votes, links and paging', () => {
+  it('renders a page of papers: a header, one embed per card, numbered votes, links and paging', async () => {
     const cards = ['2405.00001', '2405.00002', '2405.00003', '2405.00004', '2405.00005'].map((id) => card(id));
-    const message = renderAnswer(page(cards), ids(page(cards)));
+    cards[0]!.reasons = [{ kind: 'follow', follow: 'author:Ada Lovelace' }, { kind: 'liked' }, { kind: 'top', day: null }];
+    const message = renderAnswer(page(cards), await ids(page(cards)));
     expect(message.ephemeral).toBe(false);
     expect(message.embeds).toHaveLength(6);
     expect(message.embeds[0]).toMatchObject({ title: 'Papers for 2024-05-24', footer: { text: 'Page 1' } });
     expect(message.embeds[1]).toMatchObject({ title: '1. Paper 2405.00001', url: 'https://huggingface.co/papers/2405.00001' });
     expect(message.embeds[1]!.description).toContain('[arXiv 2405.00001](https://arxiv.org/abs/2405.00001)');
+    expect(message.embeds[1]!.description).toContain('✨ matches your follow: author:Ada Lovelace\n✨ similar to papers you liked\n✨ top paper of the day');
     expect(message.components).toHaveLength(5);
     const labels = message.components.map((row) => row.components.map(label));
     expect(labels).toEqual([
@@ -58,14 +64,22 @@ describe('renderAnswer', () => {
       ['◀ Previous', 'Next ▶', 'Follow “grokking”'],
     ]);
     expect(message.components[2]!.components[0]).toMatchObject({ style: 5, url: 'https://huggingface.co/papers/2405.00001' });
+    // custom_ids carry the core's payload for each typed action.
+    const customIds = message.components.flatMap((row) => row.components).map((b) => ('custom_id' in b ? b.custom_id : undefined));
+    expect(customIds.slice(0, 2)).toEqual(['pb:vote 2405.00001 up', 'pb:vote 2405.00002 up']);
+    expect(customIds.slice(-3)).toEqual([
+      'pb:page prev today {"date":"2024-05-24","page":0}',
+      'pb:page next today {"date":"2024-05-24","page":2}',
+      'pb:follow grokking',
+    ]);
     expect(message.allowed_mentions).toEqual({ parse: [] });
     expect(validateMessage(message)).toBeUndefined();
   });
 
-  it('shows one paper in detail as a single embed with link buttons to Hugging Face, arXiv and PDF', () => {
+  it('shows one paper in detail as a single embed with link buttons to Hugging Face, arXiv and PDF', async () => {
     const one = card('2405.15071', { vote: 'up', links: { ...card('2405.15071').links, github: 'https://github.com/o/r' } });
     const answer: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.', 'Categories: cs.LG'], actions: votes([one.id]), visibility: 'public' };
-    const message = renderAnswer(answer, ids(answer));
+    const message = renderAnswer(answer, await ids(answer));
     expect(message.embeds).toHaveLength(1);
     expect(message.embeds[0]).toMatchObject({ title: 'Paper 2405.15071', url: 'https://huggingface.co/papers/2405.15071' });
     expect(message.embeds[0]!.description).toContain('You rated this 👍');
@@ -107,17 +121,18 @@ describe('renderAnswer', () => {
     expect(clip('ab😀cd', 4)).toBe('ab…');
   });
 
-  it('trims a huge result to 6000 characters and 10 embeds, keeping links and every button valid', () => {
+  it('trims a huge result to 6000 characters and 10 embeds, keeping links and every button valid', async () => {
     const cards = Array.from({ length: 14 }, (_, i) =>
       card(`2405.${String(10000 + i)}`, {
         title: huge,
         authors: Array.from({ length: 40 }, (_, j) => `Author Number${j} ${'X'.repeat(30)}`),
         snippet: huge,
-        reasons: ['matches your follow: grokking', 'similar to papers you liked'],
+        reasons: [{ kind: 'follow', follow: 'grokking' }, { kind: 'liked' }],
       }),
     );
     const answer = page(cards, { subtitle: huge, lines: [huge, huge], notice: { tone: 'info', text: huge } });
-    const message = renderAnswer(answer, ids(answer));
+    const message = renderAnswer(answer, await ids(answer));
+    expect(message.embeds[1]!.description).toContain('✨ matches your follow: grokking');
     const total = embedsLength(message.embeds);
     expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
     expect(message.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedsPerMessage);
@@ -137,7 +152,7 @@ describe('renderAnswer', () => {
     expect(validateMessage(message)).toBeUndefined();
   });
 
-  it('never breaks Discord limits, whatever the answer (property)', () => {
+  it('never breaks Discord limits, whatever the answer (property)', async () => {
     const text = (max: number) => fc.string({ unit: 'grapheme', maxLength: max });
     const cardArb = fc.record({
       id: fc.stringMatching(/^\d{4}\.\d{5}$/),
@@ -147,18 +162,25 @@ describe('renderAnswer', () => {
       upvotes: fc.nat(),
       comments: fc.nat(),
       snippet: text(2000),
-      reasons: fc.array(text(200), { maxLength: 4 }),
+      reasons: fc.array(
+        fc.oneof(
+          text(200).map((follow): Reason => ({ kind: 'follow', follow })),
+          fc.constant<Reason>({ kind: 'liked' }),
+          fc.option(fc.constant('2024-05-23'), { nil: null }).map((day): Reason => ({ kind: 'top', day })),
+        ),
+        { maxLength: 4 },
+      ),
       vote: fc.option(fc.constantFrom('up' as const, 'down' as const), { nil: undefined }),
     });
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(cardArb, { maxLength: 15 }),
         text(400),
         fc.option(text(3000), { nil: undefined }),
         fc.array(text(1500), { maxLength: 6 }),
         fc.option(text(5000), { nil: undefined }),
         fc.array(text(60), { maxLength: 8 }),
-        (rawCards, title, subtitle, lines, notice, follows) => {
+        async (rawCards, title, subtitle, lines, notice, follows) => {
           const unique = [...new Map(rawCards.map((c) => [c.id, c])).values()];
           const cards = unique.map(({ vote, ...c }) => card(c.id, { ...c, ...(vote ? { vote } : {}) }));
           const answer: Answer = {
@@ -169,12 +191,12 @@ describe('renderAnswer', () => {
             ...(notice !== undefined ? { notice: { tone: 'info' as const, text: notice } } : {}),
             actions: [
               ...votes(cards.map((c) => c.id)),
-              { kind: 'page', direction: 'next', label: 'Next ▶', command: 'search x 2' },
-              ...follows.map((topic) => ({ kind: 'follow' as const, topic, label: `Follow “${topic}”`, command: `follow ${topic}` })),
+              { kind: 'page', direction: 'next', call: { command: 'search', args: { query: title, page: 2 } } },
+              ...follows.map((topic, i) => ({ kind: 'follow' as const, topic, follow: i % 2 === 0 })),
             ],
             visibility: 'public',
           };
-          const message = renderAnswer(answer, ids(answer));
+          const message = renderAnswer(answer, await ids(answer));
           expect(embedsLength(message.embeds)).toBeLessThanOrEqual(6000);
           expect(validateMessage(message)).toBeUndefined();
         },

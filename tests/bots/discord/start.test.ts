@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordStartError, startDiscord } from '../../../src/bots/discord/start.ts';
 import { FakeDiscord } from '../../fakes/discord-server.ts';
-import { testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { APPLICATION_ID, GUILD_ID, captureLog, fakeToken } from './support/harness.ts';
+import { expectDerivedFrom } from './support/command-shape.ts';
+import { APPLICATION_ID, GUILD_ID, captureLog, discordTestCore, fakeToken } from './support/harness.ts';
 import { inDm, slash } from './support/interactions.ts';
 
 describe('startDiscord', () => {
@@ -23,8 +23,7 @@ describe('startDiscord', () => {
     const { log, lines } = captureLog();
     const bot = await startDiscord({
       config: { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: fake.apiRoot, DISCORD_GUILD_ID: extra.guildId },
-      core: testCore(t.db),
-      db: t.db,
+      core: discordTestCore(t.db),
       log,
     });
     cleanup.push(() => bot.stop());
@@ -65,6 +64,7 @@ describe('startDiscord', () => {
     const first = await start(fake, token);
     expect(fake.puts.get('global')).toBe(1);
     expect(fake.commands.get('global')!.map((c) => c.name)).toEqual(['papers']);
+    expectDerivedFrom(fake.commands.get('global')![0], discordTestCore(t.db).commands);
     await first.bot.stop();
 
     const second = await start(fake, token);
@@ -103,8 +103,7 @@ describe('startDiscord', () => {
     const { log, lines } = captureLog();
     const error = await startDiscord({
       config: { DISCORD_TOKEN: wrong, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: fake.apiRoot, DISCORD_GUILD_ID: undefined },
-      core: testCore(t.db),
-      db: t.db,
+      core: discordTestCore(t.db),
       log,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DiscordStartError);
@@ -121,8 +120,7 @@ describe('startDiscord', () => {
     const { log, lines } = captureLog();
     const error = (await startDiscord({
       config: { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: fake.apiRoot, DISCORD_GUILD_ID: undefined },
-      core: testCore(t.db),
-      db: t.db,
+      core: discordTestCore(t.db),
       log,
     }).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('Discord login failed: Forbidden for Bot [redacted]');
@@ -133,7 +131,7 @@ describe('startDiscord', () => {
   it('refuses to start without a token or application id', async () => {
     const { log } = captureLog();
     await expect(
-      startDiscord({ config: { DISCORD_TOKEN: undefined, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: undefined, DISCORD_GUILD_ID: undefined }, core: testCore(t.db), db: t.db, log }),
+      startDiscord({ config: { DISCORD_TOKEN: undefined, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: undefined, DISCORD_GUILD_ID: undefined }, core: discordTestCore(t.db), log }),
     ).rejects.toThrow(DiscordStartError);
   });
 

@@ -20,7 +20,8 @@ describe('who may manage a Telegram chat (getChatMember against the fake)', () =
   });
   afterAll(() => fake.close());
 
-  const may = (chat: Parameters<typeof mayManageChat>[1], sender: Parameters<typeof mayManageChat>[2]) => mayManageChat(api, chat, sender, silentLog, [fake.token]);
+  const may = (chat: Parameters<typeof mayManageChat>[1], sender: Parameters<typeof mayManageChat>[2]) =>
+    mayManageChat(api, chat, sender, silentLog, [fake.token]);
 
   it('allows the group creator and administrators, refuses members', async () => {
     expect(await may(group, { from: owner })).toBe(true);

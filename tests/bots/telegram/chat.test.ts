@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_LIMIT } from '../../../src/bots/telegram/render.ts';
-import { findRecipientId } from '../../../src/db/recipients.ts';
-import { htmlProblem, makeGroup, makeUser, privateChat } from '../../fakes/telegram-bot-api.ts';
+import type { RecipientRef } from '../../../src/core/recipient.ts';
+import { type BotMessage, htmlProblem, makeGroup, makeUser, privateChat } from '../../fakes/telegram-bot-api.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { buttonData, buttonsOf, cardIds, messageOf, useTelegramBot } from './harness.ts';
@@ -62,35 +62,46 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
   });
 
   it('pages search results with ◀ ▶, editing the message in place', async () => {
-    const papers = Array.from({ length: 7 }, (_, i) => ({
-      id: `2405.200${String(i).padStart(2, '0')}`,
-      title: `Diffusion study number ${i}`,
-      featuredOn: '2024-05-24',
-      upvotes: 100 - i,
-      source: 'hf' as const,
-    }));
-    await seedPapers(t.db, papers);
+    await seedPapers(t.db, diffusionPapers('2405.200', 7));
     const chat = privateChat(alice);
     const first = await tg.say(alice, chat, '/papers search diffusion');
     expect(cardIds(first)).toHaveLength(5);
-    expect(buttonsOf(first).at(-1)).toEqual({ text: 'Next ▶', data: 'search diffusion 2' });
+    expect(buttonsOf(first).at(-1)).toEqual({ text: 'Next ▶', data: 'page next search {"query":"diffusion","page":2}' });
 
     let mark = tg.fake.calls.length;
-    const answered = await tg.click(alice, first, 'search diffusion 2');
+    const answered = await tg.click(alice, first, 'page next search {"query":"diffusion","page":2}');
     const edit = await tg.next('editMessageText', chat.id, mark);
     expect(answered.status).toBe(200);
     expect(edit.payload.message_id).toBe(first.message_id);
     const second = messageOf(tg.fake, chat.id, edit);
     expect(second.html).toContain('page 2');
     expect(cardIds(second)).toEqual(['2405.20005', '2405.20006']);
-    expect(buttonsOf(second).at(-1)).toEqual({ text: '◀ Previous', data: 'search diffusion 1' });
+    expect(buttonsOf(second).at(-1)).toEqual({ text: '◀ Previous', data: 'page prev search {"query":"diffusion","page":1}' });
 
     mark = tg.fake.calls.length;
-    await tg.click(alice, second, 'search diffusion 1');
+    await tg.click(alice, second, 'page prev search {"query":"diffusion","page":1}');
     await tg.next('editMessageText', chat.id, mark);
     expect(cardIds(tg.fake.botMessages(chat.id).at(-1)!)).toHaveLength(5);
     // Paging never posted a new message.
     expect(tg.fake.callsOf('sendMessage', { chatId: chat.id })).toHaveLength(1);
+  });
+
+  it('still pages with a button posted by the previous version (command text as callback_data)', async () => {
+    await seedPapers(t.db, diffusionPapers('2405.210', 7));
+    const chat = privateChat(bob);
+    const first = await tg.say(bob, chat, '/today');
+    expect(buttonData(first, 'Next ▶')).toBe('page next today {"date":"2024-05-24","page":2}');
+    const old: BotMessage = { ...first, reply_markup: { inline_keyboard: [[{ text: 'Next ▶', callback_data: 'today 2024-05-24 2' }]] } };
+
+    const mark = tg.fake.calls.length;
+    const answered = await tg.click(bob, old, 'today 2024-05-24 2');
+    expect(answered.payload.text).toBeUndefined();
+    const edit = await tg.next('editMessageText', chat.id, mark);
+    expect(edit.payload.message_id).toBe(first.message_id);
+    const second = messageOf(tg.fake, chat.id, edit);
+    expect(second.html).toContain('page 2');
+    expect(cardIds(second)).toEqual(['2405.21005', '2405.21006']);
+    expect(buttonsOf(second).at(-1)).toEqual({ text: '◀ Previous', data: 'page prev today {"date":"2024-05-24","page":1}' });
   });
 
   it('puts commands too long for callback_data behind a token', async () => {
@@ -167,9 +178,62 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect(answer.payload.text).toContain('expired');
   });
 
+  it('answers a forged token or a foreign payload as expired, and runs nothing', async () => {
+    await seedPapers(t.db);
+    const chat = privateChat(bob);
+    const reply = await tg.say(bob, chat, '/today');
+    const mark = tg.fake.calls.length;
+    for (const data of ['~AAAAAAAAAAAAAAAA', `~${'x'.repeat(63)}`, 'page next today {not json}', 'rm -rf /']) {
+      const answer = await tg.click(bob, reply, data);
+      expect(answer.payload).toMatchObject({ show_alert: true, text: 'That button has expired. Run the command again.' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tg.fake.calls.slice(mark).filter((c) => c.method !== 'answerCallbackQuery' && c.method !== 'getUpdates')).toEqual([]);
+  });
+
+  it('marks the 👍 by the buttons’ actions, not their labels', async () => {
+    await seedPapers(t.db);
+    const chat = privateChat(alice);
+    const posted = await tg.say(alice, chat, '/today');
+    expect(cardIds(posted)[2]).toBe('2405.15071');
+    // The labels of the third row are swapped and renamed (as a later version might word them); the payloads say what each does.
+    const relabelled: BotMessage = {
+      ...posted,
+      reply_markup: {
+        inline_keyboard: posted.reply_markup!.inline_keyboard.map((row) =>
+          row.map((b) =>
+            'callback_data' in b && b.callback_data === 'vote 2405.15071 up'
+              ? { ...b, text: '3 👎 (less)' }
+              : 'callback_data' in b && b.callback_data === 'vote 2405.15071 down'
+                ? { ...b, text: '3 👍 (more)' }
+                : b,
+          ),
+        ),
+      },
+    };
+    const mark = tg.fake.calls.length;
+    const answer = await tg.click(alice, relabelled, 'vote 2405.15071 up');
+    expect(answer.payload.text).toMatch(/^👍 Noted/);
+    await tg.next('editMessageReplyMarkup', chat.id, mark);
+    const marked = tg.fake.botMessages(chat.id).at(-1)!;
+    expect(buttonsOf(marked).slice(4)).toEqual([
+      { text: '3 👍 ✓', data: 'vote 2405.15071 clear' },
+      { text: '3 👎', data: 'vote 2405.15071 down' },
+    ]);
+    // The other rows are left as they were.
+    expect(buttonsOf(marked).slice(0, 4)).toEqual(buttonsOf(posted).slice(0, 4));
+  });
+
   it('escapes paper titles and user input for HTML', async () => {
     await seedPapers(t.db, [
-      { id: '2405.40001', title: '<script>alert("x")</script> & <b>Friends</b>', abstract: 'a < b && c > d', authors: ['O\'Brien & <Co>'], featuredOn: '2024-05-24', source: 'hf' },
+      {
+        id: '2405.40001',
+        title: '<script>alert("x")</script> & <b>Friends</b>',
+        abstract: 'a < b && c > d',
+        authors: ["O'Brien & <Co>"],
+        featuredOn: '2024-05-24',
+        source: 'hf',
+      },
     ]);
     const reply = await tg.say(alice, privateChat(alice), '/today');
     expect(htmlProblem(reply.html)).toBeUndefined();
@@ -195,7 +259,10 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
       upvotes: 50 - i,
       source: 'hf' as const,
     });
-    await seedPapers(t.db, Array.from({ length: 6 }, (_, i) => long(i)));
+    await seedPapers(
+      t.db,
+      Array.from({ length: 6 }, (_, i) => long(i)),
+    );
     const chat = privateChat(bob);
     const reply = await tg.say(bob, chat, '/today');
     expect(reply.html.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
@@ -203,13 +270,17 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     // All five papers of the page are still there: as cards, or linked by id when they did not fit.
     for (let i = 0; i < 5; i++) expect(reply.html).toContain(`huggingface.co/papers/2405.500${String(i).padStart(2, '0')}`);
     expect(buttonsOf(reply).filter((b) => b.text.endsWith('👍'))).toHaveLength(cardIds(reply).length);
-    expect(buttonData(reply, 'Next ▶')).toBe('today 2024-05-24 2');
+    expect(buttonData(reply, 'Next ▶')).toBe('page next today {"date":"2024-05-24","page":2}');
   });
 
   it('waits out a 429 (retry_after) and delivers the reply exactly once', async () => {
     await seedPapers(t.db);
     const chat = privateChat(alice);
-    tg.fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, { where: (p) => Number(p.chat_id) === chat.id });
+    tg.fake.failNext(
+      'sendMessage',
+      { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
+      { where: (p) => Number(p.chat_id) === chat.id },
+    );
     const reply = await tg.say(alice, chat, '/today');
     expect(cardIds(reply)).toHaveLength(3);
     const attempts = tg.fake.callsOf('sendMessage', { chatId: chat.id, all: true });
@@ -245,7 +316,7 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
       const sent = tg.fake.calls.slice(mark).filter((c) => c.method === 'sendMessage');
       expect(sent).toHaveLength(1);
       expect(sent[0]!.payload.reply_parameters).toMatchObject({ allow_sending_without_reply: true });
-      expect((await tg.say(alice, group, '/frobnicate@' + tg.fake.me.username)).text).toContain('Unknown command');
+      expect((await tg.say(alice, group, `/frobnicate@${tg.fake.me.username}`)).text).toContain('Unknown command');
     });
 
     it('keeps follows per group, shared by its members', async () => {
@@ -259,7 +330,9 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
       if (!(await hasCommand('subscribe'))) skip('core subscribe command has not landed yet');
       tg.fake.setMemberStatus(group.id, alice.id, 'administrator');
       const refused = await tg.say(bob, group, '/papers subscribe 08:00 Europe/Berlin');
-      expect(tg.fake.callsOf('getChatMember')).toContainEqual(expect.objectContaining({ payload: expect.objectContaining({ chat_id: group.id, user_id: bob.id }) }));
+      expect(tg.fake.callsOf('getChatMember')).toContainEqual(
+        expect.objectContaining({ payload: expect.objectContaining({ chat_id: group.id, user_id: bob.id }) }),
+      );
       expect(refused.html).toContain('❌');
       expect(refused.text).toMatch(/admins/);
       expect(await subscriptionCount(group.id)).toBe(0);
@@ -278,12 +351,16 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
       const old = makeGroup(-4002, 'Migrating group');
       await tg.say(alice, old, '/follow grokking');
       tg.fake.migrateGroup(old, -1004002, alice);
-      await waitFor(async () => (await findRecipientId(t.db, { platform: 'telegram', externalId: '-1004002', kind: 'channel' })) !== undefined);
+      await waitFor(async () => (await findRecipient({ platform: 'telegram', externalId: '-1004002', kind: 'channel' })) !== undefined);
       const supergroup = { id: -1004002, type: 'supergroup' as const, title: 'Migrating group' };
       expect((await tg.say(alice, supergroup, '/follows')).text).toContain('• grokking');
-      expect(await findRecipientId(t.db, { platform: 'telegram', externalId: '-4002', kind: 'channel' })).toBeUndefined();
+      expect(await findRecipient({ platform: 'telegram', externalId: '-4002', kind: 'channel' })).toBeUndefined();
     });
   });
+
+  function findRecipient(ref: RecipientRef): Promise<number | undefined> {
+    return t.storage.recipients.find(ref);
+  }
 
   async function hasCommand(name: string): Promise<boolean> {
     return tg.fake.commands.some((c) => c.command === name);
@@ -300,6 +377,17 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     return rows.length;
   }
 });
+
+/** `count` papers of 2024-05-24 about diffusion, ids `${prefix}00`…, most upvoted first. */
+function diffusionPapers(prefix: string, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(2, '0')}`,
+    title: `Diffusion study number ${i}`,
+    featuredOn: '2024-05-24',
+    upvotes: 100 - i,
+    source: 'hf' as const,
+  }));
+}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

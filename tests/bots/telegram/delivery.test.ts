@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TelegramBot, createTelegramBot } from '../../../src/bots/telegram/bot.ts';
+import { createTelegramBot, type TelegramBot } from '../../../src/bots/telegram/bot.ts';
+import { createTelegramDeliveryPort } from '../../../src/bots/telegram/delivery.ts';
 import type { Answer } from '../../../src/core/answer.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
 import { FakeTelegramBotApi, htmlProblem } from '../../fakes/telegram-bot-api.ts';
 import { seedPapers, silentLog, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { FAST_LIMITS, capturingLog } from './harness.ts';
+import { capturingLog, FAST_LIMITS } from './harness.ts';
+import { memoryCodec } from '../../support/memory-codec.ts';
 
 const user = (id: number): RecipientRef => ({ platform: 'telegram', externalId: String(id), kind: 'user' });
 const group = (id: number): RecipientRef => ({ platform: 'telegram', externalId: String(id), kind: 'channel' });
@@ -21,7 +23,7 @@ describe('Telegram delivery port against the fake Bot API', () => {
   });
   beforeEach(() => {
     fake.reset();
-    telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), db: t.db, log: captured.log, limits: FAST_LIMITS });
+    telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), log: captured.log, limits: FAST_LIMITS });
   });
   afterAll(() => fake.close());
 
@@ -35,7 +37,7 @@ describe('Telegram delivery port against the fake Bot API', () => {
     expect(await telegram.port.send(user(2001), answer)).toEqual({ status: 'ok' });
     const [message] = fake.botMessages(2001);
     expect(message!.html).toMatch(/^<b>Papers for 2024-05-24<\/b>/);
-    expect(message!.reply_markup?.inline_keyboard[0]![0]).toEqual({ text: '1 👍', callback_data: 'vote 2405.14831 up' });
+    expect(message!.reply_markup!.inline_keyboard[0]![0]).toEqual({ text: '1 👍', callback_data: 'vote 2405.14831 up' });
     expect(telegram.port.platform).toBe('telegram');
   });
 
@@ -51,7 +53,11 @@ describe('Telegram delivery port against the fake Bot API', () => {
 
   it('maps 400 with migrate_to_chat_id to migrated, with the new id', async () => {
     const answer = await digest();
-    fake.failNext('sendMessage', { error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1002003 } });
+    fake.failNext('sendMessage', {
+      error_code: 400,
+      description: 'Bad Request: group chat was upgraded to a supergroup chat',
+      parameters: { migrate_to_chat_id: -1002003 },
+    });
     expect(await telegram.port.send(group(-2003), answer)).toEqual({ status: 'migrated', newExternalId: '-1002003' });
     expect(fake.botMessages(-2003)).toEqual([]);
   });
@@ -95,7 +101,13 @@ describe('Telegram delivery port against the fake Bot API', () => {
     }));
     await seedPapers(t.db, papers);
     const cards = (await testCore(t.db).run('today', { recipient: user(1), mayManage: async () => true })).cards;
-    const answer: Answer = { title: 'Your daily picks', cards: [...cards, ...cards.map((c) => ({ ...c, id: `${c.id}9` }))], lines: [], actions: [], visibility: 'public' };
+    const answer: Answer = {
+      title: 'Your daily picks',
+      cards: [...cards, ...cards.map((c) => ({ ...c, id: `${c.id}9` }))],
+      lines: [],
+      actions: [],
+      visibility: 'public',
+    };
     expect(await telegram.port.send(user(2007), answer)).toEqual({ status: 'ok' });
     const sent = fake.botMessages(2007);
     expect(sent.length).toBeGreaterThan(1);
@@ -109,12 +121,38 @@ describe('Telegram delivery port against the fake Bot API', () => {
 
   it('throttles with Telegram’s limits by default: about one message per second into a chat', async () => {
     const answer = await digest();
-    const strict = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), db: t.db, log: silentLog });
+    const strict = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), log: silentLog });
     const results = await Promise.all([strict.port.send(user(2008), answer), strict.port.send(user(2008), answer), strict.port.send(user(2009), answer)]);
     expect(results.every((r) => r.status === 'ok')).toBe(true);
     const [first, second] = fake.callsOf('sendMessage', { chatId: 2008 });
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
     // Another chat is not held up by the first one's limit.
     expect(fake.callsOf('sendMessage', { chatId: 2009 })[0]!.at - first!.at).toBeLessThan(500);
+  });
+
+  it('shares one throttler between the bot’s replies and its delivery port', async () => {
+    const answer = await digest();
+    const strict = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), log: silentLog });
+    await Promise.all([strict.bot.api.sendMessage(2011, 'a reply'), strict.port.send(user(2011), answer)]);
+    const [first, second] = fake.callsOf('sendMessage', { chatId: 2011 });
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('is built without a core or a bot, from a token and an action codec (paperboy deliver)', async () => {
+    const actions = memoryCodec();
+    const port = createTelegramDeliveryPort({ token: fake.token, apiRoot: fake.apiRoot, actions, log: captured.log, limits: FAST_LIMITS });
+    const answer = await digest();
+    const query = 'a query far too long to fit into the sixty-four bytes of callback data';
+    answer.actions.push({ kind: 'page', direction: 'next', call: { command: 'search', args: { query, page: 2 } } });
+    expect(await port.send(user(2010), answer)).toEqual({ status: 'ok' });
+    const buttons = fake.botMessages(2010)[0]!.reply_markup!.inline_keyboard.flat();
+    expect(buttons[0]).toEqual({ text: '1 👍', callback_data: 'vote 2405.14831 up' });
+    const next = buttons.at(-1)!;
+    expect(next.text).toBe('Next ▶');
+    const data = 'callback_data' in next ? next.callback_data! : '';
+    expect(data).toMatch(/^~/);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    expect(actions.stored.get(data)).toBe(`page next search ${JSON.stringify({ query, page: 2 })}`);
+    expect(port.platform).toBe('telegram');
   });
 });

@@ -1,11 +1,10 @@
-import type { User } from 'grammy/types';
+import type { Chat, User } from 'grammy/types';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { TelegramLimits } from '../../../src/bots/telegram/api-plugins.ts';
-import { type TelegramService, startTelegram } from '../../../src/bots/telegram/start.ts';
-import { type Env, createConfig } from '../../../src/config.ts';
-import type { Chat } from 'grammy/types';
+import { startTelegram, type TelegramService } from '../../../src/bots/telegram/start.ts';
+import { createConfig, type Env } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/schema.ts';
 import { type BotMessage, FakeTelegramBotApi, type RecordedCall } from '../../fakes/telegram-bot-api.ts';
 import { testCore } from '../../support/core.ts';
@@ -48,7 +47,7 @@ export function useTelegramBot(t: { readonly db: Kysely<Database> }): TelegramHa
 
   beforeAll(async () => {
     fake = await FakeTelegramBotApi.start({ maxHoldMs: 500 });
-    service = await startTelegram({ config: telegramConfig(fake), core: testCore(t.db), db: t.db, log: captured.log, limits: FAST_LIMITS });
+    service = await startTelegram({ config: telegramConfig(fake), core: testCore(t.db), log: captured.log, limits: FAST_LIMITS });
   });
   afterAll(async () => {
     await service?.stop();

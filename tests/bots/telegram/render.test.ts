@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { markVote } from '../../../src/bots/telegram/keyboard.ts';
 import { MESSAGE_LIMIT, renderAnswer } from '../../../src/bots/telegram/render.ts';
-import type { Answer, PaperCard } from '../../../src/core/answer.ts';
+import type { Action, Answer, PaperCard } from '../../../src/core/answer.ts';
 import { followAction, pageActions, voteActions } from '../../../src/core/commands/shared.ts';
 import { htmlProblem } from '../../fakes/telegram-bot-api.ts';
 import { card } from '../../support/cards.ts';
@@ -12,7 +11,7 @@ function answerWith(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
     title: 'Papers for 2024-05-24',
     cards,
     lines: [],
-    actions: [...voteActions(cards), ...pageActions('today 2024-05-24', 2, true)],
+    actions: [...voteActions(cards), ...pageActions('today', (page) => ({ date: '2024-05-24', page }), 2, true)],
     page: { number: 2, hasPrev: true, hasNext: true },
     visibility: 'public',
     ...extra,
@@ -27,8 +26,13 @@ describe('Telegram renderer', () => {
           title: 'Tom & Jerry <3',
           authors: ['A <b>', 'B & C'],
           snippet: 'x < y',
-          reasons: ['matches your follow: <grok>'],
-          links: { huggingFace: 'https://huggingface.co/papers/2401.00001', arxiv: 'https://arxiv.org/abs/2401.00001', pdf: 'https://arxiv.org/pdf/2401.00001', github: 'https://github.com/a/b?x=1&y="2"' },
+          reasons: [{ kind: 'follow', follow: '<grok>' }, { kind: 'liked' }],
+          links: {
+            huggingFace: 'https://huggingface.co/papers/2401.00001',
+            arxiv: 'https://arxiv.org/abs/2401.00001',
+            pdf: 'https://arxiv.org/pdf/2401.00001',
+            github: 'https://github.com/a/b?x=1&y="2"',
+          },
         }),
       ]),
     );
@@ -40,7 +44,7 @@ describe('Telegram renderer', () => {
         '<i>A &lt;b&gt;, B &amp; C</i> · 2024-05-24 · ▲ 12 · 💬 3',
         '<a href="https://arxiv.org/abs/2401.00001">arXiv</a> · <a href="https://arxiv.org/pdf/2401.00001">PDF</a> · GitHub',
         'x &lt; y',
-        '<i>↳ matches your follow: &lt;grok&gt;</i>',
+        '<i>↳ matches your follow: &lt;grok&gt;; similar to papers you liked</i>',
       ].join('\n'),
     );
     expect(htmlProblem(message!.html)).toBeUndefined();
@@ -51,19 +55,25 @@ describe('Telegram renderer', () => {
     const answer = answerWith(cards);
     answer.actions.push(followAction('grokking'));
     const [message] = renderAnswer(answer);
+    const vote = (paperId: string, v: 'up' | 'down' | 'clear'): Action => ({ kind: 'vote', paperId, vote: v });
+    const page = (direction: 'prev' | 'next', n: number): Action => ({
+      kind: 'page',
+      direction,
+      call: { command: 'today', args: { date: '2024-05-24', page: n } },
+    });
     expect(message!.keyboard).toEqual([
       [
-        { text: '1 👍', command: 'vote 2401.00001 up' },
-        { text: '1 👎 ✓', command: 'vote 2401.00001 clear' },
+        { text: '1 👍', action: vote('2401.00001', 'up') },
+        { text: '1 👎 ✓', action: vote('2401.00001', 'clear') },
       ],
       [
-        { text: '2 👍', command: 'vote 2401.00002 up' },
-        { text: '2 👎', command: 'vote 2401.00002 down' },
+        { text: '2 👍', action: vote('2401.00002', 'up') },
+        { text: '2 👎', action: vote('2401.00002', 'down') },
       ],
-      [{ text: 'Follow “grokking”', command: 'follow grokking' }],
+      [{ text: 'Follow “grokking”', action: { kind: 'follow', topic: 'grokking', follow: true } }],
       [
-        { text: '◀ Previous', command: 'today 2024-05-24 1' },
-        { text: 'Next ▶', command: 'today 2024-05-24 3' },
+        { text: '◀ Previous', action: page('prev', 1) },
+        { text: 'Next ▶', action: page('next', 3) },
       ],
     ]);
   });
@@ -83,7 +93,12 @@ describe('Telegram renderer', () => {
 
   it('shortens cards, then lists the ones that do not fit by id, to stay in one message', () => {
     const huge = Array.from({ length: 8 }, (_, i) =>
-      card(`2401.1000${i}`, { title: '&'.repeat(300), authors: Array.from({ length: 30 }, () => '<&>'), snippet: '<'.repeat(300), reasons: ['&'.repeat(300)] }),
+      card(`2401.1000${i}`, {
+        title: '&'.repeat(300),
+        authors: Array.from({ length: 30 }, () => '<&>'),
+        snippet: '<'.repeat(300),
+        reasons: [{ kind: 'follow', follow: '&'.repeat(300) }],
+      }),
     );
     const [message, ...rest] = renderAnswer(answerWith(huge));
     expect(rest).toEqual([]);
@@ -92,7 +107,7 @@ describe('Telegram renderer', () => {
     expect(message!.html).toContain('Did not fit:');
     for (const c of huge) expect(message!.html).toContain(c.links.huggingFace);
     const shown = (message!.html.match(/<b>\d+\.<\/b>/g) ?? []).length;
-    expect(message!.keyboard.filter((row) => row[0]!.command.startsWith('vote'))).toHaveLength(shown);
+    expect(message!.keyboard.filter((row) => row[0]!.action.kind === 'vote')).toHaveLength(shown);
     expect(message!.keyboard.at(-1)!.map((b) => b.text)).toEqual(['◀ Previous', 'Next ▶']);
   });
 
@@ -106,14 +121,25 @@ describe('Telegram renderer', () => {
     for (const m of messages) {
       expect(m.html.length).toBeLessThanOrEqual(1500);
       const numbers = [...m.html.matchAll(/<b>(\d+)\.<\/b>/g)].map((x) => x[1]);
-      expect(m.keyboard.filter((row) => row[0]!.command.startsWith('vote')).map((row) => row[0]!.text.split(' ')[0])).toEqual(numbers);
+      expect(m.keyboard.filter((row) => row[0]!.action.kind === 'vote').map((row) => row[0]!.text.split(' ')[0])).toEqual(numbers);
     }
-    expect(messages.at(-1)!.keyboard.at(-1)!.map((b) => b.text)).toEqual(['◀ Previous', 'Next ▶']);
+    expect(
+      messages
+        .at(-1)!
+        .keyboard.at(-1)!
+        .map((b) => b.text),
+    ).toEqual(['◀ Previous', 'Next ▶']);
     expect(messages[0]!.html.startsWith('<b>Papers for 2024-05-24</b>')).toBe(true);
   });
 
   it('cuts overlong lines before escaping, never inside a tag or an entity', () => {
-    const [message] = renderAnswer({ title: 'Help', cards: [], lines: Array.from({ length: 400 }, (_, i) => `line ${i} with \`code\` & <stuff>`), actions: [], visibility: 'personal' });
+    const [message] = renderAnswer({
+      title: 'Help',
+      cards: [],
+      lines: Array.from({ length: 400 }, (_, i) => `line ${i} with \`code\` & <stuff>`),
+      actions: [],
+      visibility: 'personal',
+    });
     expect(message!.html.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(htmlProblem(message!.html)).toBeUndefined();
     expect(message!.html.endsWith('…')).toBe(true);
@@ -122,38 +148,38 @@ describe('Telegram renderer', () => {
   it('always yields valid HTML within the limit, whatever the strings (property)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', ' ', '<', '>', '&', '"', '`', 'é', '🧪', '\n'), maxLength: 600 });
     const url = fc.string({ unit: fc.constantFrom('a', '/', '&', '?', '='), maxLength: 900 }).map((path) => `https://github.com/${path}`);
-    const arbitraryCard = fc.record({ id: fc.constantFrom('2401.00001', '2401.00002', 'hep-th/9901001'), title: text, snippet: text, authors: fc.array(text, { maxLength: 20 }), reasons: fc.array(text, { maxLength: 3 }), github: url, projectPage: url });
+    const arbitraryCard = fc.record({
+      id: fc.constantFrom('2401.00001', '2401.00002', 'hep-th/9901001'),
+      title: text,
+      snippet: text,
+      authors: fc.array(text, { maxLength: 20 }),
+      reasons: fc.array(
+        text.map((follow) => ({ kind: 'follow' as const, follow })),
+        { maxLength: 3 },
+      ),
+      github: url,
+      projectPage: url,
+    });
     fc.assert(
-      fc.property(fc.array(arbitraryCard, { maxLength: 12 }), text, fc.array(text, { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 3000, max: MESSAGE_LIMIT }), (cards, title, lines, maxMessages, limit) => {
-        const withLinks = cards.map(({ github, projectPage, ...c }) => card(c.id, { ...c, links: { ...card(c.id).links, github, projectPage } }));
-        const answer = answerWith(withLinks, { title, subtitle: title, lines, notice: { tone: 'info', text: title } });
-        const messages = renderAnswer(answer, { maxMessages, limit });
-        expect(messages.length).toBeGreaterThanOrEqual(1);
-        expect(messages.length).toBeLessThanOrEqual(maxMessages);
-        for (const message of messages) {
-          expect(message.html.length).toBeLessThanOrEqual(limit);
-          expect(htmlProblem(message.html)).toBeUndefined();
-        }
-      }),
+      fc.property(
+        fc.array(arbitraryCard, { maxLength: 12 }),
+        text,
+        fc.array(text, { maxLength: 30 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 3000, max: MESSAGE_LIMIT }),
+        (cards, title, lines, maxMessages, limit) => {
+          const withLinks = cards.map(({ github, projectPage, ...c }) => card(c.id, { ...c, links: { ...card(c.id).links, github, projectPage } }));
+          const answer = answerWith(withLinks, { title, subtitle: title, lines, notice: { tone: 'info', text: title } });
+          const messages = renderAnswer(answer, { maxMessages, limit });
+          expect(messages.length).toBeGreaterThanOrEqual(1);
+          expect(messages.length).toBeLessThanOrEqual(maxMessages);
+          for (const message of messages) {
+            expect(message.html.length).toBeLessThanOrEqual(limit);
+            expect(htmlProblem(message.html)).toBeUndefined();
+          }
+        },
+      ),
       { numRuns: 150 },
     );
-  });
-
-  it('marks the chosen vote on an existing keyboard and unmarks the other', () => {
-    const markup = {
-      inline_keyboard: [
-        [
-          { text: '1 👍', callback_data: 'vote 2401.00001 up' },
-          { text: '1 👎 ✓', callback_data: 'vote 2401.00001 clear' },
-        ],
-        [{ text: 'Next ▶', callback_data: 'today 2024-05-24 2' }],
-      ],
-    };
-    expect(markVote(markup, '2401.00001', 'up').inline_keyboard[0]).toEqual([
-      { text: '1 👍 ✓', callback_data: 'vote 2401.00001 clear' },
-      { text: '1 👎', callback_data: 'vote 2401.00001 down' },
-    ]);
-    expect(markVote(markup, '2401.00001', null).inline_keyboard[0]!.map((b) => b.text)).toEqual(['1 👍', '1 👎']);
-    expect(markVote(markup, '2401.00001', 'up').inline_keyboard[1]).toEqual(markup.inline_keyboard[1]);
   });
 });

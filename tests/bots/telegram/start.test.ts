@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOWED_UPDATES, TelegramStartError, type TelegramService, derivedWebhookSecret, startTelegram } from '../../../src/bots/telegram/start.ts';
+import { ALLOWED_UPDATES, derivedWebhookSecret, startTelegram, type TelegramService, TelegramStartError } from '../../../src/bots/telegram/start.ts';
 import { FakeTelegramBotApi, makeUser, privateChat } from '../../fakes/telegram-bot-api.ts';
 import { seedPapers, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { FAST_LIMITS, capturingLog, telegramConfig } from './harness.ts';
+import { capturingLog, FAST_LIMITS, telegramConfig } from './harness.ts';
 
 const carol = makeUser(3001, 'Carol');
 
@@ -21,7 +21,7 @@ describe('startTelegram', () => {
     beforeAll(async () => {
       fake = await FakeTelegramBotApi.start();
       const config = { ...telegramConfig(fake, { TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: secret }), TELEGRAM_WEBHOOK_PORT: 0 };
-      service = await startTelegram({ config, core: testCore(t.db), db: t.db, log: capturingLog().log, limits: FAST_LIMITS });
+      service = await startTelegram({ config, core: testCore(t.db), log: capturingLog().log, limits: FAST_LIMITS });
     });
     afterAll(async () => {
       await service?.stop();
@@ -37,7 +37,14 @@ describe('startTelegram', () => {
 
     const update = (id: number, text: string): Update => ({
       update_id: id,
-      message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: privateChat(carol), from: carol, text, entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] },
+      message: {
+        message_id: id,
+        date: Math.floor(Date.now() / 1000),
+        chat: privateChat(carol),
+        from: carol,
+        text,
+        entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
+      },
     });
 
     it('registers the webhook with its secret and does not poll', () => {
@@ -86,7 +93,7 @@ describe('startTelegram', () => {
     await fake.close();
     const captured = capturingLog();
     const config = { ...telegramConfig(fake), TELEGRAM_API_ROOT: deadRoot };
-    const error = await startTelegram({ config, core: testCore(t.db), db: t.db, log: captured.log, startTimeoutMs: 600 }).catch((e: unknown) => e);
+    const error = await startTelegram({ config, core: testCore(t.db), log: captured.log, startTimeoutMs: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TelegramStartError);
     const shown = `${(error as Error).message}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
     expect(shown).toContain('could not log in');
@@ -102,7 +109,7 @@ describe('startTelegram', () => {
     const fake = await FakeTelegramBotApi.start();
     try {
       const config = { ...telegramConfig(fake), TELEGRAM_BOT_TOKEN: '999:wrong-token-value' };
-      const error = await startTelegram({ config, core: testCore(t.db), db: t.db, log: capturingLog().log }).catch((e: unknown) => e);
+      const error = await startTelegram({ config, core: testCore(t.db), log: capturingLog().log }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TelegramStartError);
       expect((error as Error).message).toContain('401: Unauthorized');
       expect((error as Error).message).not.toContain('wrong-token-value');
@@ -115,7 +122,7 @@ describe('startTelegram', () => {
     const fake = await FakeTelegramBotApi.start({ maxHoldMs: 200 });
     try {
       fake.webhook = { url: 'https://old.example.test/hook' };
-      const service = await startTelegram({ config: telegramConfig(fake), core: testCore(t.db), db: t.db, log: capturingLog().log, limits: FAST_LIMITS });
+      const service = await startTelegram({ config: telegramConfig(fake), core: testCore(t.db), log: capturingLog().log, limits: FAST_LIMITS });
       expect(fake.webhook).toBeUndefined();
       const mark = fake.calls.length;
       fake.userSays(carol, privateChat(carol), '/help');

@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { startDiscord, type DiscordBot } from '../../../../src/bots/discord/start.ts';
-import type { Core } from '../../../../src/core/core.ts';
+import { type Core, createCore } from '../../../../src/core/core.ts';
 import type { Database } from '../../../../src/db/schema.ts';
+import { createStorage } from '../../../../src/db/storage.ts';
 import type { Logger } from '../../../../src/logger.ts';
 import { FakeDiscord } from '../../../fakes/discord-server.ts';
-import { testCore } from '../../../support/core.ts';
+import { fixedClock, silentLog } from '../../../support/core.ts';
 
 export const APPLICATION_ID = '1234567890123456789';
 export const GUILD_ID = '1111111111111111111';
@@ -24,6 +25,14 @@ export function captureLog(): { log: Logger; lines: string[] } {
   return { log, lines };
 }
 
+/**
+ * The core the adapter runs on in these tests: the real one over the test database (the
+ * adapter itself never sees the database), at a fixed instant on the sample papers' day.
+ */
+export function discordTestCore(db: Kysely<Database>, clockIso = '2024-05-24T12:00:00Z'): Core {
+  return createCore({ storage: createStorage(db), log: silentLog, clock: fixedClock(clockIso) });
+}
+
 export interface Harness {
   fake: FakeDiscord;
   bot: DiscordBot;
@@ -33,16 +42,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A fake Discord and the real adapter logged in to it, over a test database. */
-export async function startHarness(db: Kysely<Database>, options: { core?: Core; deferAfterMs?: number; guildId?: string } = {}): Promise<Harness> {
+/** A fake Discord and the real adapter logged in to it, running a core over a test database. */
+export interface HarnessOptions {
+  /** Wraps the core the adapter runs on (to record or extend what it is asked). */
+  wrapCore?: (core: Core) => Core;
+  deferAfterMs?: number;
+  guildId?: string;
+}
+
+export async function startHarness(db: Kysely<Database>, options: HarnessOptions = {}): Promise<Harness> {
   const token = fakeToken();
   const fake = await FakeDiscord.start({ token, applicationId: APPLICATION_ID });
   const { log, lines } = captureLog();
-  const core = options.core ?? testCore(db);
+  const real = discordTestCore(db);
+  const core = options.wrapCore ? options.wrapCore(real) : real;
   const bot = await startDiscord({
     config: { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: fake.apiRoot, DISCORD_GUILD_ID: options.guildId },
     core,
-    db,
     log,
     ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
   });
@@ -63,7 +79,7 @@ export async function startHarness(db: Kysely<Database>, options: { core?: Core;
  * Starts the harness for the enclosing describe block over its test database and closes it
  * afterwards. Read its fields inside tests or hooks, not at collection time.
  */
-export function useDiscordHarness(t: { readonly db: Kysely<Database> }, options: Parameters<typeof startHarness>[1] = {}): Omit<Harness, 'close'> {
+export function useDiscordHarness(t: { readonly db: Kysely<Database> }, options: HarnessOptions = {}): Omit<Harness, 'close'> {
   let harness: Harness | undefined;
   beforeAll(async () => {
     harness = await startHarness(t.db, options);

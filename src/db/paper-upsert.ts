@@ -1,58 +1,8 @@
-import { type Kysely, sql } from 'kysely';
-import type { Paper, PaperInput } from '../core/paper.ts';
-import type { Database, PaperRow } from './schema.ts';
-
-/** Maps a row to the core's Paper. */
-export function toPaper(row: Omit<PaperRow, 'search' | 'sources' | 'first_seen_at' | 'last_seen_at' | 'primary_category'>): Paper {
-  return {
-    id: row.id,
-    title: row.title,
-    abstract: row.abstract,
-    authors: row.authors,
-    publishedAt: row.published_at,
-    featuredOn: row.featured_on,
-    listedOn: row.listed_on,
-    upvotes: row.upvotes,
-    comments: row.comments,
-    aiSummary: row.ai_summary,
-    aiKeywords: row.ai_keywords,
-    githubRepo: row.github_repo,
-    projectPage: row.project_page,
-    thumbnail: row.thumbnail,
-    categories: row.categories,
-  };
-}
-
-/** The columns `toPaper` needs; select these rather than `selectAll` to skip the tsvector. */
-export const paperColumns = [
-  'papers.id',
-  'papers.title',
-  'papers.abstract',
-  'papers.authors',
-  'papers.published_at',
-  'papers.featured_on',
-  'papers.listed_on',
-  'papers.upvotes',
-  'papers.comments',
-  'papers.ai_summary',
-  'papers.ai_keywords',
-  'papers.github_repo',
-  'papers.project_page',
-  'papers.thumbnail',
-  'papers.categories',
-] as const;
-
-/** One paper by versionless arXiv id. */
-export async function findPaper(db: Kysely<Database>, id: string): Promise<Paper | undefined> {
-  const row = await db.selectFrom('papers').select(paperColumns).where('id', '=', id).executeTakeFirst();
-  return row && toPaper(row);
-}
-
-export interface UpsertResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
+import { sql } from 'kysely';
+import type { PaperInput } from '../core/paper.ts';
+import type { BulkStoreOptions, StoreResult } from '../core/ports/paper-library.ts';
+import type { Db } from './db.ts';
+import { inTransaction } from './in-transaction.ts';
 
 /**
  * Inserts new papers and merges known ones, in one statement per batch.
@@ -64,20 +14,13 @@ export interface UpsertResult {
  * The words of written titles and keywords join `vocabulary` for spelling suggestions.
  * Everything is written in one transaction (the caller's, if it has one).
  */
-export async function upsertPapers(db: Kysely<Database>, inputs: readonly PaperInput[], now = new Date()): Promise<UpsertResult> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => upsertPapers(trx, inputs, now));
-  await commitWithoutWaiting(db);
-  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
-  for (const batch of batchesOf(inputs)) tally(result, batch, await upsertBatch(db, batch.papers, batch.refreshCounts, now));
-  return result;
-}
-
-export interface BulkUpsertOptions {
-  /** Batches written at once, each on its own connection (default 2). */
-  writers?: number;
-  /** Called after each committed batch. */
-  onProgress?: (stored: number, total: number) => void;
-  now?: Date;
+export async function upsertPapers(db: Db, inputs: readonly PaperInput[], now = new Date()): Promise<StoreResult> {
+  return inTransaction(db, async (trx) => {
+    await commitWithoutWaiting(trx);
+    const result: StoreResult = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const batch of batchesOf(inputs)) tally(result, batch, await upsertBatch(trx, batch.papers, batch.refreshCounts, now));
+    return result;
+  });
 }
 
 /**
@@ -85,36 +28,36 @@ export interface BulkUpsertOptions {
  * `writers` at a time on separate connections — one backend spends ~200 µs of CPU per new
  * paper (the weighted tsvector and index upkeep), so a second one uses a second core. When a
  * batch fails the others stay stored; upserts are idempotent, so loading again completes it.
- * (PGlite has a single connection, so its batches simply queue.)
+ * (PGlite has a single connection, so its batches simply queue.) Inside a caller's
+ * transaction there is only its connection: the batches are written there one after another,
+ * and commit or roll back with it.
  */
-export async function upsertPapersInBulk(db: Kysely<Database>, inputs: readonly PaperInput[], options: BulkUpsertOptions = {}): Promise<UpsertResult> {
+export async function upsertPapersInBulk(db: Db, inputs: readonly PaperInput[], options: BulkStoreOptions = {}): Promise<StoreResult> {
   const batches = batchesOf(inputs);
   const total = batches.reduce((sum, batch) => sum + batch.papers.length, 0);
   const now = options.now ?? new Date();
-  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
+  const result: StoreResult = { inserted: 0, updated: 0, unchanged: 0 };
+  const writers = db.isTransaction ? 1 : Math.max(1, options.writers ?? 2);
   let next = 0;
   let stored = 0;
   let failed = false;
   const writer = async () => {
     while (!failed && next < batches.length) {
       const batch = batches[next++]!;
-      const rows = await db
-        .transaction()
-        .execute(async (trx) => {
-          await commitWithoutWaiting(trx);
-          return upsertBatch(trx, batch.papers, batch.refreshCounts, now);
-        })
-        .catch((error: unknown) => {
-          failed = true;
-          throw error;
-        });
+      const rows = await inTransaction(db, async (trx) => {
+        await commitWithoutWaiting(trx);
+        return upsertBatch(trx, batch.papers, batch.refreshCounts, now);
+      }).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
       tally(result, batch, rows);
       stored += batch.papers.length;
       options.onProgress?.(stored, total);
     }
   };
   // Every writer finishes its batch in flight before the first failure is thrown.
-  const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, options.writers ?? 2) }, writer));
+  const outcomes = await Promise.allSettled(Array.from({ length: writers }, writer));
   const failure = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
   return result;
@@ -125,7 +68,7 @@ export async function upsertPapersInBulk(db: Kysely<Database>, inputs: readonly 
  * lose the last fraction of a second of ingestion (the next poll refetches it), never corrupt
  * anything. This transaction only; deliveries keep waiting for durable commits.
  */
-async function commitWithoutWaiting(trx: Kysely<Database>): Promise<void> {
+async function commitWithoutWaiting(trx: Db): Promise<void> {
   await sql`set local synchronous_commit = off`.execute(trx);
 }
 
@@ -148,7 +91,7 @@ function batchesOf(inputs: readonly PaperInput[]): Batch[] {
   return batches;
 }
 
-function tally(result: UpsertResult, batch: Batch, written: readonly { inserted: boolean }[]): void {
+function tally(result: StoreResult, batch: Batch, written: readonly { inserted: boolean }[]): void {
   const inserted = written.filter((row) => row.inserted).length;
   result.inserted += inserted;
   result.updated += written.length - inserted;
@@ -169,7 +112,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 async function upsertBatch(
-  db: Kysely<Database>,
+  db: Db,
   batch: readonly PaperInput[],
   refreshCounts: boolean,
   now: Date,

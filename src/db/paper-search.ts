@@ -1,39 +1,33 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Paper } from '../core/paper.ts';
-import { paperColumns, toPaper } from './papers.ts';
-import { latestListedDay } from './ranking.ts';
-import type { Database } from './schema.ts';
-
-export interface SearchPage {
-  papers: Paper[];
-  /** True when there are more results after this page. */
-  hasMore: boolean;
-  /** Set when the query as typed matched nothing and these are the results for this spelling instead. */
-  correctedTo?: string;
-}
-
-export interface SearchQuery {
-  /** websearch syntax: words, "quoted phrases", -exclusion, OR. May be empty when `author` is set. */
-  text: string;
-  /** Restrict to papers with an author of this name, or with this as a whole part of their name (case-insensitive). */
-  author?: string | undefined;
-  limit: number;
-  offset: number;
-}
+import type { SearchPage, SearchQuery } from '../core/ports/paper-library.ts';
+import type { Db } from './db.ts';
+import { latestListedDay } from './listed-days.ts';
+import { paperColumns, toPaper } from './paper-columns.ts';
 
 /**
  * Full-text search (`websearch_to_tsquery('english', …)`) in three tiers: papers whose
  * title matches the query, then those whose title, keywords or authors match, then the
- * rest (abstract matches); newest first within a tier. When nothing matches, each word that
- * is not in any stored title or keyword is replaced by the nearest one that is, so a typo
- * still finds something (and the answer says what it searched for instead).
+ * rest (abstract matches); newest first within a tier. Every `author:` filter applies. When
+ * nothing matches, each word that is not in any stored title or keyword is replaced by the
+ * nearest one that is, so a typo still finds something (and the answer says what it searched
+ * for instead).
  */
-export async function searchPapers(db: Kysely<Database>, query: SearchQuery): Promise<SearchPage> {
+export async function searchPapers(db: Db, query: SearchQuery): Promise<SearchPage> {
   const found = await search(db, query);
   if (found.length > 0 || query.text.trim() === '') return page(found, query.limit);
   const corrected = await correctSpelling(db, query.text);
   if (!corrected) return page(found, query.limit);
   return { ...page(await search(db, { ...query, text: corrected }), query.limit), correctedTo: corrected };
+}
+
+/**
+ * Whether `text` yields any search terms (stop words alone, like "the", match nothing): the
+ * same parse as search's, so a topic that passes will also match papers.
+ */
+export async function hasSearchTerms(db: Db, text: string): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`select numnode(websearch_to_tsquery('english', ${text})) as n`.execute(db);
+  return (rows[0]?.n ?? 0) > 0;
 }
 
 function page(rows: Paper[], limit: number): SearchPage {
@@ -71,13 +65,13 @@ interface Tiers {
   each: RawBuilder<unknown>[];
 }
 
-async function search(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]> {
+async function search(db: Db, query: SearchQuery): Promise<Paper[]> {
   const parsed = await parse(db, query.text);
-  if (parsed === '' && !query.author) return [];
-  const author = authorCondition(query.author);
-  const tiers: Tiers = parsed
-    ? textTiers(parsed, author)
-    : { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
+  const author = authorCondition(query.authors ?? []);
+  let tiers: Tiers;
+  if (parsed) tiers = textTiers(parsed, author ?? ANY_AUTHOR);
+  else if (author) tiers = { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
+  else return [];
   const ids = await rankedIds(db, tiers, query.offset + query.limit + 1, () => mayMatch(db, query.text, tiers));
   return papersInOrder(db, ids.slice(query.offset));
 }
@@ -88,7 +82,7 @@ async function search(db: Kysely<Database>, query: SearchQuery): Promise<Paper[]
  * the probe is cheap exactly then: the index has no entry for a misspelt word. (Probing every
  * such query cost ~10 ms for rare combinations of common words.)
  */
-async function mayMatch(db: Kysely<Database>, text: string, tiers: Tiers): Promise<boolean> {
+async function mayMatch(db: Db, text: string, tiers: Tiers): Promise<boolean> {
   const { rows } = await sql<{ may: boolean }>`
     select case
       when exists (select from unnest(${wordsOf(text)}::text[]) as typed where not exists (select from vocabulary where word = typed))
@@ -118,7 +112,7 @@ function textTiers(q: string, author: AuthorCondition): Tiers {
   };
 }
 
-/** `author:Name` as SQL, two ways. */
+/** The `author:` filters as SQL, two ways. */
 interface AuthorCondition {
   /** For the GIN index of papers_author_keys_idx. */
   indexed: RawBuilder<unknown>;
@@ -126,19 +120,24 @@ interface AuthorCondition {
   perPaper: RawBuilder<unknown>;
 }
 
+/** No `author:` filter. */
+const ANY_AUTHOR: AuthorCondition = { indexed: sql`true`, perPaper: sql`true` };
+
 /**
- * `author:Name`: a paper one of whose authors is called that, or has that as a whole part of
- * their name (`author:Wang`, `author:"Boshi Wang"`), case-insensitive — the keys that
- * papers_author_keys_idx indexes.
+ * `author:Name` filters, all of which apply: a paper with, for each name, an author who is
+ * called that or has it as a whole part of their name (`author:Wang`, `author:"Boshi Wang"`),
+ * case-insensitive — the keys that papers_author_keys_idx indexes. Undefined when there is no
+ * filter (names that are blank do not count).
  */
-function authorCondition(author: string | undefined): AuthorCondition {
-  if (!author) return { indexed: sql`true`, perPaper: sql`true` };
-  const key = authorKey(author);
-  const indexed = sql`paperboy_author_keys(papers.authors) @> array[${key}]::text[]`;
+function authorCondition(authors: readonly string[]): AuthorCondition | undefined {
+  const keys = [...new Set(authors.map(authorKey).filter((key) => key !== ''))];
+  if (keys.length === 0) return undefined;
+  // One containment test for every name: the GIN index intersects their posting lists.
+  const indexed = sql`paperboy_author_keys(papers.authors) @> ${keys}::text[]`;
   // Computing the keys of a paper costs ~5 µs (array text in and out); a substring test, which
-  // the key implies, rules out almost every paper first. `case` fixes that order.
-  const within = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return { indexed, perPaper: sql`(case when lower(paperboy_join(papers.authors)) like ${within} then ${indexed} else false end)` };
+  // each key implies, rules out almost every paper first. `case` fixes that order.
+  const within = keys.map((key) => `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return { indexed, perPaper: sql`(case when lower(paperboy_join(papers.authors)) like all(${within}::text[]) then ${indexed} else false end)` };
 }
 
 /** The name as paperboy_author_keys spells it: lower case, single spaces. */
@@ -151,7 +150,7 @@ function authorKey(name: string): string {
  * that follow carry it as a constant the planner can estimate; '' when it has no words to
  * search for (empty, or only stop words).
  */
-async function parse(db: Kysely<Database>, text: string): Promise<string> {
+async function parse(db: Db, text: string): Promise<string> {
   if (text.trim() === '') return '';
   const { rows } = await sql<{ q: string }>`select websearch_to_tsquery('english', ${text})::text as q`.execute(db);
   return rows[0]?.q ?? '';
@@ -163,7 +162,7 @@ async function parse(db: Kysely<Database>, text: string): Promise<string> {
  * page, because that pass reads papers in the very order results are listed. Other tiers come
  * from newestMatching, unless `mayMatchOlder` rules out any match at all.
  */
-async function rankedIds(db: Kysely<Database>, tiers: Tiers, wanted: number, mayMatchOlder: () => Promise<boolean>): Promise<string[]> {
+async function rankedIds(db: Db, tiers: Tiers, wanted: number, mayMatchOlder: () => Promise<boolean>): Promise<string[]> {
   const { rows: recent } = await sql<{ id: string; tier: number }>`
     select papers.id, ${tiers.tierOf} as tier
     from (select id, search, authors, listed_on, upvotes from papers order by ${NEWEST_FIRST} limit ${RECENT_PASS}) as papers
@@ -193,7 +192,7 @@ async function rankedIds(db: Kysely<Database>, tiers: Tiers, wanted: number, may
  * takes them from the GIN indexes rather than walking the newest-first index in hope of meeting
  * them (it did, for a word it had no statistics on, and read a million papers).
  */
-async function newestMatching(db: Kysely<Database>, condition: RawBuilder<unknown>, limit: number, newestDay: () => Promise<string | undefined>) {
+async function newestMatching(db: Db, condition: RawBuilder<unknown>, limit: number, newestDay: () => Promise<string | undefined>) {
   const day = await newestDay();
   if (day) {
     const recent = await newestOf(db, sql`papers.listed_on >= ${day}::date - ${RECENT_DAYS}::integer and ${condition}`, limit);
@@ -202,7 +201,7 @@ async function newestMatching(db: Kysely<Database>, condition: RawBuilder<unknow
   return newestOf(db, condition, limit);
 }
 
-async function newestOf(db: Kysely<Database>, condition: RawBuilder<unknown>, limit: number): Promise<string[]> {
+async function newestOf(db: Db, condition: RawBuilder<unknown>, limit: number): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
     with matches as materialized (
       select papers.id, papers.listed_on, papers.upvotes from papers where ${condition}
@@ -212,7 +211,7 @@ async function newestOf(db: Kysely<Database>, condition: RawBuilder<unknown>, li
 }
 
 /** Full papers for ids, in the order given. */
-async function papersInOrder(db: Kysely<Database>, ids: string[]): Promise<Paper[]> {
+async function papersInOrder(db: Db, ids: string[]): Promise<Paper[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('papers').select(paperColumns).where('papers.id', 'in', ids).execute();
   const byId = new Map(rows.map((row) => [row.id, toPaper(row)]));
@@ -223,7 +222,7 @@ async function papersInOrder(db: Kysely<Database>, ids: string[]): Promise<Paper
  * Spelling suggestions: every word of the query that is not a stored title or keyword word is
  * replaced by the most similar one (trigram similarity); undefined when nothing changed.
  */
-async function correctSpelling(db: Kysely<Database>, text: string): Promise<string | undefined> {
+async function correctSpelling(db: Db, text: string): Promise<string | undefined> {
   const words = wordsOf(text);
   if (words.length === 0) return undefined;
   // paperboy_nearest_word: the most similar stored word by trigram similarity (`%`, at

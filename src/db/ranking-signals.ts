@@ -1,0 +1,191 @@
+import { sql } from 'kysely';
+import type { Vote } from '../core/answer.ts';
+import type { Follow } from '../core/follow.ts';
+import type { RankingSignals, VoteSignals } from '../core/ports/ranking-signals.ts';
+import type { Db } from './db.ts';
+import { voteOf } from './feedback-store.ts';
+
+/**
+ * The set-based reads behind ranking (`today`, digests; see core/ranking and
+ * core/digest/compose-digests.ts): each serves a whole batch of recipients at once, never one
+ * recipient or one follow at a time.
+ */
+export function createRankingSignals(db: Db): RankingSignals {
+  return {
+    async window(onOrBefore, size) {
+      if (!Number.isInteger(size) || size < 1) throw new RangeError(`a window has at least one day, not ${size}`);
+      // A loose index scan: each day is one max() below the previous one, answered from
+      // papers_newest_idx, so the window costs `size` index probes however many papers the
+      // days hold; the stamp then reads only the window's papers.
+      const { rows } = await sql<{ days: string[]; stamp: string }>`
+        with recursive days (day, n) as (
+          select (select max(listed_on) from papers where listed_on <= ${onOrBefore}::date), 1
+          union all
+          select (select max(listed_on) from papers where listed_on < d.day), d.n + 1
+          from days d
+          where d.day is not null and d.n < ${size}::int
+        ),
+        window_days as materialized (select day from days where day is not null)
+        select array(select day::text from window_days order by day desc) as days, -- text: date[] has no 'YYYY-MM-DD' parser
+               concat_ws(':', current_database(), (select string_agg(day::text, ',' order by day desc) from window_days),
+                         count(p.id), max(p.last_seen_at), sum(hashtext(p.id || '@' || p.last_seen_at::text)::bigint)) as stamp
+        from papers p
+        where p.listed_on = any(array(select day from window_days))`.execute(db);
+      const row = rows[0];
+      const days = row?.days ?? [];
+      return { latest: days[0], days, stamp: row?.stamp ?? '' };
+    },
+
+    async candidates(days) {
+      if (days.length === 0) return [];
+      const rows = await db
+        .selectFrom('papers')
+        .select(['id', 'listed_on', 'upvotes'])
+        .where('listed_on', '=', sql<string>`any(${[...days]}::date[])`)
+        .orderBy('listed_on', 'desc')
+        .orderBy('upvotes', 'desc')
+        .orderBy(sql`published_at desc nulls last`)
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({ id: row.id, listedOn: row.listed_on!, upvotes: row.upvotes }));
+    },
+
+    async followsOf(recipients) {
+      const byRecipient = new Map<number, Follow[]>();
+      if (recipients.length === 0) return byRecipient;
+      const rows = await db
+        .selectFrom('follows')
+        .select(['recipient_id', 'kind', 'value', 'label'])
+        .where('recipient_id', '=', sql<number>`any(${[...new Set(recipients)]}::int[])`)
+        .orderBy('recipient_id')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      for (const row of rows) {
+        const list = byRecipient.get(row.recipient_id);
+        const follow: Follow = { kind: row.kind, value: row.value, label: row.label };
+        if (list) list.push(follow);
+        else byRecipient.set(row.recipient_id, [follow]);
+      }
+      return byRecipient;
+    },
+
+    /**
+     * In one statement for all the follows. Each follow is tested once, and a topic only
+     * against papers sharing a word stem with it (a tsquery can only match a document
+     * containing one of its lexemes, unless it negates one), so the exact `@@` runs on a
+     * handful of pairs instead of every follow × paper.
+     */
+    async matchFollows(days, follows) {
+      const matches = new Map<number, string[]>();
+      if (follows.length === 0 || days.length === 0) return matches;
+      const { rows } = await sql<{ fid: number; ids: string[] }>`
+        with wp as materialized (
+          select p.id, p.search, p.categories, lower(paperboy_join(p.authors)) as author_text
+          from papers p where p.listed_on = any(${[...days]}::date[])
+        ),
+        fv as materialized (
+          select (f.ord - 1)::int as fid, f.kind, f.value
+          from unnest(${follows.map((f) => f.kind)}::text[], ${follows.map((f) => f.value)}::text[]) with ordinality as f(kind, value, ord)
+        ),
+        topics as materialized (
+          select fid, q, querytree(q) like '%!%' as negated
+          from (select fid, websearch_to_tsquery('english', value) as q from fv where kind = 'topic') t
+        ),
+        topic_lexemes as materialized (
+          select distinct fv.fid, l.lexeme
+          from fv cross join lateral unnest(tsvector_to_array(to_tsvector('english', fv.value))) as l(lexeme)
+          where fv.kind = 'topic'
+        ),
+        paper_lexemes as materialized (
+          select wp.id, l.lexeme from wp cross join lateral unnest(tsvector_to_array(wp.search)) as l(lexeme)
+        ),
+        topic_pairs as materialized (
+          select tl.fid, pl.id from topic_lexemes tl join paper_lexemes pl on pl.lexeme = tl.lexeme
+          union
+          select t.fid, wp.id from topics t cross join wp where t.negated
+        ),
+        matches as (
+          select tp.fid, tp.id
+          from topic_pairs tp join topics t on t.fid = tp.fid join wp on wp.id = tp.id
+          where wp.search @@ t.q
+          union all
+          select fv.fid, wp.id
+          from fv cross join wp
+          where fv.kind = 'author'
+            and wp.author_text like '%' || replace(replace(replace(fv.value, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+          union all
+          select distinct fv.fid, pc.id
+          from fv join (select wp.id, lower(cat) as cat from wp cross join lateral unnest(wp.categories) as cat) pc on pc.cat = fv.value
+          where fv.kind = 'category'
+        )
+        select fid, array_agg(id) as ids from matches group by fid`.execute(db);
+      for (const row of rows) matches.set(row.fid, row.ids);
+      return matches;
+    },
+
+    /**
+     * Set-based: a profile of each recipient's latest 200 votes (keywords and authors weigh 1,
+     * categories 0.5, 👍 for and 👎 against) summed over each paper's items, which equals
+     * summing the overlap with each voted paper one by one. The recipients' own votes on the
+     * window's papers count whatever their age.
+     */
+    async voteSignals(recipients, days) {
+      const signals: VoteSignals = { affinity: new Map(), votes: new Map() };
+      if (recipients.length === 0 || days.length === 0) return signals;
+      const ids = [...new Set(recipients)];
+      const { rows } = await sql<{ recipient_id: number; paper_id: string; affinity: number | null; vote: number | null }>`
+        with votes as materialized (
+          select f.recipient_id, f.paper_id, f.vote, p.ai_keywords, p.authors, p.categories, p.listed_on,
+                 row_number() over (partition by f.recipient_id order by f.updated_at desc) as recent
+          from feedback f join papers p on p.id = f.paper_id
+          where f.recipient_id = any(${ids}::int[])
+        ),
+        profile as (
+          select v.recipient_id, i.kind, i.item, sum(v.vote * i.weight)::float8 as weight
+          from votes v
+          cross join lateral (
+            select 'k'::text as kind, x as item, 1.0 as weight from unnest(v.ai_keywords) x
+            union select 'a', x, 1.0 from unnest(v.authors) x
+            union select 'c', x, 0.5 from unnest(v.categories) x
+          ) i
+          where v.recent <= 200
+          group by v.recipient_id, i.kind, i.item
+        ),
+        window_items as (
+          select distinct p.id, 'k'::text as kind, x as item from papers p cross join lateral unnest(p.ai_keywords) x where p.listed_on = any(${[...days]}::date[])
+          union select p.id, 'a', x from papers p cross join lateral unnest(p.authors) x where p.listed_on = any(${[...days]}::date[])
+          union select p.id, 'c', x from papers p cross join lateral unnest(p.categories) x where p.listed_on = any(${[...days]}::date[])
+        )
+        select pr.recipient_id, wi.id as paper_id, sum(pr.weight) as affinity, null::smallint as vote
+        from profile pr join window_items wi on wi.kind = pr.kind and wi.item = pr.item
+        group by pr.recipient_id, wi.id
+        union all
+        select recipient_id, paper_id, null, vote from votes where listed_on = any(${[...days]}::date[])`.execute(db);
+      for (const row of rows) {
+        if (row.vote !== null) {
+          const votes = signals.votes.get(row.recipient_id) ?? new Map<string, Vote>();
+          votes.set(row.paper_id, voteOf(row.vote));
+          signals.votes.set(row.recipient_id, votes);
+        } else if (row.affinity) {
+          const affinity = signals.affinity.get(row.recipient_id) ?? new Map<string, number>();
+          affinity.set(row.paper_id, Number(row.affinity));
+          signals.affinity.set(row.recipient_id, affinity);
+        }
+      }
+      return signals;
+    },
+
+    async deliveredAmong(pairs) {
+      if (pairs.length === 0) return new Set();
+      // LATERAL … LIMIT 1 keeps this a probe per pair: a hash join would read all of delivered_papers.
+      const { rows } = await sql<{ recipient_id: number; paper_id: string }>`
+        select x.recipient_id, x.paper_id
+        from unnest(${pairs.map((p) => p.recipient)}::int[], ${pairs.map((p) => p.paperId)}::text[]) as x(recipient_id, paper_id)
+        cross join lateral (
+          select 1 from delivered_papers d where d.recipient_id = x.recipient_id and d.paper_id = x.paper_id limit 1
+        ) sent`.execute(db);
+      return new Set(rows.map((row) => `${row.recipient_id}:${row.paper_id}`));
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { Reason } from '../../src/core/answer.ts';
+import type { DueSlot, ResumePoints } from '../../src/core/ports/delivery-ledger.ts';
+import type { Storage } from '../../src/core/ports/storage.ts';
+import { engines, useTestDb } from '../support/db.ts';
+
+/** Contract of DeliveryLedger (and of the ledger side of SubscriptionStore.overview). */
+
+const at = (iso: string) => new Date(iso);
+const slot = (localDate: string, sendTime = '09:00'): DueSlot => {
+  const dueAt = at(`${localDate}T${sendTime}:00Z`);
+  return { timezone: 'UTC', sendTime, localDate, weekday: ((dueAt.getUTCDay() + 6) % 7) + 1, dueAt };
+};
+const papers = ['2401.00001', '2401.00002', '2401.00003'].map((id) => ({ id, title: `Paper ${id}`, source: 'hf' as const, featuredOn: '2024-01-04' }));
+const reasons: Reason[][] = [
+  [{ kind: 'follow', follow: 'author:Ann Lee' }, { kind: 'liked' }],
+  [{ kind: 'top', day: null }],
+  [{ kind: 'top', day: '2024-01-03' }],
+];
+
+/** A subscriber on `platform` (daily at `sendTime` UTC, settings from 2024-01-01). */
+async function subscriber(storage: Storage, externalId: string, platform = 'test', sendTime = '09:00') {
+  const recipient = await storage.recipients.ensure({ platform, externalId, kind: 'user' });
+  const { subscription } = await storage.subscriptions.subscribe(recipient, { sendTime }, at('2024-01-01T00:00:00Z'));
+  return { recipient, subscription };
+}
+
+/** Locks what is due in `slots` and claims it with the three papers, as worker `workerId`. */
+async function claim(storage: Storage, slots: DueSlot[], workerId = 'w1', options: { platforms?: string[]; limit?: number; resume?: ResumePoints } = {}) {
+  return storage.transaction(async (tx) => {
+    const due = await tx.ledger.lockDue({ slots, platforms: options.platforms, limit: options.limit ?? 10, ...(options.resume ? { resume: options.resume } : {}) });
+    const inserted = await tx.ledger.insert(
+      due.map((d) => ({ subscriptionId: d.subscriptionId, recipientId: d.recipientId, localDate: d.localDate, dueAt: d.dueAt, paperIds: papers.map((p) => p.id), reasons, empty: false })),
+      { workerId, now: due[0]?.dueAt ?? at('2024-01-04T09:00:00Z'), leaseUntil: at('2024-01-04T09:10:00Z') },
+    );
+    return { due, inserted };
+  });
+}
+
+describe.each(engines)('delivery ledger on %s', (engine) => {
+  const t = useTestDb(engine);
+  const ledger = () => t.storage.ledger;
+
+  it('claims a due subscription once, with its recipient, papers and structured reasons', async () => {
+    await t.storage.papers.store(papers);
+    const ann = await subscriber(t.storage, 'ann');
+    expect(await ledger().activeSchedules()).toEqual([{ timezone: 'UTC', sendTime: '09:00' }]);
+    expect(await ledger().countDueByPlatform([slot('2024-01-04')])).toEqual(new Map([['test', 1]]));
+
+    const { due, inserted } = await claim(t.storage, [slot('2024-01-03'), slot('2024-01-04')]);
+    // Due in two slots, claimed for the later date.
+    expect(due).toEqual([
+      {
+        subscriptionId: ann.subscription.id,
+        recipientId: ann.recipient,
+        recipient: { platform: 'test', externalId: 'ann', kind: 'user' },
+        localDate: '2024-01-04',
+        dueAt: at('2024-01-04T09:00:00Z'),
+        papersPerPost: 5,
+        postWhenEmpty: false,
+      },
+    ]);
+    expect(inserted).toEqual([{ id: expect.any(Number), subscriptionId: ann.subscription.id, localDate: '2024-01-04', status: 'claimed' }]);
+    expect(await ledger().countDueByPlatform([slot('2024-01-04')])).toEqual(new Map());
+    expect((await claim(t.storage, [slot('2024-01-04')])).due).toEqual([]);
+    // A second insert of the same (subscription, date) inserts nothing.
+    const again = await t.storage.transaction((tx) =>
+      tx.ledger.insert([{ subscriptionId: ann.subscription.id, recipientId: ann.recipient, localDate: '2024-01-04', dueAt: at('2024-01-04T09:00:00Z'), paperIds: [], reasons: [], empty: true }], {
+        workerId: 'w2',
+        now: at('2024-01-04T09:01:00Z'),
+        leaseUntil: at('2024-01-04T09:11:00Z'),
+      }),
+    );
+    expect(again).toEqual([]);
+
+    const [loaded] = await ledger().load([inserted[0]!.id]);
+    expect(loaded).toEqual({
+      id: inserted[0]!.id,
+      subscriptionId: ann.subscription.id,
+      recipientId: ann.recipient,
+      recipient: { platform: 'test', externalId: 'ann', kind: 'user' },
+      localDate: '2024-01-04',
+      dueAt: at('2024-01-04T09:00:00Z'),
+      paperIds: papers.map((p) => p.id),
+      reasons,
+      attempts: 0,
+      lastError: null,
+    });
+    expect(await ledger().countOpen()).toEqual({ claimed: 1, sending: 0, retrying: 0 });
+  });
+
+  it('moves a row through sending to sent, only for the worker that owns it', async () => {
+    const ann = await subscriber(t.storage, 'ann');
+    const [row] = (await claim(t.storage, [slot('2024-01-04')])).inserted;
+    const id = row!.id;
+    expect(await ledger().markSending(id, 'w2', at('2024-01-04T09:20:00Z'))).toBe(false);
+    expect(await ledger().markSending(id, 'w1', at('2024-01-04T09:20:00Z'))).toBe(true);
+    expect(await ledger().countOpen()).toEqual({ claimed: 0, sending: 1, retrying: 0 });
+    expect(await ledger().recordSent(id, 'w2', at('2024-01-04T09:01:00Z'))).toBe(false);
+    expect(await ledger().recordSent(id, 'w1', at('2024-01-04T09:01:00Z'))).toBe(true);
+    expect(await ledger().countOpen()).toEqual({ claimed: 0, sending: 0, retrying: 0 });
+
+    const [overview] = await t.storage.subscriptions.overview();
+    expect(overview).toMatchObject({
+      id: ann.subscription.id,
+      updatedAt: at('2024-01-01T00:00:00Z'),
+      claimedThrough: '2024-01-04',
+      last: { localDate: '2024-01-04', status: 'sent', sentAt: at('2024-01-04T09:01:00Z'), attempts: 1, papers: 3 },
+    });
+  });
+
+  it('returns the papers of a gone recipient to the pool and pauses its subscription', async () => {
+    await t.storage.papers.store(papers);
+    const ann = await subscriber(t.storage, 'ann');
+    const [row] = (await claim(t.storage, [slot('2024-01-04')])).inserted;
+    const pairs = papers.map((p) => ({ recipient: ann.recipient, paperId: p.id }));
+    expect((await t.storage.ranking.deliveredAmong(pairs)).size).toBe(3);
+    await ledger().markSending(row!.id, 'w1', at('2024-01-04T09:20:00Z'));
+    expect(await ledger().recordGone(row!.id, 'w1', 'bot was blocked', at('2024-01-04T09:02:00Z'))).toBe(true);
+    expect(await t.storage.ranking.deliveredAmong(pairs)).toEqual(new Set());
+    expect(await t.storage.subscriptions.find(ann.recipient)).toMatchObject({ status: 'paused', pausedReason: 'bot was blocked' });
+    expect(await ledger().activeSchedules()).toEqual([]);
+  });
+
+  it('retries a failed row, takes over an abandoned one, and gives up past the cut-off', async () => {
+    const ann = await subscriber(t.storage, 'ann');
+    const bob = await subscriber(t.storage, 'bob', 'other');
+    const { inserted } = await claim(t.storage, [slot('2024-01-04')]);
+    const [annRow, bobRow] = [ann, bob].map((s) => inserted.find((row) => row.subscriptionId === s.subscription.id)?.id);
+    await ledger().markSending(annRow!, 'w1', at('2024-01-04T09:20:00Z'));
+    expect(await ledger().recordFailed(annRow!, 'w1', { reason: 'timeout', retryAt: at('2024-01-04T09:05:00Z') })).toBe(true);
+    expect(await ledger().countOpen()).toEqual({ claimed: 1, sending: 0, retrying: 1 });
+
+    const stamp = { workerId: 'w2', now: at('2024-01-04T09:15:00Z'), leaseUntil: at('2024-01-04T09:25:00Z') };
+    const options = { ...stamp, cutoffMs: 3_600_000, limit: 10, maxAttempts: 3 };
+    // Only the platforms asked for.
+    expect(await ledger().takeOver({ ...options, platforms: ['test'] })).toEqual([{ id: annRow, previous: 'failed' }]);
+    expect(await ledger().takeOver({ ...options, platforms: undefined })).toEqual([{ id: bobRow, previous: 'claimed' }]);
+    expect(await ledger().takeOver({ ...options, platforms: undefined })).toEqual([]);
+    await ledger().renewLeases('w2', [annRow!, bobRow!], at('2024-01-04T09:40:00Z'));
+    await ledger().releaseClaims('w2', [bobRow!], at('2024-01-04T09:16:00Z'));
+
+    const expired = await ledger().expireStale({ now: at('2024-01-04T11:00:00Z'), cutoffMs: 3_600_000 });
+    expect(expired.sort((a, b) => a.id - b.id)).toEqual([
+      { id: annRow, platform: 'test' },
+      { id: bobRow, platform: 'other' },
+    ]);
+    expect(await ledger().countOpen()).toEqual({ claimed: 0, sending: 0, retrying: 0 });
+    const loaded = await ledger().load([annRow!, bobRow!]);
+    expect(loaded.map((row) => row.lastError)).toEqual(['timeout; gave up past the catch-up cut-off', 'gave up past the catch-up cut-off']);
+  });
+
+  it('claims in batches that resume where the last one stopped, and only for the platforms asked', async () => {
+    for (const name of ['a', 'b', 'c']) await subscriber(t.storage, name);
+    await subscriber(t.storage, 'd', 'other');
+    const resume: ResumePoints = new Map();
+    const first = await claim(t.storage, [slot('2024-01-04')], 'w1', { platforms: ['test'], limit: 2, resume });
+    const second = await claim(t.storage, [slot('2024-01-04')], 'w1', { platforms: ['test'], limit: 2, resume });
+    expect(first.due.map((d) => d.recipient.externalId)).toEqual(['a', 'b']);
+    expect(second.due.map((d) => d.recipient.externalId)).toEqual(['c']);
+    expect(await ledger().countDueByPlatform([slot('2024-01-04')])).toEqual(new Map([['other', 1]]));
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { PaperInput } from '../../src/core/paper.ts';
+import type { Storage } from '../../src/core/ports/storage.ts';
+import { engines, useTestDb } from '../support/db.ts';
+
+/** Contract of RankingSignals. */
+
+const at = (iso: string) => new Date(iso);
+
+function paper(id: string, featuredOn: string, extra: Partial<PaperInput> = {}): PaperInput {
+  return { id, title: `Paper ${id}`, source: 'hf', featuredOn, upvotes: 0, ...extra };
+}
+
+/** Papers on 2024-01-01, 01-02 and 01-04 (nothing on 01-03). */
+const papers: PaperInput[] = [
+  paper('2401.00001', '2024-01-01', { aiKeywords: ['memory'], upvotes: 3 }),
+  paper('2401.00002', '2024-01-02', { upvotes: 1 }),
+  paper('2401.00003', '2024-01-04', { aiKeywords: ['grokking'], authors: ['Ann Lee'], categories: ['cs.LG'], upvotes: 5, title: 'Grokking at the edge' }),
+  paper('2401.00004', '2024-01-04', { aiKeywords: ['grokking', 'memory'], upvotes: 5, publishedAt: at('2024-01-03T10:00:00Z') }),
+  paper('2401.00005', '2024-01-04', { upvotes: 9, authors: ['Bo Annson'] }),
+];
+
+/** Subscribes `recipient` daily at 09:00 UTC and claims its digest for `localDate` with these papers. */
+async function deliver(storage: Storage, recipient: number, localDate: string, paperIds: string[]): Promise<number> {
+  await storage.subscriptions.subscribe(recipient, {}, at('2024-01-01T00:00:00Z'));
+  const dueAt = at(`${localDate}T09:00:00Z`);
+  return storage.transaction(async (tx) => {
+    const slot = { timezone: 'UTC', sendTime: '09:00', localDate, weekday: ((dueAt.getUTCDay() + 6) % 7) + 1, dueAt };
+    const [due] = await tx.ledger.lockDue({ slots: [slot], platforms: undefined, limit: 10 });
+    const [row] = await tx.ledger.insert(
+      [{ subscriptionId: due!.subscriptionId, recipientId: recipient, localDate, dueAt, paperIds, reasons: paperIds.map(() => [{ kind: 'liked' }]), empty: false }],
+      { workerId: 'w1', now: dueAt, leaseUntil: at(`${localDate}T10:00:00Z`) },
+    );
+    return row!.id;
+  });
+}
+
+describe.each(engines)('ranking signals on %s', (engine) => {
+  const t = useTestDb(engine);
+  const signals = () => t.storage.ranking;
+
+  it('takes a window of the latest days with papers, one or two, on or before a date', async () => {
+    await t.storage.papers.store(papers);
+    expect(await signals().window('2024-01-05', 1)).toMatchObject({ latest: '2024-01-04', days: ['2024-01-04'] });
+    expect(await signals().window('2024-01-05', 2)).toMatchObject({ latest: '2024-01-04', days: ['2024-01-04', '2024-01-02'] });
+    expect(await signals().window('2024-01-03', 2)).toMatchObject({ latest: '2024-01-02', days: ['2024-01-02', '2024-01-01'] });
+    expect(await signals().window('2024-01-04', 3)).toMatchObject({ latest: '2024-01-04', days: ['2024-01-04', '2024-01-02', '2024-01-01'] });
+    // Fewer days than asked when the library does not go back that far; none before its first.
+    expect(await signals().window('2024-01-01', 2)).toMatchObject({ latest: '2024-01-01', days: ['2024-01-01'] });
+    expect(await signals().window('2023-12-31', 2)).toMatchObject({ latest: undefined, days: [] });
+    await expect(signals().window('2024-01-05', 0)).rejects.toThrow(RangeError);
+  });
+
+  it('stamps a window with the state of its papers, and only its papers', async () => {
+    expect((await signals().window('2024-01-05', 2)).days).toEqual([]);
+    await t.storage.papers.store(papers, at('2024-01-05T00:00:00Z'));
+    const one = await signals().window('2024-01-05', 1);
+    const two = await signals().window('2024-01-05', 2);
+    expect(await signals().window('2024-01-05', 2)).toEqual(two);
+    expect(two.stamp).not.toBe(one.stamp);
+    // A change to a paper outside the window leaves it as it was…
+    await t.storage.papers.store([{ ...papers[0]!, upvotes: 30 }], at('2024-01-05T01:00:00Z'));
+    expect(await signals().window('2024-01-05', 2)).toEqual(two);
+    // …one inside it, or a new paper on one of its days, does not.
+    await t.storage.papers.store([{ ...papers[1]!, upvotes: 30 }], at('2024-01-05T02:00:00Z'));
+    const changed = await signals().window('2024-01-05', 2);
+    expect(changed.days).toEqual(two.days);
+    expect(changed.stamp).not.toBe(two.stamp);
+    expect((await signals().window('2024-01-05', 1)).stamp).toBe(one.stamp);
+    await t.storage.papers.store([paper('2401.00006', '2024-01-04')], at('2024-01-05T03:00:00Z'));
+    expect((await signals().window('2024-01-05', 1)).stamp).not.toBe(one.stamp);
+  });
+
+  it('lists the candidates of some days newest day first, then by upvotes, recency and id', async () => {
+    await t.storage.papers.store(papers);
+    expect(await signals().candidates([])).toEqual([]);
+    expect(await signals().candidates(['2024-01-01', '2024-01-04'])).toEqual([
+      { id: '2401.00005', listedOn: '2024-01-04', upvotes: 9 },
+      { id: '2401.00004', listedOn: '2024-01-04', upvotes: 5 },
+      { id: '2401.00003', listedOn: '2024-01-04', upvotes: 5 },
+      { id: '2401.00001', listedOn: '2024-01-01', upvotes: 3 },
+    ]);
+  });
+
+  it('reads the follows of many recipients at once, and matches each follow against the days', async () => {
+    await t.storage.papers.store(papers);
+    const ann = await t.storage.recipients.ensure({ platform: 'test', externalId: 'ann', kind: 'user' });
+    const bob = await t.storage.recipients.ensure({ platform: 'test', externalId: 'bob', kind: 'user' });
+    await t.storage.recipients.follow(ann, { kind: 'topic', value: 'grokking', label: 'Grokking' });
+    await t.storage.recipients.follow(ann, { kind: 'author', value: 'ann lee', label: 'Ann Lee' });
+    await t.storage.recipients.follow(ann, { kind: 'category', value: 'cs.lg', label: 'cs.LG' });
+    const follows = await signals().followsOf([ann, bob, ann]);
+    expect([...follows.keys()]).toEqual([ann]);
+    expect(follows.get(ann)).toEqual([
+      { kind: 'topic', value: 'grokking', label: 'Grokking' },
+      { kind: 'author', value: 'ann lee', label: 'Ann Lee' },
+      { kind: 'category', value: 'cs.lg', label: 'cs.LG' },
+    ]);
+
+    const matches = await signals().matchFollows(['2024-01-04'], [...follows.get(ann)!, { kind: 'topic', value: 'memory -grokking' }, { kind: 'author', value: 'nobody' }]);
+    expect(matches.get(0)?.sort()).toEqual(['2401.00003', '2401.00004']);
+    expect(matches.get(1)).toEqual(['2401.00003']);
+    expect(matches.get(2)).toEqual(['2401.00003']);
+    expect(matches.has(3)).toBe(false);
+    expect(matches.has(4)).toBe(false);
+    expect((await signals().matchFollows(['2024-01-01'], [{ kind: 'topic', value: 'memory -grokking' }])).get(0)).toEqual(['2401.00001']);
+  });
+
+  it("gathers affinities and the recipients' own votes on the window's papers", async () => {
+    await t.storage.papers.store(papers);
+    const ann = await t.storage.recipients.ensure({ platform: 'test', externalId: 'ann', kind: 'user' });
+    const bob = await t.storage.recipients.ensure({ platform: 'test', externalId: 'bob', kind: 'user' });
+    // Ann likes grokking by Ann Lee in cs.LG, and not memory.
+    await t.storage.feedback.setVote(ann, '2401.00003', 'up', at('2024-01-04T12:00:00Z'));
+    await t.storage.feedback.setVote(ann, '2401.00001', 'down', at('2024-01-04T12:00:00Z'));
+
+    const latest = await signals().voteSignals([ann, bob], ['2024-01-04']);
+    expect(latest.votes).toEqual(new Map([[ann, new Map([['2401.00003', 'up']])]]));
+    // 00003: grokking, Ann Lee (1 each) and cs.LG (0.5); 00004: grokking − memory = 0, absent.
+    expect(latest.affinity).toEqual(new Map([[ann, new Map([['2401.00003', 2.5]])]]));
+
+    const both = await signals().voteSignals([ann, bob], ['2024-01-04', '2024-01-01']);
+    expect(both.votes).toEqual(new Map([[ann, new Map([['2401.00003', 'up'], ['2401.00001', 'down']])]]));
+    expect(both.affinity.get(ann)?.get('2401.00001')).toBe(-1);
+    expect(both.affinity.has(bob)).toBe(false);
+
+    await t.storage.feedback.setVote(ann, '2401.00003', null, at('2024-01-04T13:00:00Z'));
+    expect((await signals().voteSignals([ann], ['2024-01-04'])).votes).toEqual(new Map());
+    expect(await signals().voteSignals([], ['2024-01-04'])).toEqual({ affinity: new Map(), votes: new Map() });
+  });
+
+  it('tells which (recipient, paper) pairs were delivered already', async () => {
+    await t.storage.papers.store(papers);
+    const ann = await t.storage.recipients.ensure({ platform: 'test', externalId: 'ann', kind: 'user' });
+    const bob = await t.storage.recipients.ensure({ platform: 'test', externalId: 'bob', kind: 'user' });
+    await deliver(t.storage, ann, '2024-01-04', ['2401.00003', '2401.00005']);
+    const delivered = await signals().deliveredAmong([
+      { recipient: ann, paperId: '2401.00003' },
+      { recipient: ann, paperId: '2401.00004' },
+      { recipient: ann, paperId: '2401.00005' },
+      { recipient: bob, paperId: '2401.00003' },
+    ]);
+    expect(delivered).toEqual(new Set([`${ann}:2401.00003`, `${ann}:2401.00005`]));
+    expect(await signals().deliveredAmong([])).toEqual(new Set());
+  });
+});
