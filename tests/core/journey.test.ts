@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestHfDay } from '../../src/core/ingest/hf-daily.ts';
 import { UpstreamError } from '../../src/core/ingest/http-client.ts';
-import { type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../fakes/upstream-server.ts';
-import { HF_DAY, hfDailyItems } from '../fixtures/load.ts';
+import { type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../support/fakes/upstream-server.ts';
+import { HF_DAY, hfDailyItems } from '../support/fixtures.ts';
 import { asUser, testCore } from '../support/core.ts';
 import { engines, useTestDb } from '../support/db.ts';
 

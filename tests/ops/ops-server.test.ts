@@ -8,8 +8,9 @@ import { createStorage } from '../../src/db/storage.ts';
 import { createMetrics, instrumentCore } from '../../src/ops/metrics.ts';
 import { type OpsServer, startOpsServer } from '../../src/ops/ops-server.ts';
 import { useTestDb } from '../support/db.ts';
-import { asUser, silentLog } from '../support/core.ts';
-import { addPapers, addSubscription, pass, paper, recordingPort } from '../schedule/support.ts';
+import { asUser } from '../support/core.ts';
+import { addPapers, addSubscription, pass, paper, recordingPort } from '../support/schedule.ts';
+import { silentLog } from '../support/log.ts';
 
 const NOW = '2026-11-27T09:00:00Z';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { pino } from 'pino';
+import { silentLog } from './log.ts';
 import type { CommandContext } from '../../src/core/commands/command.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
@@ -7,8 +7,6 @@ import type { RecipientRef } from '../../src/core/recipient.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { createStorage } from '../../src/db/storage.ts';
 
-/** A logger that prints nothing; tests assert on behaviour, not log lines. */
-export const silentLog = pino({ level: 'silent' });
 
 /** A clock fixed at an instant (or advanced by the test through `.set`). */
 export function fixedClock(iso: string) {

@@ -4,7 +4,7 @@ import { commandDefinitions } from '../../../src/bots/discord/commands.ts';
 import { sameCommands } from '../../../src/bots/discord/register.ts';
 import { defineCommand } from '../../../src/core/commands/command.ts';
 import { commandSpecs } from '../../../src/core/commands/index.ts';
-import { expectDerivedFrom } from './support/command-shape.ts';
+import { expectDerivedFrom } from '../../support/discord/command-shape.ts';
 
 describe('/papers definition', () => {
   const [papers] = commandDefinitions(commandSpecs);

@@ -4,9 +4,9 @@ import type { Answer } from '../../../src/core/answer.ts';
 import { type CommandContext, defineCommand } from '../../../src/core/commands/command.ts';
 import type { Core } from '../../../src/core/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { expectDerivedFrom } from './support/command-shape.ts';
-import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from './support/harness.ts';
-import { autocomplete, channelOption, focused, inGuild, int, MODERATOR, slash, str } from './support/interactions.ts';
+import { expectDerivedFrom } from '../../support/discord/command-shape.ts';
+import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from '../../support/discord/harness.ts';
+import { autocomplete, channelOption, focused, inGuild, int, MODERATOR, slash, str } from '../../support/discord/interactions.ts';
 
 const ALICE = '2000000000000000051';
 const CHANNEL = '3000000000000000051';

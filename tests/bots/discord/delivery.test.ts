@@ -5,8 +5,9 @@ import type { Answer } from '../../../src/core/answer.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { captureLog, useDiscordHarness } from './support/harness.ts';
-import { buttonsOf } from './support/interactions.ts';
+import { useDiscordHarness } from '../../support/discord/harness.ts';
+import { buttonsOf } from '../../support/discord/interactions.ts';
+import { captureLog } from '../../support/log.ts';
 
 const channel = (id: string): RecipientRef => ({ platform: 'discord', externalId: id, kind: 'channel' });
 const user = (id: string): RecipientRef => ({ platform: 'discord', externalId: id, kind: 'user' });

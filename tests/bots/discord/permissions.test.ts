@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
 import { useTestDb } from '../../support/db.ts';
-import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from './support/harness.ts';
-import { BOT_CAN_POST, MEMBER, MODERATOR, channelOption, inDm, inGuild, slash, str } from './support/interactions.ts';
+import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from '../../support/discord/harness.ts';
+import { BOT_CAN_POST, MEMBER, MODERATOR, channelOption, inDm, inGuild, slash, str } from '../../support/discord/interactions.ts';
 
 const ALICE = '2000000000000000011';
 const CHANNEL = '3000000000000000011';

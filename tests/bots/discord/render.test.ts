@@ -5,7 +5,7 @@ import { customIdsFor } from '../../../src/bots/discord/custom-ids.ts';
 import { DISCORD_LIMITS, clip, embedsLength, escapeText, renderAnswer } from '../../../src/bots/discord/render.ts';
 import { createActionCodec } from '../../../src/core/actions/action-codec.ts';
 import type { Action, Answer, PaperCard, Reason } from '../../../src/core/answer.ts';
-import { validateMessage } from '../../fakes/discord-server.ts';
+import { validateMessage } from '../../support/fakes/discord-server.ts';
 import { card } from '../../support/cards.ts';
 
 function votes(ids: string[]): Action[] {

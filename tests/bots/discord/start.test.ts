@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordStartError, startDiscord } from '../../../src/bots/discord/start.ts';
-import { FakeDiscord } from '../../fakes/discord-server.ts';
+import { FakeDiscord } from '../../support/fakes/discord-server.ts';
 import { useTestDb } from '../../support/db.ts';
-import { expectDerivedFrom } from './support/command-shape.ts';
-import { APPLICATION_ID, GUILD_ID, captureLog, discordTestCore, fakeToken } from './support/harness.ts';
-import { inDm, slash } from './support/interactions.ts';
+import { expectDerivedFrom } from '../../support/discord/command-shape.ts';
+import { APPLICATION_ID, GUILD_ID, discordTestCore, fakeToken } from '../../support/discord/harness.ts';
+import { inDm, slash } from '../../support/discord/interactions.ts';
+import { captureLog } from '../../support/log.ts';
 
 describe('startDiscord', () => {
   const t = useTestDb('pglite');

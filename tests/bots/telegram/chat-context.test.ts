@@ -1,8 +1,8 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandContextFor, mayManageChat, recipientOfChat } from '../../../src/bots/telegram/chat-context.ts';
-import { FakeTelegramBotApi, makeGroup, makeSupergroup, makeUser, privateChat } from '../../fakes/telegram-bot-api.ts';
-import { silentLog } from '../../support/core.ts';
+import { FakeTelegramBotApi, makeGroup, makeSupergroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
+import { silentLog } from '../../support/log.ts';
 
 describe('who may manage a Telegram chat (getChatMember against the fake)', () => {
   let fake: FakeTelegramBotApi;

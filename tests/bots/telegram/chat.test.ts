@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_LIMIT } from '../../../src/bots/telegram/render.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
-import { type BotMessage, htmlProblem, makeGroup, makeUser, privateChat } from '../../fakes/telegram-bot-api.ts';
+import { type BotMessage, htmlProblem, makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { buttonData, buttonsOf, cardIds, messageOf, useTelegramBot } from './harness.ts';
+import { buttonData, buttonsOf, cardIds, messageOf, useTelegramBot } from '../../support/telegram-harness.ts';
 
 const alice = makeUser(1001, 'Alice');
 const bob = makeUser(1002, 'Bob');

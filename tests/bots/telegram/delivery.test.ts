@@ -3,11 +3,12 @@ import { createTelegramBot, type TelegramBot } from '../../../src/bots/telegram/
 import { createTelegramDeliveryPort } from '../../../src/bots/telegram/delivery.ts';
 import type { Answer } from '../../../src/core/answer.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
-import { FakeTelegramBotApi, htmlProblem } from '../../fakes/telegram-bot-api.ts';
-import { seedPapers, silentLog, testCore } from '../../support/core.ts';
+import { FakeTelegramBotApi, htmlProblem } from '../../support/fakes/telegram-bot-api.ts';
+import { seedPapers, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { capturingLog, FAST_LIMITS } from './harness.ts';
+import { FAST_LIMITS } from '../../support/telegram-harness.ts';
 import { memoryCodec } from '../../support/memory-codec.ts';
+import { captureLog, silentLog } from '../../support/log.ts';
 
 const user = (id: number): RecipientRef => ({ platform: 'telegram', externalId: String(id), kind: 'user' });
 const group = (id: number): RecipientRef => ({ platform: 'telegram', externalId: String(id), kind: 'channel' });
@@ -16,7 +17,7 @@ describe('Telegram delivery port against the fake Bot API', () => {
   const t = useTestDb('pglite');
   let fake: FakeTelegramBotApi;
   let telegram: TelegramBot;
-  const captured = capturingLog();
+  const captured = captureLog('debug');
 
   beforeAll(async () => {
     fake = await FakeTelegramBotApi.start();

@@ -2,10 +2,11 @@ import { createServer } from 'node:net';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_UPDATES, derivedWebhookSecret, startTelegram, type TelegramService, TelegramStartError } from '../../../src/bots/telegram/start.ts';
-import { FakeTelegramBotApi, makeUser, privateChat } from '../../fakes/telegram-bot-api.ts';
+import { FakeTelegramBotApi, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
 import { seedPapers, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { capturingLog, FAST_LIMITS, telegramConfig } from './harness.ts';
+import { FAST_LIMITS, telegramConfig } from '../../support/telegram-harness.ts';
+import { captureLog } from '../../support/log.ts';
 
 const carol = makeUser(3001, 'Carol');
 
@@ -21,7 +22,7 @@ describe('startTelegram', () => {
     beforeAll(async () => {
       fake = await FakeTelegramBotApi.start();
       const config = { ...telegramConfig(fake, { TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: secret }), TELEGRAM_WEBHOOK_PORT: 0 };
-      service = await startTelegram({ config, core: testCore(t.db), log: capturingLog().log, limits: FAST_LIMITS });
+      service = await startTelegram({ config, core: testCore(t.db), log: captureLog('debug').log, limits: FAST_LIMITS });
     });
     afterAll(async () => {
       await service?.stop();
@@ -91,7 +92,7 @@ describe('startTelegram', () => {
     const fake = await FakeTelegramBotApi.start();
     const deadRoot = await closedPortRoot();
     await fake.close();
-    const captured = capturingLog();
+    const captured = captureLog('debug');
     const config = { ...telegramConfig(fake), TELEGRAM_API_ROOT: deadRoot };
     const error = await startTelegram({ config, core: testCore(t.db), log: captured.log, startTimeoutMs: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TelegramStartError);
@@ -109,7 +110,7 @@ describe('startTelegram', () => {
     const fake = await FakeTelegramBotApi.start();
     try {
       const config = { ...telegramConfig(fake), TELEGRAM_BOT_TOKEN: '999:wrong-token-value' };
-      const error = await startTelegram({ config, core: testCore(t.db), log: capturingLog().log }).catch((e: unknown) => e);
+      const error = await startTelegram({ config, core: testCore(t.db), log: captureLog('debug').log }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TelegramStartError);
       expect((error as Error).message).toContain('401: Unauthorized');
       expect((error as Error).message).not.toContain('wrong-token-value');
@@ -122,7 +123,7 @@ describe('startTelegram', () => {
     const fake = await FakeTelegramBotApi.start({ maxHoldMs: 200 });
     try {
       fake.webhook = { url: 'https://old.example.test/hook' };
-      const service = await startTelegram({ config: telegramConfig(fake), core: testCore(t.db), log: capturingLog().log, limits: FAST_LIMITS });
+      const service = await startTelegram({ config: telegramConfig(fake), core: testCore(t.db), log: captureLog('debug').log, limits: FAST_LIMITS });
       expect(fake.webhook).toBeUndefined();
       const mark = fake.calls.length;
       fake.userSays(carol, privateChat(carol), '/help');

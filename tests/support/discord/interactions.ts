@@ -1,6 +1,6 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { randomBytes } from 'node:crypto';
-import { snowflake } from '../../../fakes/discord-server.ts';
+import { snowflake } from '../fakes/discord-server.ts';
 
 /** Where an interaction happens and who triggers it. */
 export interface Where {

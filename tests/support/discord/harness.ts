@@ -1,14 +1,14 @@
 import { afterAll, beforeAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { pino } from 'pino';
-import { startDiscord, type DiscordBot } from '../../../../src/bots/discord/start.ts';
-import { type Core, createCore } from '../../../../src/core/core.ts';
-import type { Database } from '../../../../src/db/schema.ts';
-import { createStorage } from '../../../../src/db/storage.ts';
-import type { Logger } from '../../../../src/logger.ts';
-import { FakeDiscord } from '../../../fakes/discord-server.ts';
-import { fixedClock, silentLog } from '../../../support/core.ts';
+import { startDiscord, type DiscordBot } from '../../../src/bots/discord/start.ts';
+import { type Core, createCore } from '../../../src/core/core.ts';
+import type { Database } from '../../../src/db/schema.ts';
+import { createStorage } from '../../../src/db/storage.ts';
+import type { Logger } from '../../../src/logger.ts';
+import { FakeDiscord } from '../fakes/discord-server.ts';
+import { fixedClock } from '../core.ts';
+import { captureLog, silentLog } from '../log.ts';
 
 export const APPLICATION_ID = '1234567890123456789';
 export const GUILD_ID = '1111111111111111111';
@@ -16,13 +16,6 @@ export const GUILD_ID = '1111111111111111111';
 /** A token shaped like Discord's (base64 user id . timestamp . hmac), random per run. */
 export function fakeToken(): string {
   return `MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.${randomBytes(5).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
-}
-
-/** Log lines captured as text (what would reach stderr), at trace level. */
-export function captureLog(): { log: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const log = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
-  return { log, lines };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
-import type { Database } from '../../src/db/schema.ts';
-import { createStorage } from '../../src/db/storage.ts';
-import { engines, useTestDb } from '../support/db.ts';
-import { addPapers, addSubscription, paper, secondHandle } from './support.ts';
+import { claimDueDeliveries } from '../../../src/core/schedule/claim-deliveries.ts';
+import type { Database } from '../../../src/db/schema.ts';
+import { createStorage } from '../../../src/db/storage.ts';
+import { engines, useTestDb } from '../../support/db.ts';
+import { addPapers, addSubscription, paper, secondHandle } from '../../support/schedule.ts';
 
 const HOUR = 3_600_000;
 

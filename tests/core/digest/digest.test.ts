@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { composeDigests } from '../../src/core/digest/compose-digests.ts';
-import { reasonText } from '../../src/core/actions/action-label.ts';
-import type { PaperCard } from '../../src/core/answer.ts';
-import { rankDay } from '../../src/core/ranking/rank-day.ts';
-import { createStorage } from '../../src/db/storage.ts';
-import { engines, useTestDb } from '../support/db.ts';
-import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from './support.ts';
+import { composeDigests } from '../../../src/core/digest/compose-digests.ts';
+import { reasonText } from '../../../src/core/actions/action-label.ts';
+import type { PaperCard } from '../../../src/core/answer.ts';
+import { rankDay } from '../../../src/core/ranking/rank-day.ts';
+import { createStorage } from '../../../src/db/storage.ts';
+import { engines, useTestDb } from '../../support/db.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../../support/schedule.ts';
 
 describe.each(engines)('daily digest composition on %s', (engine) => {
   const t = useTestDb(engine);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkHfItem, hfItemToPaperInput } from '../../src/core/ingest/hf-daily-item.ts';
-import { hfDailyItems } from '../fixtures/load.ts';
+import { checkHfItem, hfItemToPaperInput } from '../../../src/core/ingest/hf-daily-item.ts';
+import { hfDailyItems } from '../../support/fixtures.ts';
 
 describe('a Hugging Face daily-papers item', () => {
   it('needs only paper.id and paper.title', () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestHfDay } from '../../src/core/ingest/hf-daily.ts';
-import { UpstreamError } from '../../src/core/ingest/http-client.ts';
-import type { IngestProgress } from '../../src/core/ingest/ingest-report.ts';
-import { type FakeUpstream, hfDailyPapersRoute, htmlReply, jsonReply, startFakeUpstream } from '../fakes/upstream-server.ts';
-import { HF_DAY, hfDailyItems } from '../fixtures/load.ts';
-import { engines, useTestDb } from '../support/db.ts';
+import { ingestHfDay } from '../../../src/core/ingest/hf-daily.ts';
+import { UpstreamError } from '../../../src/core/ingest/http-client.ts';
+import type { IngestProgress } from '../../../src/core/ingest/ingest-report.ts';
+import { type FakeUpstream, hfDailyPapersRoute, htmlReply, jsonReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
+import { HF_DAY, hfDailyItems } from '../../support/fixtures.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 
 describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
   const t = useTestDb(engine);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../schedule/support.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../support/schedule.ts';
 import { engines, useTestDb } from '../support/db.ts';
 import { adminQuery } from '../support/global-setup.ts';
 

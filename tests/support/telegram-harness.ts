@@ -1,23 +1,16 @@
 import type { Chat, User } from 'grammy/types';
 import type { Kysely } from 'kysely';
-import { pino } from 'pino';
+import { captureLog } from './log.ts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { TelegramLimits } from '../../../src/bots/telegram/api-plugins.ts';
-import { startTelegram, type TelegramService } from '../../../src/bots/telegram/start.ts';
-import { createConfig, type Env } from '../../../src/config.ts';
-import type { Database } from '../../../src/db/schema.ts';
-import { type BotMessage, FakeTelegramBotApi, type RecordedCall } from '../../fakes/telegram-bot-api.ts';
-import { testCore } from '../../support/core.ts';
+import type { TelegramLimits } from '../../src/bots/telegram/api-plugins.ts';
+import { startTelegram, type TelegramService } from '../../src/bots/telegram/start.ts';
+import { createConfig, type Env } from '../../src/config.ts';
+import type { Database } from '../../src/db/schema.ts';
+import { type BotMessage, FakeTelegramBotApi, type RecordedCall } from './fakes/telegram-bot-api.ts';
+import { testCore } from './core.ts';
 
 /** Throttling loose enough for tests; the defaults are covered in delivery.test.ts. */
 export const FAST_LIMITS: TelegramLimits = { globalPerSecond: 1000, perChatIntervalMs: 0, groupPerMinute: 10_000 };
-
-/** A pino logger that keeps every line, to assert on (e.g. that the token never shows). */
-export function capturingLog(level = 'debug') {
-  const lines: string[] = [];
-  const log = pino({ level, base: undefined }, { write: (line: string) => void lines.push(line) });
-  return { log, lines, text: () => lines.join('') };
-}
 
 /** The environment for a bot talking to the fake. */
 export function telegramConfig(fake: FakeTelegramBotApi, extra: Record<string, string> = {}): Env {
@@ -43,7 +36,7 @@ export interface TelegramHarness {
 export function useTelegramBot(t: { readonly db: Kysely<Database> }): TelegramHarness {
   let fake: FakeTelegramBotApi | undefined;
   let service: TelegramService | undefined;
-  const captured = capturingLog();
+  const captured = captureLog('debug');
 
   beforeAll(async () => {
     fake = await FakeTelegramBotApi.start({ maxHoldMs: 500 });

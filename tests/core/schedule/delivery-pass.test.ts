@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RESENT_NOTE } from '../../src/core/ports/delivery-ledger.ts';
-import { createStorage } from '../../src/db/storage.ts';
-import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
-import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
-import { asUser, testCore } from '../support/core.ts';
-import { engines, useTestDb } from '../support/db.ts';
-import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from './support.ts';
+import { RESENT_NOTE } from '../../../src/core/ports/delivery-ledger.ts';
+import { createStorage } from '../../../src/db/storage.ts';
+import { claimDueDeliveries } from '../../../src/core/schedule/claim-deliveries.ts';
+import { digestAnswers } from '../../../src/core/digest/digest-answer.ts';
+import { asUser, testCore } from '../../support/core.ts';
+import { engines, useTestDb } from '../../support/db.ts';
+import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from '../../support/schedule.ts';
 
 const DAY1 = '2026-11-27';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { startScheduler } from '../../src/core/schedule/scheduler.ts';
-import { createStorage } from '../../src/db/storage.ts';
-import { silentLog } from '../support/core.ts';
-import { useTestDb } from '../support/db.ts';
-import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from './support.ts';
+import { startScheduler } from '../../../src/core/schedule/scheduler.ts';
+import { createStorage } from '../../../src/db/storage.ts';
+import { useTestDb } from '../../support/db.ts';
+import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from '../../support/schedule.ts';
+import { silentLog } from '../../support/log.ts';
 
 async function waitFor(condition: () => boolean, timeoutMs = 8000): Promise<void> {
   const start = Date.now();

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImportFileError, importFile } from '../../src/core/ingest/import-file.ts';
-import { hfDailyItems } from '../fixtures/load.ts';
-import { engines, useTestDb } from '../support/db.ts';
+import { ImportFileError, importFile } from '../../../src/core/ingest/import-file.ts';
+import { hfDailyItems } from '../../support/fixtures.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,8 +8,8 @@ import { type DeliveryPassOptions, runDeliveryPass } from '../../src/core/schedu
 import { createDb, type DbHandle } from '../../src/db/create-db.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { createStorage } from '../../src/db/storage.ts';
-import { silentLog } from '../support/core.ts';
-import { withDatabase } from '../support/global-setup.ts';
+import { withDatabase } from './global-setup.ts';
+import { silentLog } from './log.ts';
 
 /** A subscription as the chat command would make it, with the instant it was made. */
 export interface TestSubscription {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, demoPapersFile, startApp } from '../src/app.ts';
-import { createConfig } from '../src/config.ts';
-import { importFile } from '../src/core/ingest/import-file.ts';
-import { APPLICATION_ID, fakeToken } from './bots/discord/support/harness.ts';
-import { inGuild, slash, str } from './bots/discord/support/interactions.ts';
-import { FakeDiscord } from './fakes/discord-server.ts';
-import { FakeTelegramBotApi, makeUser, privateChat } from './fakes/telegram-bot-api.ts';
-import { templateDataDir } from './support/cli.ts';
-import { silentLog } from './support/core.ts';
+import { type App, demoPapersFile, startApp } from '../../src/app.ts';
+import { createConfig } from '../../src/config.ts';
+import { importFile } from '../../src/core/ingest/import-file.ts';
+import { APPLICATION_ID, fakeToken } from '../support/discord/harness.ts';
+import { inGuild, slash, str } from '../support/discord/interactions.ts';
+import { FakeDiscord } from '../support/fakes/discord-server.ts';
+import { FakeTelegramBotApi, makeUser, privateChat } from '../support/fakes/telegram-bot-api.ts';
+import { templateDataDir } from '../support/cli.ts';
+import { silentLog } from '../support/log.ts';
 
 /** `npm start` as an operator runs it: the whole app, configured only through the environment. */
 describe('the app with Telegram and Discord tokens', () => {

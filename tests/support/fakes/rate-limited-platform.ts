@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeliveryPort, SendResult } from '../../src/core/delivery-port.ts';
+import type { DeliveryPort, SendResult } from '../../../src/core/delivery-port.ts';
 
 /** One message the fake platform accepted. */
 export interface Accepted {

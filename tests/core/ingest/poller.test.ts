@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
+import { captureLog } from '../../support/log.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRequestLimiter } from '../../src/core/ingest/arxiv-limiter.ts';
-import { createIngestPasses, type PollingConfig, type PollingDeps, startIngestPolling } from '../../src/core/ingest/poller.ts';
-import { arxivQueryRoute, type FakeRoute, type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../fakes/upstream-server.ts';
-import { arxivCsLgFeed, HF_DAY, hfDailyItems } from '../fixtures/load.ts';
-import { engines, useTestDb } from '../support/db.ts';
+import { createRequestLimiter } from '../../../src/core/ingest/arxiv-limiter.ts';
+import { createIngestPasses, type PollingConfig, type PollingDeps, startIngestPolling } from '../../../src/core/ingest/poller.ts';
+import { arxivQueryRoute, type FakeRoute, type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
+import { arxivCsLgFeed, HF_DAY, hfDailyItems } from '../../support/fixtures.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 
 /** The morning after HF_DAY, UTC: today is 2026-11-27, yesterday HF_DAY. */
 const clock = () => new Date('2026-11-27T06:00:00Z');
@@ -13,12 +13,10 @@ const clock = () => new Date('2026-11-27T06:00:00Z');
 const healthyHf = hfDailyPapersRoute({ [HF_DAY]: hfDailyItems() });
 const healthyArxiv = arxivQueryRoute({ 'cs.LG': arxivCsLgFeed() });
 
-/** A real pino logger whose lines the test can read. */
+/** A real pino logger whose warnings and infos the test can read. */
 function collectingLog() {
-  const lines: { level: number; msg: string }[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-  const at = (level: number) => lines.filter((line) => line.level === level).map((line) => line.msg);
-  return { log, warnings: () => at(40), infos: () => at(30) };
+  const captured = captureLog('debug');
+  return { log: captured.log, warnings: () => captured.messages('warn'), infos: () => captured.messages('info') };
 }
 
 describe.each(engines)('polling the upstreams on %s', (engine) => {

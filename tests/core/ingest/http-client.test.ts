@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchJson, fetchText, UpstreamError } from '../../src/core/ingest/http-client.ts';
-import { type FakeReply, type FakeUpstream, htmlReply, jsonReply, startFakeUpstream } from '../fakes/upstream-server.ts';
+import { fetchJson, fetchText, UpstreamError } from '../../../src/core/ingest/http-client.ts';
+import { type FakeReply, type FakeUpstream, htmlReply, jsonReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
 
 describe('fetching from an upstream', () => {
   let server: FakeUpstream;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { CommandSpec, OptionSpec } from '../../../../src/core/commands/command.ts';
+import type { CommandSpec, OptionSpec } from '../../../src/core/commands/command.ts';
 
 /** What a core option should look like as a Discord option, derived from its declaration. */
 export function expectedOption(option: OptionSpec) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/create-db.ts';
-import { FakeTelegramBotApi } from '../fakes/telegram-bot-api.ts';
+import { FakeTelegramBotApi } from '../support/fakes/telegram-bot-api.ts';
 import { runPaperboy, templateDataDir } from '../support/cli.ts';
-import { addPapers, addSubscription, ledger, paper } from './support.ts';
+import { addPapers, addSubscription, ledger, paper } from '../support/schedule.ts';
 
 describe('paperboy deliver and paperboy subscriptions', () => {
   const data = templateDataDir();

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestArxivCategory, type IngestArxivOptions } from '../../src/core/ingest/arxiv.ts';
-import { createRequestLimiter } from '../../src/core/ingest/arxiv-limiter.ts';
-import { UpstreamError } from '../../src/core/ingest/http-client.ts';
-import { arxivQueryRoute, atomReply, type FakeUpstream, htmlReply, startFakeUpstream } from '../fakes/upstream-server.ts';
-import { arxivCsLgFeed } from '../fixtures/load.ts';
-import { engines, useTestDb } from '../support/db.ts';
+import { ingestArxivCategory, type IngestArxivOptions } from '../../../src/core/ingest/arxiv.ts';
+import { createRequestLimiter } from '../../../src/core/ingest/arxiv-limiter.ts';
+import { UpstreamError } from '../../../src/core/ingest/http-client.ts';
+import { arxivQueryRoute, atomReply, type FakeUpstream, htmlReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
+import { arxivCsLgFeed } from '../../support/fixtures.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 
 /** When the fixture feed was fetched: the newest entry is from the afternoon before. */
 const NOW = new Date('2026-11-27T06:00:00Z');

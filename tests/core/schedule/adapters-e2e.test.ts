@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryPort } from '../../src/core/delivery-port.ts';
-import { makeGroup, makeUser, privateChat } from '../fakes/telegram-bot-api.ts';
-import { APPLICATION_ID, useDiscordHarness } from '../bots/discord/support/harness.ts';
-import { inDm, slash, str } from '../bots/discord/support/interactions.ts';
-import { useTelegramBot } from '../bots/telegram/harness.ts';
-import { seedPapers } from '../support/core.ts';
-import { useTestDb } from '../support/db.ts';
-import { addPapers, ledger, pass, paper } from './support.ts';
+import type { DeliveryPort } from '../../../src/core/delivery-port.ts';
+import { makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
+import { APPLICATION_ID, useDiscordHarness } from '../../support/discord/harness.ts';
+import { inDm, slash, str } from '../../support/discord/interactions.ts';
+import { useTelegramBot } from '../../support/telegram-harness.ts';
+import { seedPapers } from '../../support/core.ts';
+import { useTestDb } from '../../support/db.ts';
+import { addPapers, ledger, pass, paper } from '../../support/schedule.ts';
 
 /**
  * End to end: a subscription made through a chat command, digests sent by delivery passes
