@@ -68,7 +68,10 @@ export class Rng {
 /** Samples ranks 0…n−1 with P(k) ∝ 1/(k+1)^s. */
 export class Zipf {
   private readonly cdf: Float64Array;
-  constructor(readonly n: number, s: number) {
+  constructor(
+    readonly n: number,
+    s: number,
+  ) {
     this.cdf = new Float64Array(n);
     let sum = 0;
     for (let k = 0; k < n; k++) this.cdf[k] = sum += 1 / (k + 1) ** s;
@@ -90,8 +93,46 @@ export class Zipf {
 // --- vocabulary --------------------------------------------------------------------------
 
 const SYLLABLES = [
-  'ka', 'lo', 'ri', 'ne', 'mu', 'ta', 'vo', 'si', 'de', 'xa', 'pe', 'zu', 'gra', 'tor', 'lin', 'mer', 'vex', 'qua', 'dro', 'fen',
-  'ba', 'co', 'hy', 'ju', 'ky', 'la', 'mo', 'nu', 'pi', 'ro', 'su', 'ti', 'ul', 'ven', 'wi', 'yo', 'zen', 'tra', 'pro', 'syn',
+  'ka',
+  'lo',
+  'ri',
+  'ne',
+  'mu',
+  'ta',
+  'vo',
+  'si',
+  'de',
+  'xa',
+  'pe',
+  'zu',
+  'gra',
+  'tor',
+  'lin',
+  'mer',
+  'vex',
+  'qua',
+  'dro',
+  'fen',
+  'ba',
+  'co',
+  'hy',
+  'ju',
+  'ky',
+  'la',
+  'mo',
+  'nu',
+  'pi',
+  'ro',
+  'su',
+  'ti',
+  'ul',
+  'ven',
+  'wi',
+  'yo',
+  'zen',
+  'tra',
+  'pro',
+  'syn',
 ];
 
 /** ~24k rare terms ("kalorine", "tradrofen"): the long tail that makes most words selective. */
@@ -113,8 +154,24 @@ const RARE_TERMS: readonly string[] = (() => {
 })();
 
 const TITLE_ADJECTIVES = [
-  'Efficient', 'Scalable', 'Robust', 'Unified', 'Simple', 'General', 'Adaptive', 'Interpretable', 'Faithful', 'Fast',
-  'Controllable', 'Zero-Shot', 'Sparse', 'Hierarchical', 'Generalizable', 'Data-Efficient', 'Self-Improving', 'Provable',
+  'Efficient',
+  'Scalable',
+  'Robust',
+  'Unified',
+  'Simple',
+  'General',
+  'Adaptive',
+  'Interpretable',
+  'Faithful',
+  'Fast',
+  'Controllable',
+  'Zero-Shot',
+  'Sparse',
+  'Hierarchical',
+  'Generalizable',
+  'Data-Efficient',
+  'Self-Improving',
+  'Provable',
 ];
 const METHOD_SUFFIXES = ['', '', 'Net', 'GPT', 'Former', 'RAG', 'Diff', 'LM', 'Bench', 'Agent', 'VLM', 'Flow', '-R1', 'X'];
 
@@ -211,15 +268,24 @@ export function paperAt(layout: CorpusLayout, index: number): PaperInput {
   const fill = (template: string): string =>
     template.replace(/\{(\w)\}/g, (_, key: string) => {
       switch (key) {
-        case 't': return topics[0]!;
-        case 'T': return capitalise(topics[0]!);
-        case 'u': return rng.chance(0.6) ? topics[1]! : topics[2]!;
-        case 'g': return GENERIC[genericZipf.sample(rng)]!;
-        case 'G': return rng.pick(TITLE_ADJECTIVES);
-        case 'x': return RARE_TERMS[rareZipf.sample(rng)]!;
-        case 'm': return method;
-        case 'n': return String(rng.int(1, 40));
-        default: return key;
+        case 't':
+          return topics[0]!;
+        case 'T':
+          return capitalise(topics[0]!);
+        case 'u':
+          return rng.chance(0.6) ? topics[1]! : topics[2]!;
+        case 'g':
+          return GENERIC[genericZipf.sample(rng)]!;
+        case 'G':
+          return rng.pick(TITLE_ADJECTIVES);
+        case 'x':
+          return RARE_TERMS[rareZipf.sample(rng)]!;
+        case 'm':
+          return method;
+        case 'n':
+          return String(rng.int(1, 40));
+        default:
+          return key;
       }
     });
 
@@ -261,7 +327,9 @@ export function paperAt(layout: CorpusLayout, index: number): PaperInput {
     comments: Math.floor(upvotes / rng.int(5, 40)),
     aiSummary: fill(rng.pick(SENTENCE_TEMPLATES)),
     aiKeywords: [...keywords],
-    githubRepo: rng.chance(0.4) ? `https://github.com/${method.toLowerCase().replace(/[^a-z0-9]/g, '')}/${method.toLowerCase().replace(/[^a-z0-9]/g, '')}` : null,
+    githubRepo: rng.chance(0.4)
+      ? `https://github.com/${method.toLowerCase().replace(/[^a-z0-9]/g, '')}/${method.toLowerCase().replace(/[^a-z0-9]/g, '')}`
+      : null,
   };
 }
 

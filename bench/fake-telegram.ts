@@ -102,7 +102,12 @@ export class RateLimitedBotApi {
     this.messages.set(chat, list);
     reply(200, {
       ok: true,
-      result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(chat), type: 'private', first_name: 'U' }, text: body.text },
+      result: {
+        message_id: this.nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(chat), type: 'private', first_name: 'U' },
+        text: body.text,
+      },
     });
   }
 }

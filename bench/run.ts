@@ -6,6 +6,10 @@
  * stdout (Markdown, pasteable into docs/benchmarks.md); progress goes to stderr.
  * `--quick` uses small sizes and finishes in under two minutes on two cores.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SEED } from './corpus.ts';
@@ -16,10 +20,7 @@ import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
 import { benchRss } from './measures/rss.ts';
 import { benchSearch } from './measures/search.ts';
 import { benchToday } from './measures/today.ts';
-import { type BenchResult, type EngineName, count, progress, renderTable } from './report.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type BenchResult, count, type EngineName, progress, renderTable } from './report.ts';
 
 const MEASURES = ['search', 'today', 'ingest', 'rss', 'digest', 'fanout'] as const;
 type Measure = (typeof MEASURES)[number];
@@ -27,7 +28,12 @@ type Measure = (typeof MEASURES)[number];
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
-    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 
 const sizeList = z
@@ -70,17 +76,17 @@ async function main(): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-    options: {
-      quick: { type: 'boolean' },
-      fresh: { type: 'boolean' },
-      only: { type: 'string' },
-      engines: { type: 'string' },
-      'pglite-sizes': { type: 'string' },
-      'postgres-sizes': { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
+      options: {
+        quick: { type: 'boolean' },
+        fresh: { type: 'boolean' },
+        only: { type: 'string' },
+        engines: { type: 'string' },
+        'pglite-sizes': { type: 'string' },
+        'postgres-sizes': { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
     }));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
@@ -101,9 +107,7 @@ async function main(): Promise<number> {
   // corpora measured before share the server's 128 MB buffer cache and evicted the million-paper
   // corpus's pages (search p95 at 1M read 16.7–18.6 ms after them, 12–13.5 ms before them), and
   // PGlite leaves a large WASM heap in this process.
-  const engines: EngineName[] = (flags.engines ?? (databaseUrl ? ['postgres', 'pglite'] : ['pglite'])).map((e) =>
-    e === 'pglite' ? 'PGlite' : 'Postgres',
-  );
+  const engines: EngineName[] = (flags.engines ?? (databaseUrl ? ['postgres', 'pglite'] : ['pglite'])).map((e) => (e === 'pglite' ? 'PGlite' : 'Postgres'));
   if (engines.includes('Postgres') && !databaseUrl) {
     process.stderr.write('Postgres measures need DATABASE_URL.\n');
     return 2;
@@ -126,7 +130,9 @@ async function main(): Promise<number> {
     process.stdout.write(`\n## paperboy benchmarks (${kind}, ${new Date().toISOString().slice(0, 16)}Z, ${minutes.toFixed(1)} min)\n\n`);
     process.stdout.write(`${renderTable(results)}\n`);
     const failed = results.filter((r) => r.pass === false);
-    process.stdout.write(`\n${results.filter((r) => r.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((r) => `${r.measure} (${r.engine}, ${count(r.papers)})`).join('; ')}` : ''}.\n`);
+    process.stdout.write(
+      `\n${results.filter((r) => r.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((r) => `${r.measure} (${r.engine}, ${count(r.papers)})`).join('; ')}` : ''}.\n`,
+    );
   };
   // A long run stopped with Ctrl-C or a signal still prints what it measured.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -196,7 +202,6 @@ async function main(): Promise<number> {
       );
     }
   }
-
 
   printTable(false);
   return 0;

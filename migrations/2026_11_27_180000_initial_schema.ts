@@ -20,9 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('authors', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addColumn('published_at', 'timestamptz')
     .addColumn('featured_on', 'date')
-    .addColumn('listed_on', 'date', (c) =>
-      c.generatedAlwaysAs(sql`coalesce(featured_on, (published_at at time zone 'UTC')::date)`).stored(),
-    )
+    .addColumn('listed_on', 'date', (c) => c.generatedAlwaysAs(sql`coalesce(featured_on, (published_at at time zone 'UTC')::date)`).stored())
     .addColumn('upvotes', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('comments', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('ai_summary', 'text')
@@ -86,15 +84,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('subscriptions')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('recipient_id', 'integer', (c) =>
-      c.notNull().unique().references('recipients.id').onDelete('cascade'),
-    )
+    .addColumn('recipient_id', 'integer', (c) => c.notNull().unique().references('recipients.id').onDelete('cascade'))
     .addColumn('send_time', 'text', (c) => c.notNull().check(sql`send_time ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`))
     .addColumn('timezone', 'text', (c) => c.notNull())
     .addColumn('weekdays', sql`smallint[]`, (c) => c.notNull().defaultTo(sql`'{1,2,3,4,5,6,7}'`))
-    .addColumn('papers_per_post', 'smallint', (c) =>
-      c.notNull().defaultTo(5).check(sql`papers_per_post between 1 and 10`),
-    )
+    .addColumn('papers_per_post', 'smallint', (c) => c.notNull().defaultTo(5).check(sql`papers_per_post between 1 and 10`))
     .addColumn('post_when_empty', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('active').check(sql`status in ('active', 'paused')`))
     .addColumn('paused_reason', 'text')
@@ -105,13 +99,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('deliveries')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('subscription_id', 'integer', (c) =>
-      c.notNull().references('subscriptions.id').onDelete('cascade'),
-    )
+    .addColumn('subscription_id', 'integer', (c) => c.notNull().references('subscriptions.id').onDelete('cascade'))
     .addColumn('local_date', 'date', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('claimed', 'sent', 'failed', 'empty', 'gone')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('claimed', 'sent', 'failed', 'empty', 'gone')`))
     .addColumn('paper_ids', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addColumn('claimed_by', 'text')
     .addColumn('lease_expires_at', 'timestamptz')
@@ -154,17 +144,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [
-    'action_tokens',
-    'ingest_runs',
-    'delivered_papers',
-    'deliveries',
-    'subscriptions',
-    'feedback',
-    'follows',
-    'recipients',
-    'papers',
-  ]) {
+  for (const table of ['action_tokens', 'ingest_runs', 'delivered_papers', 'deliveries', 'subscriptions', 'feedback', 'follows', 'recipients', 'papers']) {
     await db.schema.dropTable(table).execute();
   }
   await sql`drop function if exists paperboy_join(text[])`.execute(db);

@@ -15,7 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`update delivered_papers d set delivery_id = null where delivery_id is not null and not exists (select from deliveries where id = d.delivery_id)`.execute(db);
+  await sql`update delivered_papers d set delivery_id = null where delivery_id is not null and not exists (select from deliveries where id = d.delivery_id)`.execute(
+    db,
+  );
   await sql`
     alter table delivered_papers add constraint delivered_papers_delivery_id_fkey
     foreign key (delivery_id) references deliveries (id) on delete set null`.execute(db);

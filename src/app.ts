@@ -1,17 +1,17 @@
 import { fileURLToPath } from 'node:url';
+import type { Env } from './config.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Core, createCore } from './core/core.ts';
 import type { DeliveryPort } from './core/delivery-port.ts';
 import { importFile } from './core/ingest/import-file.ts';
-import { startIngestPolling } from './core/ingest/poller.ts';
 import { storedCount } from './core/ingest/ingest-report.ts';
 import type { PollingConfig } from './core/ingest/poller.ts';
+import { startIngestPolling } from './core/ingest/poller.ts';
 import type { Storage } from './core/ports/storage.ts';
-import type { Env } from './config.ts';
+import { startScheduler } from './core/schedule/scheduler.ts';
 import { createDb, type DbHandle } from './db/create-db.ts';
 import { createStorage } from './db/storage.ts';
 import type { Logger } from './logger.ts';
-import { startScheduler } from './core/schedule/scheduler.ts';
 import { commandNamesOf, createMetrics, instrumentCore, startOpsServer } from './ops/index.ts';
 
 /** A demo set of well-known papers, loaded when the library is empty and nothing can be fetched. */

@@ -34,15 +34,11 @@ const cronExpression = (fallback: string) =>
 
 /** The environment paperboy reads, validated once at start. Every default is documented in README.md. */
 export const envSchema = z.object({
-  DATABASE_URL: optionalText.pipe(
-    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
-  ),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
   PAPERBOY_DATA_DIR: z.string().trim().min(1).default('data'),
   HF_API_ROOT: httpRoot('https://huggingface.co'),
   ARXIV_API_ROOT: httpRoot('https://export.arxiv.org'),
-  ARXIV_CATEGORIES: csv.pipe(
-    z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must look like cs.LG or stat.ML')),
-  ),
+  ARXIV_CATEGORIES: csv.pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must look like cs.LG or stat.ML'))),
   /** How long one upstream HTTP request may take. */
   HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   HF_POLL_CRON: cronExpression('*/30 * * * *'),
@@ -63,9 +59,19 @@ export const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   DISCORD_TOKEN: optionalText,
-  DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{15,25}$/, 'must be a Discord snowflake').optional()),
+  DISCORD_APPLICATION_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{15,25}$/, 'must be a Discord snowflake')
+      .optional(),
+  ),
   DISCORD_API_ROOT: optionalText.pipe(z.url().optional()),
-  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{15,25}$/, 'must be a Discord snowflake').optional()),
+  DISCORD_GUILD_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{15,25}$/, 'must be a Discord snowflake')
+      .optional(),
+  ),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DELIVERY_CATCH_UP_HOURS: z.coerce.number().min(0).max(24).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,7 +82,11 @@ export type Env = z.infer<typeof envSchema>;
 /** Settings that only make sense together. */
 const completeEnvSchema = envSchema.superRefine((env, ctx) => {
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
-    ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set (the application id from the Discord developer portal)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_APPLICATION_ID'],
+      message: 'is required when DISCORD_TOKEN is set (the application id from the Discord developer portal)',
+    });
   }
 });
 

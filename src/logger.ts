@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -20,8 +20,6 @@ export function redact(text: string, secrets: readonly string[]): string {
 export function createLogger(options: { level: string; secrets?: readonly string[] }): Logger {
   const secrets = options.secrets ?? [];
   const destination = pino.destination({ fd: 2, sync: true });
-  const stream = secrets.length
-    ? { write: (line: string) => destination.write(redact(line, secrets)) }
-    : destination;
+  const stream = secrets.length ? { write: (line: string) => destination.write(redact(line, secrets)) } : destination;
   return pino({ level: options.level, base: undefined }, stream);
 }

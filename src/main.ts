@@ -37,7 +37,9 @@ export async function main(env: Record<string, string | undefined> = process.env
         await app.firstIngest;
         const loaded = await loadDemoPapersIfEmpty(app.storage, log);
         if (loaded > 0) {
-          process.stdout.write(`Hugging Face could not be reached and the library was empty, so I loaded ${loaded} demo papers (examples/demo-papers.json). Real papers arrive once it is reachable.\n`);
+          process.stdout.write(
+            `Hugging Face could not be reached and the library was empty, so I loaded ${loaded} demo papers (examples/demo-papers.json). Real papers arrive once it is reachable.\n`,
+          );
         }
         await runTerminalChat({ core: app.core, user: userName(), input: process.stdin, output: process.stdout });
         await app.stop();

@@ -10,12 +10,12 @@
  * sample and scaled to N.
  */
 import { sql } from 'kysely';
+import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
 import { rankDay } from '../../src/core/ranking/rank-day.ts';
-import { createStorage } from '../../src/db/storage.ts';
 import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
 import { cutoffMs } from '../../src/core/schedule/due-slots.ts';
-import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
-import { CORPUS_LAST_DAY, Rng, Zipf, authorName } from '../corpus.ts';
+import { createStorage } from '../../src/db/storage.ts';
+import { authorName, CORPUS_LAST_DAY, Rng, Zipf } from '../corpus.ts';
 import { type BenchDb, removeRecipients } from '../datasets.ts';
 import { type BenchResult, progress, summarise, times } from '../report.ts';
 import { CATEGORIES, TOPICS } from '../vocab.ts';

@@ -13,14 +13,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import type { PaperInput } from '../../src/core/paper.ts';
+import type { StoreResult } from '../../src/core/ports/paper-library.ts';
 import { createDb, type DbHandle } from '../../src/db/create-db.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { createStorage } from '../../src/db/storage.ts';
-import type { PaperInput } from '../../src/core/paper.ts';
-import type { StoreResult } from '../../src/core/ports/paper-library.ts';
 import { CORPUS_LAST_DAY, corpusBatches, corpusLayout, dayPapers, newDayPapers } from '../corpus.ts';
 import { adminQuery, type BenchDb, freshPostgresDb, loadCorpus } from '../datasets.ts';
-import { type BenchResult, type EngineName, count, progress, rate, summarise, times } from '../report.ts';
+import { type BenchResult, count, type EngineName, progress, rate, summarise, times } from '../report.ts';
 
 class Rollback extends Error {}
 

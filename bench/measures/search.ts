@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createCore } from '../../src/core/core.ts';
 import { createStorage } from '../../src/db/storage.ts';
-import { CORPUS_LAST_DAY, Rng, Zipf, authorName, rareTerm } from '../corpus.ts';
+import { authorName, CORPUS_LAST_DAY, Rng, rareTerm, Zipf } from '../corpus.ts';
 import type { BenchDb } from '../datasets.ts';
 import { BENCH_PLATFORM } from '../datasets.ts';
 import { type BenchResult, progress, summarise, timeEach, times } from '../report.ts';

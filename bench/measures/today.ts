@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import type { CommandContext } from '../../src/core/commands/command.ts';
 import { createCore } from '../../src/core/core.ts';
 import { createStorage } from '../../src/db/storage.ts';
-import { CORPUS_LAST_DAY, Rng, Zipf, authorName, paperAt } from '../corpus.ts';
+import { authorName, CORPUS_LAST_DAY, paperAt, Rng, Zipf } from '../corpus.ts';
 import { BENCH_PLATFORM, type BenchDb } from '../datasets.ts';
 import { type BenchResult, progress, summarise, timeEach, times } from '../report.ts';
 import { CATEGORIES, TOPICS } from '../vocab.ts';

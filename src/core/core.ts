@@ -6,7 +6,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { CommandContext, CommandDeps, CommandSpec } from './commands/command.ts';
 import { commandSpecs, findCommand } from './commands/index.ts';
 import { MAX_SUGGESTIONS } from './commands/suggestions.ts';
-import { MAX_COMMAND_LENGTH, editDistance, splitCommandText } from './commands/text.ts';
+import { editDistance, MAX_COMMAND_LENGTH, splitCommandText } from './commands/text.ts';
 import { DomainError } from './errors.ts';
 import type { Storage } from './ports/storage.ts';
 
@@ -125,7 +125,7 @@ export function createCore(options: CoreOptions): Core {
     async complete(command, option, typed, ctx, args = {}) {
       const spec = findCommand(command);
       const wanted = spec?.options.find((o) => o.name === option);
-      if (!wanted || wanted.type !== 'string' || !wanted.complete) return [];
+      if (wanted?.type !== 'string' || !wanted.complete) return [];
       try {
         return (await wanted.complete(typed, ctx, deps, args)).slice(0, MAX_SUGGESTIONS);
       } catch (error) {

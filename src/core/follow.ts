@@ -32,7 +32,9 @@ export function parseFollow(text: string): Follow {
   if (label === '') {
     throw new DomainError(
       'InvalidArguments',
-      kind === 'topic' ? 'Name a topic to follow, e.g. `follow grokking`.' : `Name the ${kind} after the colon, e.g. \`${kind === 'author' ? 'author:Yann LeCun' : 'cat:cs.LG'}\`.`,
+      kind === 'topic'
+        ? 'Name a topic to follow, e.g. `follow grokking`.'
+        : `Name the ${kind} after the colon, e.g. \`${kind === 'author' ? 'author:Yann LeCun' : 'cat:cs.LG'}\`.`,
     );
   }
   if (label.length > MAX_FOLLOW_LENGTH) {

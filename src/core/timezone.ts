@@ -19,9 +19,7 @@ function accepted(zone: string): boolean {
 
 /** Every IANA zone this runtime knows, keyed by lower-case name. */
 function knownZones(): Map<string, string> {
-  zones ??= new Map(
-    [...Intl.supportedValuesOf('timeZone'), ...RENAMED.filter(accepted), 'UTC', 'Etc/UTC'].map((zone) => [zone.toLowerCase(), zone]),
-  );
+  zones ??= new Map([...Intl.supportedValuesOf('timeZone'), ...RENAMED.filter(accepted), 'UTC', 'Etc/UTC'].map((zone) => [zone.toLowerCase(), zone]));
   return zones;
 }
 

@@ -6,7 +6,11 @@ export function createActionTokenStore(db: Db): ActionTokenStore {
   return {
     async put(token, payload) {
       // A token is a hash of its payload, so one already stored holds the same payload.
-      await db.insertInto('action_tokens').values({ token, payload }).onConflict((oc) => oc.column('token').doNothing()).execute();
+      await db
+        .insertInto('action_tokens')
+        .values({ token, payload })
+        .onConflict((oc) => oc.column('token').doNothing())
+        .execute();
     },
 
     async get(token) {

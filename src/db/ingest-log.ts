@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { IngestLog } from '../core/ports/ingest-log.ts';
-import type { PaperSource } from './schema.ts';
 import type { Db } from './db.ts';
+import type { PaperSource } from './schema.ts';
 
 /** Finished ingest runs over `ingest_runs`, for operators (`/healthz`, metrics). */
 export function createIngestLog(db: Db): IngestLog {

@@ -17,7 +17,11 @@ export function createPaperLibrary(db: Db): PaperLibrary {
     async findMany(ids) {
       if (ids.length === 0) return new Map();
       // `= any($1)`: one parameter however many ids, so the statement plans once and quickly.
-      const rows = await db.selectFrom('papers').select(paperColumns).where('id', '=', sql<string>`any(${[...new Set(ids)]}::text[])`).execute();
+      const rows = await db
+        .selectFrom('papers')
+        .select(paperColumns)
+        .where('id', '=', sql<string>`any(${[...new Set(ids)]}::text[])`)
+        .execute();
       return new Map(rows.map((row) => [row.id, toPaper(row)]));
     },
 

@@ -241,4 +241,3 @@ const WORD = /[\p{L}\p{N}]{3,}/gu;
 function wordsOf(text: string): string[] {
   return [...new Set(text.toLowerCase().match(WORD) ?? [])];
 }
-

@@ -111,12 +111,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-async function upsertBatch(
-  db: Db,
-  batch: readonly PaperInput[],
-  refreshCounts: boolean,
-  now: Date,
-): Promise<{ inserted: boolean }[]> {
+async function upsertBatch(db: Db, batch: readonly PaperInput[], refreshCounts: boolean, now: Date): Promise<{ inserted: boolean }[]> {
   const payload = JSON.stringify(
     batch.map((paper) => ({
       id: paper.id,
@@ -137,9 +132,7 @@ async function upsertBatch(
       source: paper.source,
     })),
   );
-  const countsChanged = refreshCounts
-    ? sql`papers.upvotes <> excluded.upvotes or papers.comments <> excluded.comments`
-    : sql`false`;
+  const countsChanged = refreshCounts ? sql`papers.upvotes <> excluded.upvotes or papers.comments <> excluded.comments` : sql`false`;
   const { rows } = await sql<{ inserted: boolean }>`
     with written as (
     insert into papers as papers (

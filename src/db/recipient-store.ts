@@ -50,13 +50,7 @@ export function createRecipientStore(db: Db): RecipientStore {
     },
 
     async follows(id) {
-      return db
-        .selectFrom('follows')
-        .select(['kind', 'value', 'label'])
-        .where('recipient_id', '=', id)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
+      return db.selectFrom('follows').select(['kind', 'value', 'label']).where('recipient_id', '=', id).orderBy('created_at').orderBy('id').execute();
     },
 
     async follow(id, follow) {

@@ -145,10 +145,7 @@ export interface DeliveriesTable {
  * The core's `Reason` has the same shape; it is spelled out here so that changing that type
  * fails to compile until a migration converts the stored rows.
  */
-export type StoredReason =
-  | { kind: 'follow'; follow: string }
-  | { kind: 'liked' }
-  | { kind: 'top'; day: string | null };
+export type StoredReason = { kind: 'follow'; follow: string } | { kind: 'liked' } | { kind: 'top'; day: string | null };
 
 export interface DeliveredPapersTable {
   recipient_id: number;

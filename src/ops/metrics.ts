@@ -1,9 +1,9 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Action } from '../core/answer.ts';
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
-import type { Action } from '../core/answer.ts';
-import type { Core } from '../core/core.ts';
 import { splitCommandText } from '../core/commands/text.ts';
+import type { Core } from '../core/core.ts';
 import type { Storage } from '../core/ports/storage.ts';
 import type { DeliveryObserver } from '../core/schedule/delivery-observer.ts';
 
@@ -54,15 +54,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const names = options.commandNames ? new Set(options.commandNames) : undefined;
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'paperboy_' });
 
-  const deliveries = new Counter({ name: 'paperboy_deliveries_total', help: 'Scheduled digests by outcome.', labelNames: ['platform', 'outcome'] as const, registers: [registry] });
+  const deliveries = new Counter({
+    name: 'paperboy_deliveries_total',
+    help: 'Scheduled digests by outcome.',
+    labelNames: ['platform', 'outcome'] as const,
+    registers: [registry],
+  });
   const takenOver = new Counter({
     name: 'paperboy_deliveries_taken_over_total',
     help: 'Ledger rows taken over from a stopped worker (claimed: resumed, sending: resent) or retried after a failure.',
     labelNames: ['previous'] as const,
     registers: [registry],
   });
-  const waits = new Counter({ name: 'paperboy_rate_limit_waits_total', help: '429 answers waited out.', labelNames: ['platform'] as const, registers: [registry] });
-  const waitSeconds = new Counter({ name: 'paperboy_rate_limit_wait_seconds_total', help: 'Time spent waiting out 429s.', labelNames: ['platform'] as const, registers: [registry] });
+  const waits = new Counter({
+    name: 'paperboy_rate_limit_waits_total',
+    help: '429 answers waited out.',
+    labelNames: ['platform'] as const,
+    registers: [registry],
+  });
+  const waitSeconds = new Counter({
+    name: 'paperboy_rate_limit_wait_seconds_total',
+    help: 'Time spent waiting out 429s.',
+    labelNames: ['platform'] as const,
+    registers: [registry],
+  });
   const commandDuration = new Histogram({
     name: 'paperboy_command_duration_seconds',
     help: 'Chat command latency, from the text to the answer.',

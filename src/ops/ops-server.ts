@@ -50,7 +50,12 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       return;
     }
     if (path === '/healthz') {
-      void checkHealth({ storage: options.storage, adapters: options.health, clock, ...(options.maxIngestAgeMs ? { maxIngestAgeMs: options.maxIngestAgeMs } : {}) }).then((report) => {
+      void checkHealth({
+        storage: options.storage,
+        adapters: options.health,
+        clock,
+        ...(options.maxIngestAgeMs ? { maxIngestAgeMs: options.maxIngestAgeMs } : {}),
+      }).then((report) => {
         res.writeHead(report.status === 'down' ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(JSON.stringify(report));
       });

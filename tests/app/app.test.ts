@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, demoPapersFile, startApp } from '../../src/app.ts';
 import { createConfig } from '../../src/config.ts';
 import { importFile } from '../../src/core/ingest/import-file.ts';
+import { templateDataDir } from '../support/cli.ts';
 import { APPLICATION_ID, fakeToken } from '../support/discord/harness.ts';
 import { inGuild, slash, str } from '../support/discord/interactions.ts';
 import { FakeDiscord } from '../support/fakes/discord-server.ts';
 import { FakeTelegramBotApi, makeUser, privateChat } from '../support/fakes/telegram-bot-api.ts';
-import { templateDataDir } from '../support/cli.ts';
 import { silentLog } from '../support/log.ts';
 
 /** `npm start` as an operator runs it: the whole app, configured only through the environment. */
@@ -61,7 +61,9 @@ describe('the app with Telegram and Discord tokens', () => {
   });
 
   it('answers Discord slash commands', async () => {
-    const interaction = slash(APPLICATION_ID, inGuild('200000000000000001', '300000000000000001', '100000000000000001'), 'search', [str('query', 'latent diffusion')]);
+    const interaction = slash(APPLICATION_ID, inGuild('200000000000000001', '300000000000000001', '100000000000000001'), 'search', [
+      str('query', 'latent diffusion'),
+    ]);
     discord.interact(interaction);
     const callback = await discord.waitFor(() => discord.callbacks.find((c) => c.interactionId === interaction.id));
     const edit = callback.type === 5 ? await discord.waitFor(() => discord.webhooks.find((w) => w.token === interaction.token)) : undefined;

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../support/schedule.ts';
 import { engines, useTestDb } from '../support/db.ts';
 import { adminQuery } from '../support/global-setup.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../support/schedule.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/paperboy.js', import.meta.url));
 
@@ -21,7 +21,12 @@ describe('a database that is down at start', () => {
   it('gives one clear error naming the database and exits non-zero', async () => {
     const port = await closedPort();
     const child = spawn(process.execPath, [BIN, 'start'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: `postgres://paperboy:s3cret-pw@127.0.0.1:${port}/paperboy`, INGEST_ON_START: 'false' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        DATABASE_URL: `postgres://paperboy:s3cret-pw@127.0.0.1:${port}/paperboy`,
+        INGEST_ON_START: 'false',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -45,7 +50,10 @@ describe.skipIf(!engines.includes('postgres'))('a database that drops mid-run', 
   const t = useTestDb('postgres');
 
   it('reconnects, and every claimed delivery is still sent (a post in flight at the drop may come twice)', async () => {
-    await addPapers(t.db, Array.from({ length: 8 }, (_, i) => paper(`2611.${String(i + 1).padStart(5, '0')}`, '2026-11-27', { upvotes: 10 + i })));
+    await addPapers(
+      t.db,
+      Array.from({ length: 8 }, (_, i) => paper(`2611.${String(i + 1).padStart(5, '0')}`, '2026-11-27', { upvotes: 10 + i })),
+    );
     for (let i = 1; i <= 12; i++) await addSubscription(t.db, { externalId: `u${i}`, papersPerPost: 3 });
 
     const adminUrl = inject('postgresTemplate')!.adminUrl;

@@ -44,7 +44,7 @@ describe('paperboy ask', () => {
   it('exits 0 with a notice for a bad chat command, and 2 for bad CLI usage', async () => {
     const bad = await runPaperboy(['ask', 'frobnicate'], env);
     expect(bad).toMatchObject({ code: 0 });
-    expect(bad.stdout).toContain('I don\'t know “frobnicate”');
+    expect(bad.stdout).toContain("I don't know “frobnicate”");
     const usage = await runPaperboy(['ask'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give the command text');

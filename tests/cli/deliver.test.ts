@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/create-db.ts';
-import { FakeTelegramBotApi } from '../support/fakes/telegram-bot-api.ts';
 import { runPaperboy, templateDataDir } from '../support/cli.ts';
+import { FakeTelegramBotApi } from '../support/fakes/telegram-bot-api.ts';
 import { addPapers, addSubscription, ledger, paper } from '../support/schedule.ts';
 
 describe('paperboy deliver and paperboy subscriptions', () => {
@@ -19,7 +19,10 @@ describe('paperboy deliver and paperboy subscriptions', () => {
 
   beforeAll(async () => {
     await withDb(async (db) => {
-      await addPapers(db, [paper('2611.00001', '2026-11-27', { title: 'Grokking at the edge of stability', upvotes: 12 }), paper('2611.00002', '2026-11-27', { title: 'Optics', upvotes: 3 })]);
+      await addPapers(db, [
+        paper('2611.00001', '2026-11-27', { title: 'Grokking at the edge of stability', upvotes: 12 }),
+        paper('2611.00002', '2026-11-27', { title: 'Optics', upvotes: 3 }),
+      ]);
       await addSubscription(db, { externalId: 'alice', platform: 'terminal', follows: ['grokking'], sendTime: '09:00', timezone: 'Europe/Berlin' });
       await addSubscription(db, { externalId: '4242', platform: 'telegram', sendTime: '09:00', timezone: 'Europe/Berlin' });
     });
@@ -54,7 +57,9 @@ describe('paperboy deliver and paperboy subscriptions', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+RECIPIENT\s+SCHEDULE\s+NEXT POST\s+LAST DELIVERY$/);
-    expect(lines[1]).toMatch(/^1\s+terminal user alice\s+09:00 Europe\/Berlin daily\s+\S.*UTC \(.* local\)\s+2026-11-27 sent at 2026-11-27 08:05 UTC, 1 paper$/);
+    expect(lines[1]).toMatch(
+      /^1\s+terminal user alice\s+09:00 Europe\/Berlin daily\s+\S.*UTC \(.* local\)\s+2026-11-27 sent at 2026-11-27 08:05 UTC, 1 paper$/,
+    );
     expect(lines[2]).toMatch(/^2\s+telegram user 4242\s+09:00 Europe\/Berlin daily\s+.*\s+none yet$/);
     const json = JSON.parse((await runPaperboy(['subscriptions', '--json', '--status', 'active'], env)).stdout);
     expect(json.map((s: { id: number }) => s.id)).toEqual([1, 2]);

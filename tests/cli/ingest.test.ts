@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/create-db.ts';
+import { type CliResult, runPaperboy, templateDataDir } from '../support/cli.ts';
 import { arxivQueryRoute, type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../support/fakes/upstream-server.ts';
 import { arxivCsLgFeed, HF_DAY, hfDailyItems } from '../support/fixtures.ts';
-import { type CliResult, runPaperboy, templateDataDir } from '../support/cli.ts';
 
 /** `paperboy` end to end on an embedded database copied from the test template. */
 describe('paperboy ingest and import', () => {

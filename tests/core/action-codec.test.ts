@@ -7,7 +7,11 @@ import { memoryCodec } from '../support/memory-codec.ts';
 const TELEGRAM_LIMIT = 64;
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant('vote' as const), paperId: fc.stringMatching(/^\d{4}\.\d{4,5}$/), vote: fc.constantFrom('up' as const, 'down' as const, 'clear' as const) }),
+  fc.record({
+    kind: fc.constant('vote' as const),
+    paperId: fc.stringMatching(/^\d{4}\.\d{4,5}$/),
+    vote: fc.constantFrom('up' as const, 'down' as const, 'clear' as const),
+  }),
   fc.record({ kind: fc.constant('follow' as const), topic: fc.string({ minLength: 1, maxLength: 100 }).map((s) => s.trim() || 'x'), follow: fc.boolean() }),
   fc.record({
     kind: fc.constant('page' as const),
@@ -36,7 +40,11 @@ describe('the action codec', () => {
     const codec = memoryCodec();
     expect(await codec.encode({ kind: 'vote', paperId: '2405.15071', vote: 'up' }, TELEGRAM_LIMIT)).toBe('vote 2405.15071 up');
     expect(await codec.encode({ kind: 'follow', topic: 'grokking', follow: false }, TELEGRAM_LIMIT)).toBe('unfollow grokking');
-    const long: Action = { kind: 'page', direction: 'next', call: { command: 'search', args: { query: 'sparse autoencoders for mechanistic interpretability', page: 2 } } };
+    const long: Action = {
+      kind: 'page',
+      direction: 'next',
+      call: { command: 'search', args: { query: 'sparse autoencoders for mechanistic interpretability', page: 2 } },
+    };
     const token = await codec.encode(long, TELEGRAM_LIMIT);
     expect(token).toMatch(/^~[\w-]{16}$/);
     expect(await codec.encode(long, TELEGRAM_LIMIT)).toBe(token);
@@ -47,8 +55,16 @@ describe('the action codec', () => {
 
   it('reads the command-text payloads of buttons posted by earlier versions', async () => {
     const codec = memoryCodec();
-    expect(await codec.decode('today 2024-05-24 2')).toEqual({ kind: 'page', direction: 'next', call: { command: 'today', args: { date: '2024-05-24', page: 2 } } });
-    expect(await codec.decode('search grokking 3')).toEqual({ kind: 'page', direction: 'next', call: { command: 'search', args: { query: 'grokking', page: 3 } } });
+    expect(await codec.decode('today 2024-05-24 2')).toEqual({
+      kind: 'page',
+      direction: 'next',
+      call: { command: 'today', args: { date: '2024-05-24', page: 2 } },
+    });
+    expect(await codec.decode('search grokking 3')).toEqual({
+      kind: 'page',
+      direction: 'next',
+      call: { command: 'search', args: { query: 'grokking', page: 3 } },
+    });
   });
 
   it('refuses what is not an action: unknown tokens, damaged arguments, foreign text', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engines, useTestDb } from '../support/db.ts';
 import { asChannel, asUser, seedPapers, testCore } from '../support/core.ts';
+import { engines, useTestDb } from '../support/db.ts';
 
 const ids = (answer: { cards: { id: string }[] }) => answer.cards.map((card) => card.id);
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestHfDay } from '../../src/core/ingest/hf-daily.ts';
 import { UpstreamError } from '../../src/core/ingest/http-client.ts';
-import { type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../support/fakes/upstream-server.ts';
-import { HF_DAY, hfDailyItems } from '../support/fixtures.ts';
 import { asUser, testCore } from '../support/core.ts';
 import { engines, useTestDb } from '../support/db.ts';
+import { type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../support/fakes/upstream-server.ts';
+import { HF_DAY, hfDailyItems } from '../support/fixtures.ts';
 
 /**
  * The core issue's "done when", end to end against a local fake Hugging Face: ingest a day,
@@ -71,7 +71,9 @@ describe.each(engines)('a day of papers from a fake Hugging Face on %s', (engine
     await ingest();
     const stored = await snapshot();
     // The first page answers; the second fails, so the run must not store a half day.
-    upstream.setRoute((request) => (request.query.get('p') === '1' ? reply() : hfDailyPapersRoute({ [HF_DAY]: items.map((i) => ({ ...i, paper: { ...i.paper, upvotes: 999 } })) })(request)));
+    upstream.setRoute((request) =>
+      request.query.get('p') === '1' ? reply() : hfDailyPapersRoute({ [HF_DAY]: items.map((i) => ({ ...i, paper: { ...i.paper, upvotes: 999 } })) })(request),
+    );
     const error = await ingest().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(message);

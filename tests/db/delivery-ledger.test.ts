@@ -28,9 +28,22 @@ async function subscriber(storage: Storage, externalId: string, platform = 'test
 /** Locks what is due in `slots` and claims it with the three papers, as worker `workerId`. */
 async function claim(storage: Storage, slots: DueSlot[], workerId = 'w1', options: { platforms?: string[]; limit?: number; resume?: ResumePoints } = {}) {
   return storage.transaction(async (tx) => {
-    const due = await tx.ledger.lockDue({ slots, platforms: options.platforms, limit: options.limit ?? 10, ...(options.resume ? { resume: options.resume } : {}) });
+    const due = await tx.ledger.lockDue({
+      slots,
+      platforms: options.platforms,
+      limit: options.limit ?? 10,
+      ...(options.resume ? { resume: options.resume } : {}),
+    });
     const inserted = await tx.ledger.insert(
-      due.map((d) => ({ subscriptionId: d.subscriptionId, recipientId: d.recipientId, localDate: d.localDate, dueAt: d.dueAt, paperIds: papers.map((p) => p.id), reasons, empty: false })),
+      due.map((d) => ({
+        subscriptionId: d.subscriptionId,
+        recipientId: d.recipientId,
+        localDate: d.localDate,
+        dueAt: d.dueAt,
+        paperIds: papers.map((p) => p.id),
+        reasons,
+        empty: false,
+      })),
       { workerId, now: due[0]?.dueAt ?? at('2024-01-04T09:00:00Z'), leaseUntil: at('2024-01-04T09:10:00Z') },
     );
     return { due, inserted };
@@ -65,11 +78,24 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
     expect((await claim(t.storage, [slot('2024-01-04')])).due).toEqual([]);
     // A second insert of the same (subscription, date) inserts nothing.
     const again = await t.storage.transaction((tx) =>
-      tx.ledger.insert([{ subscriptionId: ann.subscription.id, recipientId: ann.recipient, localDate: '2024-01-04', dueAt: at('2024-01-04T09:00:00Z'), paperIds: [], reasons: [], empty: true }], {
-        workerId: 'w2',
-        now: at('2024-01-04T09:01:00Z'),
-        leaseUntil: at('2024-01-04T09:11:00Z'),
-      }),
+      tx.ledger.insert(
+        [
+          {
+            subscriptionId: ann.subscription.id,
+            recipientId: ann.recipient,
+            localDate: '2024-01-04',
+            dueAt: at('2024-01-04T09:00:00Z'),
+            paperIds: [],
+            reasons: [],
+            empty: true,
+          },
+        ],
+        {
+          workerId: 'w2',
+          now: at('2024-01-04T09:01:00Z'),
+          leaseUntil: at('2024-01-04T09:11:00Z'),
+        },
+      ),
     );
     expect(again).toEqual([]);
 

@@ -69,16 +69,23 @@ describe.each(engines)('structured reasons migration on %s', (engine) => {
     ];
     try {
       await migrateAround('structured_reasons', false);
-      const { rows: [recipient] } = await sql<{ id: number }>`
+      const {
+        rows: [recipient],
+      } = await sql<{ id: number }>`
         insert into recipients (platform, external_id, kind) values ('test', 'ann', 'user') returning id`.execute(t.db);
-      const { rows: [subscription] } = await sql<{ id: number }>`
+      const {
+        rows: [subscription],
+      } = await sql<{ id: number }>`
         insert into subscriptions (recipient_id, send_time, timezone) values (${recipient!.id}, '09:00', 'UTC') returning id`.execute(t.db);
-      const { rows: [delivery] } = await sql<{ id: number }>`
+      const {
+        rows: [delivery],
+      } = await sql<{ id: number }>`
         insert into deliveries (subscription_id, local_date, status, paper_ids, reasons) values
           (${subscription!.id}, '2026-11-27', 'sent', '{a,b,c,d}', ${JSON.stringify(english)}::jsonb),
           (${subscription!.id}, '2026-11-28', 'empty', '{}', '[]'::jsonb)
         returning id`.execute(t.db);
-      const reasons = async () => (await sql<{ reasons: unknown }>`select reasons from deliveries order by local_date`.execute(t.db)).rows.map((row) => row.reasons);
+      const reasons = async () =>
+        (await sql<{ reasons: unknown }>`select reasons from deliveries order by local_date`.execute(t.db)).rows.map((row) => row.reasons);
 
       await migrateAround('structured_reasons', true);
       expect(await reasons()).toEqual([structured, []]);

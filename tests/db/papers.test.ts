@@ -83,7 +83,12 @@ describe.each(engines)('reading papers on %s', (engine) => {
     expect(await t.storage.papers.lastAddedAt()).toBeUndefined();
 
     // One paper has no day at all (neither featured nor published): it counts for neither end.
-    await t.storage.papers.store([day('2401.00001', '2024-01-05'), day('2401.00002', null, '2024-01-02T23:30:00Z'), day('2401.00003', '2024-01-09'), day('2401.00004', null)]);
+    await t.storage.papers.store([
+      day('2401.00001', '2024-01-05'),
+      day('2401.00002', null, '2024-01-02T23:30:00Z'),
+      day('2401.00003', '2024-01-09'),
+      day('2401.00004', null),
+    ]);
     expect(await t.storage.papers.isEmpty()).toBe(false);
     expect(await t.storage.papers.earliestListedDay()).toBe('2024-01-02');
     expect(await t.storage.papers.latestListedDay()).toBe('2024-01-09');
@@ -136,7 +141,7 @@ describe.each(engines)('bulk loads on %s', (engine) => {
     expect(await storedCount(bad)).toBe(2000);
   });
 
-  it('writes its batches in the caller\'s transaction when given one, and rolls back with it', async () => {
+  it("writes its batches in the caller's transaction when given one, and rolls back with it", async () => {
     await expect(
       t.storage.transaction(async (tx) => {
         expect(await tx.papers.storeInBulk(papers(1500), { writers: 2 })).toEqual({ inserted: 1500, updated: 0, unchanged: 0 });

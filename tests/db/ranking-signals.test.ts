@@ -28,7 +28,17 @@ async function deliver(storage: Storage, recipient: number, localDate: string, p
     const slot = { timezone: 'UTC', sendTime: '09:00', localDate, weekday: ((dueAt.getUTCDay() + 6) % 7) + 1, dueAt };
     const [due] = await tx.ledger.lockDue({ slots: [slot], platforms: undefined, limit: 10 });
     const [row] = await tx.ledger.insert(
-      [{ subscriptionId: due!.subscriptionId, recipientId: recipient, localDate, dueAt, paperIds, reasons: paperIds.map(() => [{ kind: 'liked' }]), empty: false }],
+      [
+        {
+          subscriptionId: due!.subscriptionId,
+          recipientId: recipient,
+          localDate,
+          dueAt,
+          paperIds,
+          reasons: paperIds.map(() => [{ kind: 'liked' }]),
+          empty: false,
+        },
+      ],
       { workerId: 'w1', now: dueAt, leaseUntil: at(`${localDate}T10:00:00Z`) },
     );
     return row!.id;
@@ -97,7 +107,10 @@ describe.each(engines)('ranking signals on %s', (engine) => {
       { kind: 'category', value: 'cs.lg', label: 'cs.LG' },
     ]);
 
-    const matches = await signals().matchFollows(['2024-01-04'], [...follows.get(ann)!, { kind: 'topic', value: 'memory -grokking' }, { kind: 'author', value: 'nobody' }]);
+    const matches = await signals().matchFollows(
+      ['2024-01-04'],
+      [...follows.get(ann)!, { kind: 'topic', value: 'memory -grokking' }, { kind: 'author', value: 'nobody' }],
+    );
     expect(matches.get(0)?.sort()).toEqual(['2401.00003', '2401.00004']);
     expect(matches.get(1)).toEqual(['2401.00003']);
     expect(matches.get(2)).toEqual(['2401.00003']);
@@ -120,7 +133,17 @@ describe.each(engines)('ranking signals on %s', (engine) => {
     expect(latest.affinity).toEqual(new Map([[ann, new Map([['2401.00003', 2.5]])]]));
 
     const both = await signals().voteSignals([ann, bob], ['2024-01-04', '2024-01-01']);
-    expect(both.votes).toEqual(new Map([[ann, new Map([['2401.00003', 'up'], ['2401.00001', 'down']])]]));
+    expect(both.votes).toEqual(
+      new Map([
+        [
+          ann,
+          new Map([
+            ['2401.00003', 'up'],
+            ['2401.00001', 'down'],
+          ]),
+        ],
+      ]),
+    );
     expect(both.affinity.get(ann)?.get('2401.00001')).toBe(-1);
     expect(both.affinity.has(bob)).toBe(false);
 

@@ -89,7 +89,11 @@ describe.each(engines)('small stores on %s', (engine) => {
         status: 'active',
         pausedReason: null,
       });
-      expect(await t.storage.subscriptions.update(ann, { weekdays: [1, 3], papersPerPost: 3 }, at('2024-01-02T00:00:00Z'))).toMatchObject({ weekdays: [1, 3], papersPerPost: 3, timezone: 'Europe/Paris' });
+      expect(await t.storage.subscriptions.update(ann, { weekdays: [1, 3], papersPerPost: 3 }, at('2024-01-02T00:00:00Z'))).toMatchObject({
+        weekdays: [1, 3],
+        papersPerPost: 3,
+        timezone: 'Europe/Paris',
+      });
       const again = await t.storage.subscriptions.subscribe(ann, { postWhenEmpty: true }, at('2024-01-03T00:00:00Z'));
       expect(again).toEqual({ subscription: { ...subscription, weekdays: [1, 3], papersPerPost: 3, postWhenEmpty: true }, created: false });
       expect(await t.storage.subscriptions.unsubscribe(ann)).toBe(true);
@@ -114,7 +118,11 @@ describe.each(engines)('small stores on %s', (engine) => {
           updatedAt: at('2024-01-01T00:00:00Z'),
           claimedThrough: undefined,
         },
-        expect.objectContaining({ recipient: { platform: 'other', externalId: 'c1', kind: 'channel' }, sendTime: '18:30', updatedAt: at('2024-01-02T00:00:00Z') }),
+        expect.objectContaining({
+          recipient: { platform: 'other', externalId: 'c1', kind: 'channel' },
+          sendTime: '18:30',
+          updatedAt: at('2024-01-02T00:00:00Z'),
+        }),
       ]);
       expect(await t.storage.subscriptions.overview({ status: 'paused' })).toEqual([]);
       expect(await t.storage.subscriptions.overview({ status: 'active' })).toEqual(all);

@@ -7,10 +7,10 @@ import type { Database } from '../../src/db/schema.ts';
 import { createStorage } from '../../src/db/storage.ts';
 import { createMetrics, instrumentCore } from '../../src/ops/metrics.ts';
 import { type OpsServer, startOpsServer } from '../../src/ops/ops-server.ts';
-import { useTestDb } from '../support/db.ts';
 import { asUser } from '../support/core.ts';
-import { addPapers, addSubscription, pass, paper, recordingPort } from '../support/schedule.ts';
+import { useTestDb } from '../support/db.ts';
 import { silentLog } from '../support/log.ts';
+import { addPapers, addSubscription, paper, pass, recordingPort } from '../support/schedule.ts';
 
 const NOW = '2026-11-27T09:00:00Z';
 
@@ -29,7 +29,10 @@ describe('the ops server', () => {
   }
 
   it('/healthz: ok with the database, the adapters and a recent ingest', async () => {
-    await t.db.insertInto('ingest_runs').values({ source: 'hf', target: '2026-11-27', ok: true, stored: 12, skipped: 0, message: null, finished_at: new Date('2026-11-27T08:30:00Z') }).execute();
+    await t.db
+      .insertInto('ingest_runs')
+      .values({ source: 'hf', target: '2026-11-27', ok: true, stored: 12, skipped: 0, message: null, finished_at: new Date('2026-11-27T08:30:00Z') })
+      .execute();
     const { url } = await start({ telegram: true, discord: true });
     const res = await fetch(`${url}/healthz`);
     expect(res.status).toBe(200);

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
-import { silentLog } from './log.ts';
 import type { CommandContext } from '../../src/core/commands/command.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
 import type { RecipientRef } from '../../src/core/recipient.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { createStorage } from '../../src/db/storage.ts';
-
+import { silentLog } from './log.ts';
 
 /** A clock fixed at an instant (or advanced by the test through `.set`). */
 export function fixedClock(iso: string) {
@@ -37,7 +36,8 @@ export const samplePapers: PaperInput[] = [
   {
     id: '2405.15071',
     title: 'Grokked Transformers are Implicit Reasoners: A Mechanistic Journey to the Edge of Generalization',
-    abstract: 'We study whether transformers can learn to implicitly reason over parametric knowledge, a skill that even the most capable language models struggle with.',
+    abstract:
+      'We study whether transformers can learn to implicitly reason over parametric knowledge, a skill that even the most capable language models struggle with.',
     authors: ['Boshi Wang', 'Xiang Yue', 'Yu Su', 'Huan Sun'],
     featuredOn: '2024-05-24',
     publishedAt: new Date('2024-05-23T17:59:00Z'),
@@ -50,7 +50,8 @@ export const samplePapers: PaperInput[] = [
   {
     id: '2405.14831',
     title: 'HippoRAG: Neurobiologically Inspired Long-Term Memory for Large Language Models',
-    abstract: 'In order to thrive in hostile and ever-changing natural environments, mammalian brains evolved to store large amounts of knowledge about the world.',
+    abstract:
+      'In order to thrive in hostile and ever-changing natural environments, mammalian brains evolved to store large amounts of knowledge about the world.',
     authors: ['Bernal Jiménez Gutiérrez', 'Yiheng Shu', 'Yu Gu', 'Michihiro Yasunaga', 'Yu Su'],
     featuredOn: '2024-05-24',
     upvotes: 40,
@@ -62,7 +63,8 @@ export const samplePapers: PaperInput[] = [
   {
     id: '2405.15319',
     title: 'Stacking Your Transformers: A Closer Look at Model Growth for Efficient LLM Pre-Training',
-    abstract: 'LLMs are computationally expensive to pre-train due to their large scale. Model growth emerges as a promising approach. We also observe grokking-like behaviour late in training.',
+    abstract:
+      'LLMs are computationally expensive to pre-train due to their large scale. Model growth emerges as a promising approach. We also observe grokking-like behaviour late in training.',
     authors: ['Wenyu Du', 'Tongxu Luo', 'Zihan Qiu'],
     featuredOn: '2024-05-24',
     upvotes: 25,

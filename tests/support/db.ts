@@ -21,7 +21,13 @@ export async function openTestDb(engine: Engine): Promise<DbHandle> {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-db-'));
     cpSync(inject('pgliteTemplateDir'), dir, { recursive: true });
     const handle = await createDb({ dataDir: dir, migrate: false, command: 'vitest' });
-    return { ...handle, close: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      ...handle,
+      close: async () => {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const template = inject('postgresTemplate');
   if (!template) throw new Error('TEST_DATABASE_URL is not set');
@@ -39,7 +45,9 @@ export async function openTestDb(engine: Engine): Promise<DbHandle> {
 
 /** Empties every table (keeping the migrations), so each test starts from a clean database. */
 export async function truncateAll(db: Kysely<Database>): Promise<void> {
-  await sql`truncate papers, vocabulary, recipients, follows, feedback, subscriptions, deliveries, delivered_papers, ingest_runs, action_tokens restart identity cascade`.execute(db);
+  await sql`truncate papers, vocabulary, recipients, follows, feedback, subscriptions, deliveries, delivered_papers, ingest_runs, action_tokens restart identity cascade`.execute(
+    db,
+  );
 }
 
 /**

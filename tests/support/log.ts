@@ -24,7 +24,10 @@ export function captureLog(level = 'trace'): CapturedLog {
     text: () => lines.join(''),
     messages: (wanted) => {
       const number = pino.levels.values[wanted];
-      return lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((entry) => entry.level === number).map((entry) => entry.msg);
+      return lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((entry) => entry.level === number)
+        .map((entry) => entry.msg);
     },
   };
 }

@@ -30,7 +30,11 @@ export interface TestSubscription {
 export async function addSubscription(db: Kysely<Database>, sub: TestSubscription): Promise<{ recipientId: number; subscriptionId: number }> {
   const recipientId = await createStorage(db).recipients.ensure({ platform: sub.platform ?? 'test', externalId: sub.externalId, kind: sub.kind ?? 'user' });
   for (const topic of sub.follows ?? []) {
-    const [kind, value] = topic.startsWith('author:') ? (['author', topic.slice(7)] as const) : topic.startsWith('cat:') ? (['category', topic.slice(4)] as const) : (['topic', topic] as const);
+    const [kind, value] = topic.startsWith('author:')
+      ? (['author', topic.slice(7)] as const)
+      : topic.startsWith('cat:')
+        ? (['category', topic.slice(4)] as const)
+        : (['topic', topic] as const);
     await db.insertInto('follows').values({ recipient_id: recipientId, kind, value: value.toLowerCase(), label: value }).execute();
   }
   const at = new Date(sub.at ?? '2026-01-01T00:00:00Z');
@@ -70,7 +74,10 @@ export interface Sent {
  * A DeliveryPort that records what it posts. `script` may answer a send differently
  * (429, gone, migrated, failures) before the default ok.
  */
-export function recordingPort(platform = 'test', script?: (target: RecipientRef, answer: Answer, call: number) => SendResult | undefined | Promise<SendResult | undefined>) {
+export function recordingPort(
+  platform = 'test',
+  script?: (target: RecipientRef, answer: Answer, call: number) => SendResult | undefined | Promise<SendResult | undefined>,
+) {
   const sent: Sent[] = [];
   let calls = 0;
   const port: DeliveryPort & { sent: Sent[]; calls: () => number } = {

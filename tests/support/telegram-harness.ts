@@ -1,13 +1,13 @@
 import type { Chat, User } from 'grammy/types';
 import type { Kysely } from 'kysely';
-import { captureLog } from './log.ts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { TelegramLimits } from '../../src/bots/telegram/api-plugins.ts';
 import { startTelegram, type TelegramService } from '../../src/bots/telegram/start.ts';
 import { createConfig, type Env } from '../../src/config.ts';
 import type { Database } from '../../src/db/schema.ts';
-import { type BotMessage, FakeTelegramBotApi, type RecordedCall } from './fakes/telegram-bot-api.ts';
 import { testCore } from './core.ts';
+import { type BotMessage, FakeTelegramBotApi, type RecordedCall } from './fakes/telegram-bot-api.ts';
+import { captureLog } from './log.ts';
 
 /** Throttling loose enough for tests; the defaults are covered in delivery.test.ts. */
 export const FAST_LIMITS: TelegramLimits = { globalPerSecond: 1000, perChatIntervalMs: 0, groupPerMinute: 10_000 };

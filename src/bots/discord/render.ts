@@ -1,11 +1,4 @@
-import {
-  type APIActionRowComponent,
-  type APIButtonComponent,
-  type APIEmbed,
-  ButtonStyle,
-  ComponentType,
-  escapeMarkdown,
-} from 'discord.js';
+import { type APIActionRowComponent, type APIButtonComponent, type APIEmbed, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import { actionLabel, reasonText } from '../../core/actions/action-label.ts';
 import type { Action, Answer, PaperCard, Tone } from '../../core/answer.ts';
 import { actionKey } from './custom-ids.ts';
@@ -154,10 +147,9 @@ function headerEmbed(answer: Answer): APIEmbed {
   };
   const description = parts.join('\n\n');
   if (description) embed.description = clip(description, DISCORD_LIMITS.embedDescription);
-  const footer = [
-    answer.page ? `Page ${answer.page.number}` : undefined,
-    answer.notice?.reference ? `Reference ${answer.notice.reference}` : undefined,
-  ].filter(Boolean);
+  const footer = [answer.page ? `Page ${answer.page.number}` : undefined, answer.notice?.reference ? `Reference ${answer.notice.reference}` : undefined].filter(
+    Boolean,
+  );
   if (footer.length) embed.footer = { text: footer.join(' · ') };
   return embed;
 }
@@ -171,9 +163,7 @@ function cardText(card: PaperCard): { fixed: string; snippet: string } {
     card.authors.length > MAX_AUTHORS_SHOWN
       ? `${card.authors.slice(0, MAX_AUTHORS_SHOWN).join(', ')} +${card.authors.length - MAX_AUTHORS_SHOWN} more`
       : card.authors.join(', ');
-  const stats = [`▲ ${card.upvotes}`, card.comments ? `💬 ${card.comments}` : undefined, card.date ?? undefined]
-    .filter(Boolean)
-    .join(' · ');
+  const stats = [`▲ ${card.upvotes}`, card.comments ? `💬 ${card.comments}` : undefined, card.date ?? undefined].filter(Boolean).join(' · ');
   const links = [
     `[arXiv ${card.id}](${card.links.arxiv})`,
     `[PDF](${card.links.pdf})`,

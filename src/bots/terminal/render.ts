@@ -23,7 +23,12 @@ const noticeMark = { info: 'ℹ', success: '✓', warning: '!', error: '✗' } a
 
 function renderCard(card: PaperCard, number: number): string[] {
   const authors = card.authors.length > 4 ? `${card.authors.slice(0, 3).join(', ')} et al.` : card.authors.join(', ');
-  const stats = [`▲ ${card.upvotes}`, card.comments ? `💬 ${card.comments}` : '', card.date ?? '', card.vote ? (card.vote === 'up' ? 'you: 👍' : 'you: 👎') : '']
+  const stats = [
+    `▲ ${card.upvotes}`,
+    card.comments ? `💬 ${card.comments}` : '',
+    card.date ?? '',
+    card.vote ? (card.vote === 'up' ? 'you: 👍' : 'you: 👎') : '',
+  ]
     .filter(Boolean)
     .join('  ');
   return [

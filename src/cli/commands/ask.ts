@@ -6,7 +6,12 @@ import { type CliCommand, UsageError } from '../cli-command.ts';
 
 const askArgs = z.object({
   text: z.string().trim().min(1, 'give the command text, e.g. paperboy ask "today"'),
-  user: z.string().trim().min(1).max(100).regex(/^[\w.@:-]+$/, '--user may use letters, digits and . _ @ : -'),
+  user: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.@:-]+$/, '--user may use letters, digits and . _ @ : -'),
   json: z.boolean(),
 });
 

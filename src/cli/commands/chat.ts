@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
 import { runTerminalChat } from '../../bots/terminal/chat.ts';
 import { createCore } from '../../core/core.ts';
 import { type CliCommand, UsageError } from '../cli-command.ts';

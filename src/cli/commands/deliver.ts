@@ -42,7 +42,9 @@ const deliverArgs = z.object({
   'dry-run': z.boolean().optional(),
   'catch-up-hours': z
     .string()
-    .refine((text) => /^\d+(\.\d+)?$/.test(text) && Number(text) <= 24, { error: (issue) => `--catch-up-hours must be a number of hours from 0 to 24, got "${String(issue.input)}"` })
+    .refine((text) => /^\d+(\.\d+)?$/.test(text) && Number(text) <= 24, {
+      error: (issue) => `--catch-up-hours must be a number of hours from 0 to 24, got "${String(issue.input)}"`,
+    })
     .transform(Number)
     .optional(),
 });
@@ -171,6 +173,9 @@ function printPreview(runtime: CliRuntime, at: Date, result: DeliveryPassResult)
 
 function previewHeading(p: DigestPreview): string {
   const due = p.dueAt ? `, due ${p.dueAt.toISOString()}` : '';
-  const source = p.source === 'new' ? '' : ` (${p.source === 'resume' ? 'resuming a stopped worker’s claim' : p.source === 'resend' ? 'resending: a worker stopped mid-send' : 'retrying a failed send'})`;
+  const source =
+    p.source === 'new'
+      ? ''
+      : ` (${p.source === 'resume' ? 'resuming a stopped worker’s claim' : p.source === 'resend' ? 'resending: a worker stopped mid-send' : 'retrying a failed send'})`;
   return `── ${describeRecipient(p.recipient)} · ${p.localDate}${due}${source}${p.answer ? '' : ': nothing new, no post'} ──`;
 }

@@ -9,4 +9,13 @@ import { startCommand } from './start.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 
 /** Every `paperboy` subcommand, in the order `paperboy help` lists them. */
-export const commands: CliCommand[] = [startCommand, askCommand, chatCommand, ingestCommand, importCommand, migrateCommand, deliverCommand, subscriptionsCommand];
+export const commands: CliCommand[] = [
+  startCommand,
+  askCommand,
+  chatCommand,
+  ingestCommand,
+  importCommand,
+  migrateCommand,
+  deliverCommand,
+  subscriptionsCommand,
+];

@@ -116,12 +116,7 @@ export interface IngestOutcome {
  * Runs an ingest and prints its summary on stdout and its skipped items on stderr. Returns 0,
  * also when items were skipped; an upstream failure prints its message on stderr and returns 1.
  */
-export async function reportOutcome(
-  runtime: CliRuntime,
-  commandName: string,
-  progress: ProgressBar,
-  work: () => Promise<IngestOutcome>,
-): Promise<number> {
+export async function reportOutcome(runtime: CliRuntime, commandName: string, progress: ProgressBar, work: () => Promise<IngestOutcome>): Promise<number> {
   let outcome: IngestOutcome;
   try {
     outcome = await work();
@@ -149,9 +144,7 @@ export function summaryLine({ report, scope, empty }: IngestOutcome): string {
   if (report.fetched === 0) return empty;
   const stored = storedCount(report);
   const counts = `(${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged)`;
-  const skipped = report.invalid.length
-    ? `; skipped ${report.invalid.length} invalid item${report.invalid.length === 1 ? '' : 's'} (listed on stderr)`
-    : '';
+  const skipped = report.invalid.length ? `; skipped ${report.invalid.length} invalid item${report.invalid.length === 1 ? '' : 's'} (listed on stderr)` : '';
   return `Stored ${stored} paper${stored === 1 ? '' : 's'} ${scope} ${counts}${skipped}.`;
 }
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { SubscriptionOverview } from '../../core/ports/subscription-store.ts';
 import { describeRecipient } from '../../core/recipient.ts';
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
 import { localDateTime, nextSendTime } from '../../core/schedule/local-time.ts';
-import type { SubscriptionOverview } from '../../core/ports/subscription-store.ts';
 import { type CliCommand, UsageError } from '../cli-command.ts';
 
 const USAGE = [
@@ -45,7 +45,11 @@ export const subscriptionsCommand: CliCommand = {
       return 0;
     }
     if (rows.length === 0) {
-      runtime.stdout.write(parsed.data.status ? `No ${parsed.data.status} subscriptions.\n` : 'No subscriptions yet. Users subscribe with `/papers subscribe [HH:MM] [timezone]`.\n');
+      runtime.stdout.write(
+        parsed.data.status
+          ? `No ${parsed.data.status} subscriptions.\n`
+          : 'No subscriptions yet. Users subscribe with `/papers subscribe [HH:MM] [timezone]`.\n',
+      );
       return 0;
     }
     const table = [
@@ -54,7 +58,14 @@ export const subscriptionsCommand: CliCommand = {
     ];
     const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
     runtime.stdout.write(
-      table.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n') + '\n',
+      `${table
+        .map((line) =>
+          line
+            .map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!)))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n')}\n`,
     );
     return 0;
   },
@@ -65,9 +76,7 @@ type NextPost = { state: 'due'; localDate: string } | { state: 'scheduled'; at: 
 
 function nextPost(sub: SubscriptionOverview, now: Date, cutoff: number): NextPost {
   if (sub.status !== 'active') return { state: 'none' };
-  const dueNow = dueSlots([sub], now, cutoff).find(
-    (slot) => sub.weekdays.includes(slot.weekday) && !(sub.last && sub.last.localDate >= slot.localDate),
-  );
+  const dueNow = dueSlots([sub], now, cutoff).find((slot) => sub.weekdays.includes(slot.weekday) && !(sub.last && sub.last.localDate >= slot.localDate));
   if (dueNow) return { state: 'due', localDate: dueNow.localDate };
   const next = nextSendTime(sub, now);
   if (!next) return { state: 'none' };
@@ -76,8 +85,7 @@ function nextPost(sub: SubscriptionOverview, now: Date, cutoff: number): NextPos
 }
 
 function schedule(sub: SubscriptionOverview): string {
-  const days =
-    sub.weekdays.length === 7 ? 'daily' : sub.weekdays.join() === '1,2,3,4,5' ? 'weekdays' : sub.weekdays.map((d) => DAY_NAMES[d - 1]).join(',');
+  const days = sub.weekdays.length === 7 ? 'daily' : sub.weekdays.join() === '1,2,3,4,5' ? 'weekdays' : sub.weekdays.map((d) => DAY_NAMES[d - 1]).join(',');
   return `${sub.sendTime} ${sub.timezone} ${days}`;
 }
 

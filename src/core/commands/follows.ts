@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { MAX_FOLLOWS, followText, parseFollow } from '../follow.ts';
+import { followText, MAX_FOLLOWS, parseFollow } from '../follow.ts';
 import type { RecipientRef } from '../recipient.ts';
 import { defineCommand } from './command.ts';
 import { rankSuggestions } from './suggestions.ts';
 
 const topicArgs = z.object({
-  topic: z.string().trim().min(1, 'Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.').max(200, 'That is too long to follow; keep it under 100 characters.'),
+  topic: z
+    .string()
+    .trim()
+    .min(1, 'Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.')
+    .max(200, 'That is too long to follow; keep it under 100 characters.'),
 });
 
 function owner(ref: RecipientRef): string {
@@ -31,7 +35,10 @@ export const followCommand = defineCommand({
     }
     const recipient = await deps.recipients.ensure(ctx.recipient);
     if ((await deps.recipients.countFollows(recipient)) >= MAX_FOLLOWS) {
-      throw new DomainError('FollowLimitReached', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`);
+      throw new DomainError(
+        'FollowLimitReached',
+        `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`,
+      );
     }
     if (!(await deps.recipients.follow(recipient, follow))) {
       throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(follow)}.`);
@@ -75,7 +82,10 @@ export const unfollowCommand = defineCommand({
     const recipient = await deps.recipients.find(ctx.recipient);
     const removed = recipient ? await deps.recipients.unfollow(recipient, follow.kind, follow.value) : undefined;
     if (!removed) {
-      throw new DomainError('NotFollowing', `${owner(ctx.recipient)} do${ctx.recipient.kind === 'channel' ? 'es' : ''} not follow ${followText(follow)}; \`follows\` lists what ${ctx.recipient.kind === 'channel' ? 'it follows' : 'you follow'}.`);
+      throw new DomainError(
+        'NotFollowing',
+        `${owner(ctx.recipient)} do${ctx.recipient.kind === 'channel' ? 'es' : ''} not follow ${followText(follow)}; \`follows\` lists what ${ctx.recipient.kind === 'channel' ? 'it follows' : 'you follow'}.`,
+      );
     }
     return {
       title: 'Unfollowed',

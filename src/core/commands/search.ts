@@ -4,7 +4,7 @@ import { parseArxivId } from '../arxiv-id.ts';
 import { toCard } from '../paper.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
 import { type CommandDeps, defineCommand } from './command.ts';
-import { PAGE_SIZE, followAction, pageActions, voteActions } from './shared.ts';
+import { followAction, PAGE_SIZE, pageActions, voteActions } from './shared.ts';
 import { splitTrailingPage } from './text.ts';
 
 /** Longest search accepted. */
@@ -58,8 +58,18 @@ export const searchCommand = defineCommand({
     const author = AUTHOR_FILTER.exec(query);
     const authorName = author ? (author[1] ?? author[2])?.trim() : undefined;
     const text = author ? query.replace(AUTHOR_FILTER, ' ').trim() : query;
-    const found = await deps.papers.search({ text, authors: authorName === undefined ? undefined : [authorName], limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    const votes = recipient ? await deps.feedback.votesOn(recipient, found.papers.map((p) => p.id)) : new Map();
+    const found = await deps.papers.search({
+      text,
+      authors: authorName === undefined ? undefined : [authorName],
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    const votes = recipient
+      ? await deps.feedback.votesOn(
+          recipient,
+          found.papers.map((p) => p.id),
+        )
+      : new Map();
     const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
 
     const actions: Action[] = [...voteActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
@@ -68,9 +78,7 @@ export const searchCommand = defineCommand({
 
     return {
       title: `Search: ${query}`,
-      ...(found.correctedTo && cards.length > 0
-        ? { subtitle: `Nothing matches “${text}”; showing results for “${found.correctedTo}”.` }
-        : {}),
+      ...(found.correctedTo && cards.length > 0 ? { subtitle: `Nothing matches “${text}”; showing results for “${found.correctedTo}”.` } : {}),
       cards,
       lines: [],
       ...(cards.length === 0

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { nextSendTime, localDateTime } from '../schedule/local-time.ts';
+import { localDateTime, nextSendTime } from '../schedule/local-time.ts';
 import type { Subscription } from '../subscription.ts';
 import { resolveTimezone, suggestTimezones, timezoneNames } from '../timezone.ts';
 import { defineCommand } from './command.ts';
@@ -154,34 +154,38 @@ export const unsubscribeCommand = defineCommand({
 /** No setting shows them; a setting without a value is checked like an empty one (structured input may leave both out). */
 const settingArgs = z.preprocess(
   (raw) => (typeof raw === 'object' && raw !== null ? { setting: 'show', value: '', ...raw } : raw),
-  z.discriminatedUnion('setting', [
-  z.object({ setting: z.literal('show') }),
-  z.object({ setting: z.literal('time'), value: timeArg }),
-  z.object({ setting: z.literal('timezone'), value: timezoneArg }),
-  z.object({
-    setting: z.literal('days'),
-    value: z.string().transform((text, ctx) => {
-      const days = parseWeekdays(text);
-      if (!days) {
-        ctx.addIssue({ code: 'custom', message: 'Days look like `every`, `weekdays`, `weekends`, `mon-fri` or `mon,wed,fri`.' });
-        return z.NEVER;
-      }
-      return days;
-    }),
-  }),
-  z.object({
-    setting: z.literal('papers'),
-    value: z.coerce
-      .number({ error: `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.` })
-      .int(`Papers per post is a whole number from 1 to ${MAX_PAPERS_PER_POST}.`)
-      .min(1, `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.`)
-      .max(MAX_PAPERS_PER_POST, `At most ${MAX_PAPERS_PER_POST} papers per post.`),
-  }),
-  z.object({
-    setting: z.literal('empty'),
-    value: z.enum(['on', 'off', 'yes', 'no'], { error: 'Use `settings empty on` or `settings empty off`.' }).transform((v) => v === 'on' || v === 'yes'),
-  }),
-], { error: 'Settings: `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` or `empty on|off`.' }),
+  z.discriminatedUnion(
+    'setting',
+    [
+      z.object({ setting: z.literal('show') }),
+      z.object({ setting: z.literal('time'), value: timeArg }),
+      z.object({ setting: z.literal('timezone'), value: timezoneArg }),
+      z.object({
+        setting: z.literal('days'),
+        value: z.string().transform((text, ctx) => {
+          const days = parseWeekdays(text);
+          if (!days) {
+            ctx.addIssue({ code: 'custom', message: 'Days look like `every`, `weekdays`, `weekends`, `mon-fri` or `mon,wed,fri`.' });
+            return z.NEVER;
+          }
+          return days;
+        }),
+      }),
+      z.object({
+        setting: z.literal('papers'),
+        value: z.coerce
+          .number({ error: `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.` })
+          .int(`Papers per post is a whole number from 1 to ${MAX_PAPERS_PER_POST}.`)
+          .min(1, `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.`)
+          .max(MAX_PAPERS_PER_POST, `At most ${MAX_PAPERS_PER_POST} papers per post.`),
+      }),
+      z.object({
+        setting: z.literal('empty'),
+        value: z.enum(['on', 'off', 'yes', 'no'], { error: 'Use `settings empty on` or `settings empty off`.' }).transform((v) => v === 'on' || v === 'yes'),
+      }),
+    ],
+    { error: 'Settings: `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` or `empty on|off`.' },
+  ),
 );
 
 /** 'every', 'weekdays', 'weekends', 'mon-fri', 'mon,wed,fri' → ISO weekdays; undefined when unreadable. */
@@ -255,11 +259,15 @@ export const settingsCommand = defineCommand({
       return { title: 'Daily picks settings', cards: [], lines: describeSubscription(current, deps.clock()), actions: [], visibility: 'personal' };
     }
     const changes =
-      args.setting === 'time' ? { sendTime: args.value }
-      : args.setting === 'timezone' ? { timezone: args.value }
-      : args.setting === 'days' ? { weekdays: args.value }
-      : args.setting === 'papers' ? { papersPerPost: args.value }
-      : { postWhenEmpty: args.value };
+      args.setting === 'time'
+        ? { sendTime: args.value }
+        : args.setting === 'timezone'
+          ? { timezone: args.value }
+          : args.setting === 'days'
+            ? { weekdays: args.value }
+            : args.setting === 'papers'
+              ? { papersPerPost: args.value }
+              : { postWhenEmpty: args.value };
     const updated = await deps.subscriptions.update(recipient, changes, deps.clock());
     return {
       title: 'Daily picks settings',

@@ -19,7 +19,7 @@ export function splitCommandText(text: string): CommandText {
   let index = 0;
   const first = (words[0] ?? '').replace(/^\//, '').replace(/@\w+$/, '').toLowerCase();
   if (first === 'papers' || first === 'paperboy') index = 1;
-  const name = (index === 0 ? first : (words[1] ?? '').replace(/^\//, '').toLowerCase());
+  const name = index === 0 ? first : (words[1] ?? '').replace(/^\//, '').toLowerCase();
   const rest = words.slice(index + 1).join(' ');
   return { name, rest: rest.trim() };
 }

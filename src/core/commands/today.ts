@@ -55,9 +55,7 @@ export const todayCommand = defineCommand({
     const cards = shown.map((r) => toCard(r.paper, reasonsFor(r), r.vote));
     return {
       title: `Papers for ${day}`,
-      ...(day !== requested
-        ? { subtitle: `Nothing for ${requested} yet; showing ${day}, the latest day with papers.` }
-        : {}),
+      ...(day !== requested ? { subtitle: `Nothing for ${requested} yet; showing ${day}, the latest day with papers.` } : {}),
       cards,
       lines: [],
       ...(cards.length === 0 ? { notice: { tone: 'info' as const, text: `Page ${args.page} is past the end of ${day}'s papers.` } } : {}),

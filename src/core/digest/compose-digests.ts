@@ -1,7 +1,7 @@
 import type { Follow } from '../follow.ts';
 import { followText } from '../follow.ts';
-import type { RecipientId } from '../ports/recipient-store.ts';
 import type { CandidatePaper, PaperWindow, RankingSignals } from '../ports/ranking-signals.ts';
+import type { RecipientId } from '../ports/recipient-store.ts';
 import { byLabel, communitySignal, personalScore } from '../ranking/score.ts';
 
 /** One digest to compose: for whom, for which local date, how many papers at most. */
@@ -171,7 +171,15 @@ async function composeForDate(ranking: RankingSignals, localDate: string, reques
         .filter((follow) => matches.get(followKey(follow))?.has(paper.id))
         .map(followText)
         .sort(byLabel);
-      return { key: request.key, paperId: paper.id, rank: index + 1, matched: labels, affinity: affinity?.get(paper.id) ?? 0, listedOn: paper.listedOn, latestDay: latest };
+      return {
+        key: request.key,
+        paperId: paper.id,
+        rank: index + 1,
+        matched: labels,
+        affinity: affinity?.get(paper.id) ?? 0,
+        listedOn: paper.listedOn,
+        latestDay: latest,
+      };
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { type ArxivPaper, NotAtomError, parseAtomPage } from './arxiv-atom.ts';
 import { arxivLimiter, type RequestLimiter } from './arxiv-limiter.ts';
 import { fetchText, UpstreamError } from './http-client.ts';
-import { type IngestReport, type InvalidItem, type IngestStore, type OnIngestProgress, storePapers } from './ingest-report.ts';
+import { type IngestReport, type IngestStore, type InvalidItem, type OnIngestProgress, storePapers } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** Entries per request; large pages mean fewer 3-second waits. */

@@ -1,7 +1,7 @@
 import type { PaperInput } from '../paper.ts';
 import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
 import { fetchJson, UpstreamError } from './http-client.ts';
-import { type IngestReport, type InvalidItem, type IngestStore, type OnIngestProgress, storePapers } from './ingest-report.ts';
+import { type IngestReport, type IngestStore, type InvalidItem, type OnIngestProgress, storePapers } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** Items per page asked of Hugging Face (its default and maximum page size). */

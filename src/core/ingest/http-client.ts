@@ -82,11 +82,12 @@ export async function fetchJson(url: string, options: FetchOptions): Promise<unk
   try {
     return JSON.parse(answer.body) as unknown;
   } catch (error) {
-    throw new UpstreamError(
-      'not-json',
-      `${options.upstream} answered HTTP ${answer.status} with a body that is not JSON for ${url}: ${snippet(answer.body)}`,
-      { upstream: options.upstream, url, status: answer.status, cause: error },
-    );
+    throw new UpstreamError('not-json', `${options.upstream} answered HTTP ${answer.status} with a body that is not JSON for ${url}: ${snippet(answer.body)}`, {
+      upstream: options.upstream,
+      url,
+      status: answer.status,
+      cause: error,
+    });
   }
 }
 
@@ -184,7 +185,13 @@ function titleOf(html: string): string {
   if (start < 0) return '';
   const open = html.indexOf('>', start);
   const close = html.toLowerCase().indexOf('</title>', open);
-  const title = open >= 0 && close > open ? html.slice(open + 1, close).replace(/\s+/g, ' ').trim() : '';
+  const title =
+    open >= 0 && close > open
+      ? html
+          .slice(open + 1, close)
+          .replace(/\s+/g, ' ')
+          .trim()
+      : '';
   return title ? ` ("${title.slice(0, 80)}")` : '';
 }
 

@@ -13,11 +13,7 @@ export interface IngestRunTarget {
  * failed with the error's message (then rethrows the error). A failure to record a failed
  * run is swallowed so that the original error is the one reported.
  */
-export async function recordedIngestRun<R extends IngestReport>(
-  log: IngestLog,
-  run: IngestRunTarget,
-  work: () => Promise<R>,
-): Promise<R> {
+export async function recordedIngestRun<R extends IngestReport>(log: IngestLog, run: IngestRunTarget, work: () => Promise<R>): Promise<R> {
   let report: R;
   try {
     report = await work();

@@ -65,7 +65,10 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
       offline = false;
       log.info('back online: ingesting again');
     }
-    log.info({ fetched: report.fetched, inserted: report.inserted, updated: report.updated, invalid: report.invalid.length }, `ingested ${what}: ${storedCount(report)} papers`);
+    log.info(
+      { fetched: report.fetched, inserted: report.inserted, updated: report.updated, invalid: report.invalid.length },
+      `ingested ${what}: ${storedCount(report)} papers`,
+    );
     if (report.invalid.length) log.warn({ invalid: report.invalid }, `skipped ${report.invalid.length} invalid items from ${what}`);
   }
 
@@ -161,9 +164,7 @@ export function startIngestPolling(deps: PollingDeps): IngestPolling {
   };
   const pollHf = track(passes.pollHf);
   const pollArxiv = track(passes.pollArxiv);
-  const tasks: ScheduledTask[] = [
-    cron.schedule(config.hfCron, pollHf, { name: 'ingest-hf', noOverlap: true, timezone: 'Etc/UTC' }),
-  ];
+  const tasks: ScheduledTask[] = [cron.schedule(config.hfCron, pollHf, { name: 'ingest-hf', noOverlap: true, timezone: 'Etc/UTC' })];
   if (config.arxivCategories.length) {
     tasks.push(cron.schedule(config.arxivCron, pollArxiv, { name: 'ingest-arxiv', noOverlap: true, timezone: 'Etc/UTC' }));
   }

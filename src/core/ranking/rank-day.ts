@@ -49,7 +49,14 @@ export async function rankDay(
     const labels = (matched.get(candidate.id) ?? []).sort(byLabel);
     const paperAffinity = affinity?.get(candidate.id) ?? 0;
     const vote = votes?.get(candidate.id);
-    return { id: candidate.id, order, labels, affinity: paperAffinity, vote, score: personalScore(communitySignal(candidate.upvotes), labels.length, paperAffinity, vote) };
+    return {
+      id: candidate.id,
+      order,
+      labels,
+      affinity: paperAffinity,
+      vote,
+      score: personalScore(communitySignal(candidate.upvotes), labels.length, paperAffinity, vote),
+    };
   });
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
   const page = scored.slice(options.offset, options.offset + options.limit + 1);

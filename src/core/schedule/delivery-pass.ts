@@ -12,7 +12,7 @@ import type { DeliveryObserver } from './delivery-observer.ts';
 import { cutoffMs } from './due-slots.ts';
 import { keepLeases, type LeaseKeeper } from './lease-keeper.ts';
 import { PlatformGate, realSleep, type Sleep } from './platform-gate.ts';
-import { type SendOutcome, sendDelivery, type SendSettings } from './send-delivery.ts';
+import { type SendOutcome, type SendSettings, sendDelivery } from './send-delivery.ts';
 
 /**
  * One delivery pass: claim what is due, choose papers, send, record.
@@ -107,7 +107,19 @@ export interface DeliveryPassResult {
 }
 
 function emptyResult(): DeliveryPassResult {
-  return { claimed: 0, tookOver: { claimed: 0, sending: 0, failed: 0 }, sent: 0, empty: 0, failed: 0, retrying: 0, gone: 0, expired: 0, skipped: 0, unrecorded: 0, previews: [] };
+  return {
+    claimed: 0,
+    tookOver: { claimed: 0, sending: 0, failed: 0 },
+    sent: 0,
+    empty: 0,
+    failed: 0,
+    retrying: 0,
+    gone: 0,
+    expired: 0,
+    skipped: 0,
+    unrecorded: 0,
+    previews: [],
+  };
 }
 
 /** A worker id that tells operators which process claimed a row. */
@@ -266,7 +278,10 @@ class Rollback extends Error {}
  * rolled back, so the preview is exactly what a real pass would choose and nothing is kept.
  * Covers every platform, with or without a port.
  */
-async function previewPass(options: DeliveryPassOptions, o: { workerId: string; leaseMs: number; batchSize: number; cutoff: number; maxAttempts: number }): Promise<DeliveryPassResult> {
+async function previewPass(
+  options: DeliveryPassOptions,
+  o: { workerId: string; leaseMs: number; batchSize: number; cutoff: number; maxAttempts: number },
+): Promise<DeliveryPassResult> {
   const result = emptyResult();
   const now = options.clock();
   const leaseUntil = new Date(now.getTime() + o.leaseMs);
@@ -274,14 +289,29 @@ async function previewPass(options: DeliveryPassOptions, o: { workerId: string; 
     await options.storage.transaction(async (tx) => {
       const sources = new Map<number, DigestPreview['source']>();
       for (;;) {
-        const taken = await tx.ledger.takeOver({ workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize, platforms: undefined, maxAttempts: o.maxAttempts });
+        const taken = await tx.ledger.takeOver({
+          workerId: o.workerId,
+          now,
+          leaseUntil,
+          cutoffMs: o.cutoff,
+          limit: o.batchSize,
+          platforms: undefined,
+          maxAttempts: o.maxAttempts,
+        });
         if (taken.length === 0) break;
         countTakeOvers(result, taken, undefined, options.log);
         for (const row of taken) sources.set(row.id, row.previous === 'claimed' ? 'resume' : row.previous === 'sending' ? 'resend' : 'retry');
       }
       const empty = new Set<number>();
       for (;;) {
-        const { claims, choices } = await claimInTransaction(tx, { platforms: undefined, workerId: o.workerId, now, leaseUntil, cutoffMs: o.cutoff, limit: o.batchSize });
+        const { claims, choices } = await claimInTransaction(tx, {
+          platforms: undefined,
+          workerId: o.workerId,
+          now,
+          leaseUntil,
+          cutoffMs: o.cutoff,
+          limit: o.batchSize,
+        });
         if (claims.length === 0) break;
         result.claimed += claims.length;
         for (const claim of claims) sources.set(claim.id, 'new');

@@ -17,13 +17,16 @@ export interface LeaseKeeper {
  */
 export function keepLeases(options: { ledger: DeliveryLedger; workerId: string; clock: Clock; leaseMs: number; log: Logger }): LeaseKeeper {
   const held = new Set<number>();
-  const timer = setInterval(() => {
-    if (held.size === 0) return;
-    const until = new Date(options.clock().getTime() + options.leaseMs);
-    options.ledger.renewLeases(options.workerId, [...held], until).catch((error: unknown) => {
-      options.log.warn({ err: error, rows: held.size }, 'renewing delivery leases failed');
-    });
-  }, Math.max(250, Math.floor(options.leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (held.size === 0) return;
+      const until = new Date(options.clock().getTime() + options.leaseMs);
+      options.ledger.renewLeases(options.workerId, [...held], until).catch((error: unknown) => {
+        options.log.warn({ err: error, rows: held.size }, 'renewing delivery leases failed');
+      });
+    },
+    Math.max(250, Math.floor(options.leaseMs / 3)),
+  );
   timer.unref();
   return {
     hold(ids) {

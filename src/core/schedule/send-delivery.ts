@@ -108,7 +108,10 @@ async function fail(
 ): Promise<SendOutcome> {
   const retry = result.retryable && attempts < s.maxAttempts;
   const retryAt = retry ? new Date(s.clock().getTime() + retryBackoffMs(attempts)) : null;
-  log.warn({ recipient: describeRecipient(target), reason: result.reason, attempts, retryAt }, retry ? 'send failed; a later pass retries' : 'send failed for good');
+  log.warn(
+    { recipient: describeRecipient(target), reason: result.reason, attempts, retryAt },
+    retry ? 'send failed; a later pass retries' : 'send failed for good',
+  );
   return record(s, log, retry ? 'retrying' : 'failed', () => s.storage.ledger.recordFailed(id, s.workerId, { reason: result.reason, retryAt }), target);
 }
 

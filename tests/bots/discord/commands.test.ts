@@ -40,7 +40,12 @@ describe('/papers definition', () => {
     expectDerivedFrom(withExtra, specs);
     const sub = withExtra!.options!.find((o) => o.name === 'digest-preview') as any;
     expect(sub.description).toMatch(/^Preview the next digest\. .*…$/);
-    expect(sub.options.map((o: any) => [o.name, o.type])).toEqual([['count', 4], ['style', 3], ['about', 3], ['where', 7]]);
+    expect(sub.options.map((o: any) => [o.name, o.type])).toEqual([
+      ['count', 4],
+      ['style', 3],
+      ['about', 3],
+      ['where', 7],
+    ]);
   });
 
   it('works in servers, the bot DM and private channels, for server and user installs', () => {
@@ -54,12 +59,19 @@ describe('/papers definition', () => {
     const sub = (name: string) => papers!.options!.find((o) => o.name === name) as any;
     const shape = (name: string) => (sub(name).options ?? []).map((o: any) => [o.name, o.type, o.required ?? false, o.autocomplete ?? false]);
     expect(shape('today')).toEqual([['date', 3, false, false]]);
-    expect(shape('search')).toEqual([['query', 3, true, false], ['page', 4, false, false]]);
+    expect(shape('search')).toEqual([
+      ['query', 3, true, false],
+      ['page', 4, false, false],
+    ]);
     expect(shape('paper')).toEqual([['id', 3, true, false]]);
     expect(shape('follow')).toEqual([['topic', 3, true, false]]);
     expect(shape('unfollow')).toEqual([['topic', 3, true, true]]);
     expect(shape('follows')).toEqual([]);
-    expect(shape('subscribe')).toEqual([['time', 3, false, false], ['timezone', 3, false, true], ['channel', 7, false, false]]);
+    expect(shape('subscribe')).toEqual([
+      ['time', 3, false, false],
+      ['timezone', 3, false, true],
+      ['channel', 7, false, false],
+    ]);
     expect(shape('unsubscribe')).toEqual([['channel', 7, false, false]]);
     expect(shape('help')).toEqual([]);
     expect(sub('subscribe').options[2].channel_types).toEqual([0, 5]);

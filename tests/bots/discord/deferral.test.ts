@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/schema.ts';
-import { snowflake } from '../../support/fakes/discord-server.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { dbGate } from '../../support/discord/db-gate.ts';
 import { APPLICATION_ID, GUILD_ID, type Harness, startHarness } from '../../support/discord/harness.ts';
 import { autocomplete, buttonsOf, click, focused, inGuild, slash, str } from '../../support/discord/interactions.ts';
+import { snowflake } from '../../support/fakes/discord-server.ts';
 
 const ALICE = '2000000000000000021';
 const CHANNEL = '3000000000000000021';

@@ -17,7 +17,6 @@ describe('Discord delivery port', () => {
   const h = useDiscordHarness(t);
   let digest: Answer;
 
-
   async function answer(): Promise<Answer> {
     await seedPapers(t.db);
     digest = await h.core.execute('today', {}, { recipient: channel('4000000000000000001'), mayManage: async () => true });
@@ -81,13 +80,23 @@ describe('Discord delivery port', () => {
 
   it('lets discord.js wait out a short 429 and reports a long one as retry-after', async () => {
     const digestAnswer = await answer();
-    h.fake.fail({ method: 'POST', path: /^\/channels\/4000000000000000020\/messages$/, status: 429, body: { message: 'You are being rate limited.', retry_after: 0.2, global: false } });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/4000000000000000020\/messages$/,
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 0.2, global: false },
+    });
     const started = Date.now();
     expect(await h.bot.port.send(channel('4000000000000000020'), digestAnswer)).toEqual({ status: 'ok' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
     expect(posts('4000000000000000020').map((r) => r.status)).toEqual([429, 200]);
 
-    h.fake.fail({ method: 'POST', path: /^\/channels\/4000000000000000021\/messages$/, status: 429, body: { message: 'You are being rate limited.', retry_after: 30, global: false } });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/4000000000000000021\/messages$/,
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 30, global: false },
+    });
     const result = await h.bot.port.send(channel('4000000000000000021'), digestAnswer);
     expect(result.status).toBe('retry-after');
     expect(result.status === 'retry-after' && result.retryAfterMs).toBeGreaterThanOrEqual(30_000);
@@ -106,7 +115,12 @@ describe('Discord delivery port', () => {
 
   it('never lets the token into a reason or a log line', async () => {
     const digestAnswer = await answer();
-    h.fake.fail({ method: 'POST', path: /^\/channels\/4000000000000000040\/messages$/, status: 400, body: { message: `Bad request from Bot ${h.token}`, code: 50035 } });
+    h.fake.fail({
+      method: 'POST',
+      path: /^\/channels\/4000000000000000040\/messages$/,
+      status: 400,
+      body: { message: `Bad request from Bot ${h.token}`, code: 50035 },
+    });
     const result = await h.bot.port.send(channel('4000000000000000040'), digestAnswer);
     expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('Bad request from Bot [redacted]') });
     expect(JSON.stringify(result)).not.toContain(h.token);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { embedsLength } from '../../../src/bots/discord/render.ts';
-import { validateMessage } from '../../support/fakes/discord-server.ts';
 import { asUser, seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from '../../support/discord/harness.ts';
 import { autocomplete, buttonsOf, click, focused, inDm, inGuild, int, slash, str } from '../../support/discord/interactions.ts';
+import { validateMessage } from '../../support/fakes/discord-server.ts';
 
 const ALICE = '2000000000000000001';
 const BOB = '2000000000000000002';
@@ -24,8 +24,6 @@ describe('Discord interactions end to end', () => {
   const t = useTestDb('pglite');
   const h = useDiscordHarness(t);
   const here = inGuild(ALICE, CHANNEL, GUILD_ID);
-
-
 
   it('answers /papers today publicly with a header embed and one embed per paper', async () => {
     await seedPapers(t.db);

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
+import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../../support/db.ts';
 import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from '../../support/discord/harness.ts';
-import { BOT_CAN_POST, MEMBER, MODERATOR, channelOption, inDm, inGuild, slash, str } from '../../support/discord/interactions.ts';
+import { BOT_CAN_POST, channelOption, inDm, inGuild, MEMBER, MODERATOR, slash, str } from '../../support/discord/interactions.ts';
 
 const ALICE = '2000000000000000011';
 const CHANNEL = '3000000000000000011';
@@ -12,7 +12,6 @@ const EPHEMERAL = 64;
 describe('Discord subscribe/unsubscribe permissions', () => {
   const t = useTestDb('pglite');
   const h = useDiscordHarness(t);
-
 
   async function subscriptions() {
     return t.db
@@ -85,9 +84,13 @@ describe('Discord subscribe/unsubscribe permissions', () => {
     await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'subscribe'));
     const shown = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MEMBER), 'settings'));
     expect(shown.data.embeds[0].description).toContain('Time: 09:00 UTC');
-    const refused = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MEMBER), 'settings', [str('setting', 'time'), str('value', '10:00')]));
+    const refused = await h.fake.ask(
+      slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MEMBER), 'settings', [str('setting', 'time'), str('value', '10:00')]),
+    );
     expect(refused.data.embeds[0].description).toContain('Only people who can manage this channel');
-    const changed = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'settings', [str('setting', 'time'), str('value', '10:00')]));
+    const changed = await h.fake.ask(
+      slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'settings', [str('setting', 'time'), str('value', '10:00')]),
+    );
     expect(changed.data.embeds[0].description).toContain('Settings saved');
     expect(await subscriptions()).toEqual([{ external_id: CHANNEL, kind: 'channel', send_time: '10:00', timezone: 'UTC' }]);
   });

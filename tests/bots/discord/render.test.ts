@@ -2,11 +2,11 @@ import type { APIButtonComponent } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { customIdsFor } from '../../../src/bots/discord/custom-ids.ts';
-import { DISCORD_LIMITS, clip, embedsLength, escapeText, renderAnswer } from '../../../src/bots/discord/render.ts';
+import { clip, DISCORD_LIMITS, embedsLength, escapeText, renderAnswer } from '../../../src/bots/discord/render.ts';
 import { createActionCodec } from '../../../src/core/actions/action-codec.ts';
 import type { Action, Answer, PaperCard, Reason } from '../../../src/core/answer.ts';
-import { validateMessage } from '../../support/fakes/discord-server.ts';
 import { card } from '../../support/cards.ts';
+import { validateMessage } from '../../support/fakes/discord-server.ts';
 
 function votes(ids: string[]): Action[] {
   return ids.flatMap((id) => (['up', 'down'] as const).map((vote) => ({ kind: 'vote' as const, paperId: id, vote })));
@@ -78,7 +78,13 @@ describe('renderAnswer', () => {
 
   it('shows one paper in detail as a single embed with link buttons to Hugging Face, arXiv and PDF', async () => {
     const one = card('2405.15071', { vote: 'up', links: { ...card('2405.15071').links, github: 'https://github.com/o/r' } });
-    const answer: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.', 'Categories: cs.LG'], actions: votes([one.id]), visibility: 'public' };
+    const answer: Answer = {
+      title: one.title,
+      cards: [one],
+      lines: ['The whole abstract.', 'Categories: cs.LG'],
+      actions: votes([one.id]),
+      visibility: 'public',
+    };
     const message = renderAnswer(answer, await ids(answer));
     expect(message.embeds).toHaveLength(1);
     expect(message.embeds[0]).toMatchObject({ title: 'Paper 2405.15071', url: 'https://huggingface.co/papers/2405.15071' });
@@ -86,7 +92,10 @@ describe('renderAnswer', () => {
     expect(message.embeds[0]!.description).toContain('The whole abstract.\n\nCategories: cs.LG');
     expect(message.embeds[0]!.description).not.toContain('A short abstract.');
     const [votesRow, linksRow] = message.components;
-    expect(votesRow!.components.map((b) => [label(b), b.style])).toEqual([['👍', 3], ['👎', 2]]);
+    expect(votesRow!.components.map((b) => [label(b), b.style])).toEqual([
+      ['👍', 3],
+      ['👎', 2],
+    ]);
     expect(linksRow!.components.map(label)).toEqual(['🤗 Hugging Face', 'arXiv', 'PDF', 'Code']);
     expect(validateMessage(message)).toBeUndefined();
   });
@@ -102,7 +111,9 @@ describe('renderAnswer', () => {
     };
     const message = renderAnswer(answer, new Map());
     expect(message.ephemeral).toBe(true);
-    expect(message.embeds).toEqual([{ title: 'Something went wrong', color: 0xef4444, description: '❌ Sorry, report reference abcd1234.', footer: { text: 'Reference abcd1234' } }]);
+    expect(message.embeds).toEqual([
+      { title: 'Something went wrong', color: 0xef4444, description: '❌ Sorry, report reference abcd1234.', footer: { text: 'Reference abcd1234' } },
+    ]);
     expect(message.components).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordStartError, startDiscord } from '../../../src/bots/discord/start.ts';
-import { FakeDiscord } from '../../support/fakes/discord-server.ts';
 import { useTestDb } from '../../support/db.ts';
 import { expectDerivedFrom } from '../../support/discord/command-shape.ts';
-import { APPLICATION_ID, GUILD_ID, discordTestCore, fakeToken } from '../../support/discord/harness.ts';
+import { APPLICATION_ID, discordTestCore, fakeToken, GUILD_ID } from '../../support/discord/harness.ts';
 import { inDm, slash } from '../../support/discord/interactions.ts';
+import { FakeDiscord } from '../../support/fakes/discord-server.ts';
 import { captureLog } from '../../support/log.ts';
 
 describe('startDiscord', () => {
@@ -132,7 +132,11 @@ describe('startDiscord', () => {
   it('refuses to start without a token or application id', async () => {
     const { log } = captureLog();
     await expect(
-      startDiscord({ config: { DISCORD_TOKEN: undefined, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: undefined, DISCORD_GUILD_ID: undefined }, core: discordTestCore(t.db), log }),
+      startDiscord({
+        config: { DISCORD_TOKEN: undefined, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: undefined, DISCORD_GUILD_ID: undefined },
+        core: discordTestCore(t.db),
+        log,
+      }),
     ).rejects.toThrow(DiscordStartError);
   });
 
@@ -142,13 +146,16 @@ describe('startDiscord', () => {
     const { bot } = await start(fake, token);
     await Promise.all([bot.stop(), bot.stop()]);
     await fake.waitFor(() => !fake.connected, 3000, 'the gateway connection to close');
-    const result = await bot.port.send({ platform: 'discord', externalId: '4000000000000000001', kind: 'channel' }, {
-      title: 'x',
-      cards: [],
-      lines: [],
-      actions: [],
-      visibility: 'public',
-    });
+    const result = await bot.port.send(
+      { platform: 'discord', externalId: '4000000000000000001', kind: 'channel' },
+      {
+        title: 'x',
+        cards: [],
+        lines: [],
+        actions: [],
+        visibility: 'public',
+      },
+    );
     expect(result).toEqual({ status: 'failed', reason: 'the Discord bot is stopped', retryable: true });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_LIMIT } from '../../../src/bots/telegram/render.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
-import { type BotMessage, htmlProblem, makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
+import { type BotMessage, htmlProblem, makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
 import { buttonData, buttonsOf, cardIds, messageOf, useTelegramBot } from '../../support/telegram-harness.ts';
 
 const alice = makeUser(1001, 'Alice');

@@ -3,12 +3,12 @@ import { createTelegramBot, type TelegramBot } from '../../../src/bots/telegram/
 import { createTelegramDeliveryPort } from '../../../src/bots/telegram/delivery.ts';
 import type { Answer } from '../../../src/core/answer.ts';
 import type { RecipientRef } from '../../../src/core/recipient.ts';
-import { FakeTelegramBotApi, htmlProblem } from '../../support/fakes/telegram-bot-api.ts';
 import { seedPapers, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { FAST_LIMITS } from '../../support/telegram-harness.ts';
-import { memoryCodec } from '../../support/memory-codec.ts';
+import { FakeTelegramBotApi, htmlProblem } from '../../support/fakes/telegram-bot-api.ts';
 import { captureLog, silentLog } from '../../support/log.ts';
+import { memoryCodec } from '../../support/memory-codec.ts';
+import { FAST_LIMITS } from '../../support/telegram-harness.ts';
 
 const user = (id: number): RecipientRef => ({ platform: 'telegram', externalId: String(id), kind: 'user' });
 const group = (id: number): RecipientRef => ({ platform: 'telegram', externalId: String(id), kind: 'channel' });

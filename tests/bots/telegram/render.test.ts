@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGE_LIMIT, renderAnswer } from '../../../src/bots/telegram/render.ts';
 import type { Action, Answer, PaperCard } from '../../../src/core/answer.ts';
 import { followAction, pageActions, voteActions } from '../../../src/core/commands/shared.ts';
-import { htmlProblem } from '../../support/fakes/telegram-bot-api.ts';
 import { card } from '../../support/cards.ts';
+import { htmlProblem } from '../../support/fakes/telegram-bot-api.ts';
 
 function answerWith(cards: PaperCard[], extra: Partial<Answer> = {}): Answer {
   return {

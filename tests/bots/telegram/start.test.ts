@@ -2,11 +2,11 @@ import { createServer } from 'node:net';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_UPDATES, derivedWebhookSecret, startTelegram, type TelegramService, TelegramStartError } from '../../../src/bots/telegram/start.ts';
-import { FakeTelegramBotApi, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
 import { seedPapers, testCore } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { FAST_LIMITS, telegramConfig } from '../../support/telegram-harness.ts';
+import { FakeTelegramBotApi, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
 import { captureLog } from '../../support/log.ts';
+import { FAST_LIMITS, telegramConfig } from '../../support/telegram-harness.ts';
 
 const carol = makeUser(3001, 'Carol');
 

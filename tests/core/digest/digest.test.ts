@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { composeDigests } from '../../../src/core/digest/compose-digests.ts';
 import { reasonText } from '../../../src/core/actions/action-label.ts';
 import type { PaperCard } from '../../../src/core/answer.ts';
+import { composeDigests } from '../../../src/core/digest/compose-digests.ts';
 import { rankDay } from '../../../src/core/ranking/rank-day.ts';
 import { createStorage } from '../../../src/db/storage.ts';
 import { engines, useTestDb } from '../../support/db.ts';
@@ -40,7 +40,9 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       paper('2611.00014', '2026-11-27', { title: 'Unrelated optics', upvotes: 100 }),
     ]);
     const { recipientId } = await addSubscription(t.db, { externalId: 'u1', follows: ['reasoning', 'memory', 'cat:cs.AI'], papersPerPost: 10 });
-    const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 10, offset: 0 })).filter((r) => r.matched.length > 0);
+    const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 10, offset: 0 })).filter(
+      (r) => r.matched.length > 0,
+    );
     const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
     expect(picks.map((p) => p.paperId)).toEqual(ranked.map((r) => r.paper.id));
     expect(picks.map((p) => p.matched)).toEqual(ranked.map((r) => r.matched));
@@ -59,12 +61,20 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     const { recipientId } = await addSubscription(t.db, { externalId: 'u1', follows: words, papersPerPost: 7 });
     // A 👍 on one paper (excluded itself, and lifting papers like it) and two papers already sent.
     await t.db.insertInto('feedback').values({ recipient_id: recipientId, paper_id: '2611.00105', vote: 1 }).execute();
-    await t.db.insertInto('delivered_papers').values([
-      { recipient_id: recipientId, paper_id: '2611.00107', delivery_id: null },
-      { recipient_id: recipientId, paper_id: '2611.00103', delivery_id: null },
-    ]).execute();
-    const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 40, offset: 0 })).filter((r) => r.matched.length > 0);
-    const expected = ranked.map((r) => r.paper.id).filter((id) => !['2611.00105', '2611.00107', '2611.00103'].includes(id)).slice(0, 7);
+    await t.db
+      .insertInto('delivered_papers')
+      .values([
+        { recipient_id: recipientId, paper_id: '2611.00107', delivery_id: null },
+        { recipient_id: recipientId, paper_id: '2611.00103', delivery_id: null },
+      ])
+      .execute();
+    const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 40, offset: 0 })).filter(
+      (r) => r.matched.length > 0,
+    );
+    const expected = ranked
+      .map((r) => r.paper.id)
+      .filter((id) => !['2611.00105', '2611.00107', '2611.00103'].includes(id))
+      .slice(0, 7);
     const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 7 }]);
     expect(picks.map((p) => p.paperId)).toEqual(expected);
   });

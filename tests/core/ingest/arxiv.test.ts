@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestArxivCategory, type IngestArxivOptions } from '../../../src/core/ingest/arxiv.ts';
+import { type IngestArxivOptions, ingestArxivCategory } from '../../../src/core/ingest/arxiv.ts';
 import { createRequestLimiter } from '../../../src/core/ingest/arxiv-limiter.ts';
 import { UpstreamError } from '../../../src/core/ingest/http-client.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 import { arxivQueryRoute, atomReply, type FakeUpstream, htmlReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
 import { arxivCsLgFeed } from '../../support/fixtures.ts';
-import { engines, useTestDb } from '../../support/db.ts';
 
 /** When the fixture feed was fetched: the newest entry is from the afternoon before. */
 const NOW = new Date('2026-11-27T06:00:00Z');
@@ -67,7 +67,11 @@ describe.each(engines)('ingesting an arXiv category on %s', (engine) => {
       featuredOn: null,
       listedOn: '2026-11-25',
     });
-    const crossListed = await t.db.selectFrom('papers').select(['primary_category', 'categories', 'sources']).where('id', '=', '2611.20198').executeTakeFirstOrThrow();
+    const crossListed = await t.db
+      .selectFrom('papers')
+      .select(['primary_category', 'categories', 'sources'])
+      .where('id', '=', '2611.20198')
+      .executeTakeFirstOrThrow();
     expect(crossListed).toEqual({ primary_category: 'stat.ML', categories: ['stat.ML', 'cs.LG', 'math.ST'], sources: ['arxiv'] });
   });
 

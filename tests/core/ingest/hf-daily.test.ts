@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestHfDay } from '../../../src/core/ingest/hf-daily.ts';
 import { UpstreamError } from '../../../src/core/ingest/http-client.ts';
 import type { IngestProgress } from '../../../src/core/ingest/ingest-report.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 import { type FakeUpstream, hfDailyPapersRoute, htmlReply, jsonReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
 import { HF_DAY, hfDailyItems } from '../../support/fixtures.ts';
-import { engines, useTestDb } from '../../support/db.ts';
 
 describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
   const t = useTestDb(engine);
@@ -103,9 +103,7 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
     ]);
     expect(report).toMatchObject({ fetched: 5, inserted: 2 });
     expect(await paperIds()).toEqual(['2611.17342', '2611.19204']);
-    expect(await runs()).toEqual([
-      { source: 'hf', target: HF_DAY, ok: true, stored: 2, skipped: 3, message: '2 new, 0 updated, 0 unchanged' },
-    ]);
+    expect(await runs()).toEqual([{ source: 'hf', target: HF_DAY, ok: true, stored: 2, skipped: 3, message: '2 new, 0 updated, 0 unchanged' }]);
   });
 
   it('fails on an HTML error page midway and leaves stored papers untouched', async () => {
@@ -135,7 +133,9 @@ describe.each(engines)('ingesting a Hugging Face day on %s', (engine) => {
 
     const failure = await ingest(server.root, { timeoutMs: 300 }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'timeout', isUnreachable: true });
-    expect((failure as Error).message).toMatch(/^Hugging Face timed out after 0\.3 s for http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-26&p=2&limit=2 \(HTTP_TIMEOUT_MS=300\)$/);
+    expect((failure as Error).message).toMatch(
+      /^Hugging Face timed out after 0\.3 s for http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-26&p=2&limit=2 \(HTTP_TIMEOUT_MS=300\)$/,
+    );
     expect(await paperIds()).toEqual([]);
   });
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImportFileError, importFile } from '../../../src/core/ingest/import-file.ts';
-import { hfDailyItems } from '../../support/fixtures.ts';
 import { engines, useTestDb } from '../../support/db.ts';
+import { hfDailyItems } from '../../support/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

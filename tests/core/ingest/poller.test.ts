@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureLog } from '../../support/log.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRequestLimiter } from '../../../src/core/ingest/arxiv-limiter.ts';
 import { createIngestPasses, type PollingConfig, type PollingDeps, startIngestPolling } from '../../../src/core/ingest/poller.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 import { arxivQueryRoute, type FakeRoute, type FakeUpstream, hfDailyPapersRoute, htmlReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
 import { arxivCsLgFeed, HF_DAY, hfDailyItems } from '../../support/fixtures.ts';
-import { engines, useTestDb } from '../../support/db.ts';
+import { captureLog } from '../../support/log.ts';
 
 /** The morning after HF_DAY, UTC: today is 2026-11-27, yesterday HF_DAY. */
 const clock = () => new Date('2026-11-27T06:00:00Z');
@@ -48,7 +48,13 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
     const deps: PollingDeps = { store: t.storage, config, log: logs.log, clock, limiter: createRequestLimiter({ intervalMs: 0 }) };
     return { deps, ...logs };
   }
-  const paperCount = async () => (await t.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const paperCount = async () =>
+    (
+      await t.db
+        .selectFrom('papers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   it('polls Hugging Face for today and yesterday (UTC) and arXiv for each category', async () => {
     const server = await serveBoth();
@@ -65,7 +71,10 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
   });
 
   it('warns once while offline, keeps quiet on later failures, and logs the recovery', async () => {
-    const server = await serveBoth(() => 'drop', () => 'drop');
+    const server = await serveBoth(
+      () => 'drop',
+      () => 'drop',
+    );
     const { deps, warnings, infos } = depsFor(server.root);
     const passes = createIngestPasses(deps);
 

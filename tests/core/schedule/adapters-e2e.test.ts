@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryPort } from '../../../src/core/delivery-port.ts';
-import { makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
-import { APPLICATION_ID, useDiscordHarness } from '../../support/discord/harness.ts';
-import { inDm, slash, str } from '../../support/discord/interactions.ts';
-import { useTelegramBot } from '../../support/telegram-harness.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
-import { addPapers, ledger, pass, paper } from '../../support/schedule.ts';
+import { APPLICATION_ID, useDiscordHarness } from '../../support/discord/harness.ts';
+import { inDm, slash, str } from '../../support/discord/interactions.ts';
+import { makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
+import { addPapers, ledger, paper, pass } from '../../support/schedule.ts';
+import { useTelegramBot } from '../../support/telegram-harness.ts';
 
 /**
  * End to end: a subscription made through a chat command, digests sent by delivery passes
@@ -32,7 +32,11 @@ describe('daily picks through the real Telegram adapter', () => {
 
     const waits: number[] = [];
     // 2024-05-25: 09:00 CEST is 07:00 UTC. Telegram answers the first attempt with a long 429.
-    h.fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 30', parameters: { retry_after: 30 } }, { where: (p) => Number(p.chat_id) === chat.id });
+    h.fake.failNext(
+      'sendMessage',
+      { error_code: 429, description: 'Too Many Requests: retry after 30', parameters: { retry_after: 30 } },
+      { where: (p) => Number(p.chat_id) === chat.id },
+    );
     await passesAt(t.db, h.service.port, ['2024-05-25T06:59:00Z', '2024-05-25T07:00:00Z', '2024-05-25T07:01:00Z', '2024-05-25T21:00:00Z'], waits);
     expect(digests()).toHaveLength(1);
     expect(waits).toEqual([30_000]);

@@ -10,7 +10,14 @@ const HOUR = 3_600_000;
 
 function claimAt(db: Kysely<Database>, at: string, limit: number) {
   const now = new Date(at);
-  return claimDueDeliveries(createStorage(db), { platforms: ['test'], workerId: 'w', now, leaseUntil: new Date(now.getTime() + 60_000), cutoffMs: 6 * HOUR, limit });
+  return claimDueDeliveries(createStorage(db), {
+    platforms: ['test'],
+    workerId: 'w',
+    now,
+    leaseUntil: new Date(now.getTime() + 60_000),
+    cutoffMs: 6 * HOUR,
+    limit,
+  });
 }
 
 describe.each(engines)('claiming in batches on %s', (engine) => {

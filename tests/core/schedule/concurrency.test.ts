@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../src/db/create-db.ts';
 import { engines, useTestDb } from '../../support/db.ts';
-import { addPapers, addSubscription, ledger, pass, paper, recordingPort, secondHandle } from '../../support/schedule.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort, secondHandle } from '../../support/schedule.ts';
 
 const SUBSCRIBERS = 80;
 

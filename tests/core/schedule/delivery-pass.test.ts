@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RESENT_NOTE } from '../../../src/core/ports/delivery-ledger.ts';
-import { createStorage } from '../../../src/db/storage.ts';
-import { claimDueDeliveries } from '../../../src/core/schedule/claim-deliveries.ts';
 import { digestAnswers } from '../../../src/core/digest/digest-answer.ts';
+import { RESENT_NOTE } from '../../../src/core/ports/delivery-ledger.ts';
+import { claimDueDeliveries } from '../../../src/core/schedule/claim-deliveries.ts';
+import { createStorage } from '../../../src/db/storage.ts';
 import { asUser, testCore } from '../../support/core.ts';
 import { engines, useTestDb } from '../../support/db.ts';
-import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from '../../support/schedule.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../../support/schedule.ts';
 
 const DAY1 = '2026-11-27';
 
@@ -69,10 +69,14 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     expect(await pass(t.db, '2026-11-27T09:00:00Z', [port])).toMatchObject({ gone: 1, sent: 0 });
     const [row] = await ledger(t.db);
     expect(row).toMatchObject({ status: 'gone', last_error: 'bot was blocked by the user' });
-    expect(await t.db.selectFrom('subscriptions').select(['status', 'paused_reason']).execute()).toEqual([{ status: 'paused', paused_reason: 'bot was blocked by the user' }]);
+    expect(await t.db.selectFrom('subscriptions').select(['status', 'paused_reason']).execute()).toEqual([
+      { status: 'paused', paused_reason: 'bot was blocked by the user' },
+    ]);
     // Its papers go back to the pool: they were never delivered.
     expect(await t.db.selectFrom('delivered_papers').selectAll().execute()).toEqual([]);
-    expect((await testCore(t.db, '2026-11-27T12:00:00Z').run('settings', asUser('blocker'))).lines).toContain('Paused: bot was blocked by the user. Subscribe again to resume.');
+    expect((await testCore(t.db, '2026-11-27T12:00:00Z').run('settings', asUser('blocker'))).lines).toContain(
+      'Paused: bot was blocked by the user. Subscribe again to resume.',
+    );
 
     // Paused: not retried the next day.
     expect((await pass(t.db, '2026-11-28T09:00:00Z', [port])).claimed).toBe(0);
@@ -154,7 +158,14 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     await oneSubscriber();
     // Worker B claims (papers chosen, ledger row written), then dies before sending anything.
     const now = new Date('2026-11-27T09:00:00Z');
-    const { claims } = await claimDueDeliveries(createStorage(t.db), { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: new Date('2026-11-27T09:01:00Z'), cutoffMs: 6 * 3_600_000, limit: 10 });
+    const { claims } = await claimDueDeliveries(createStorage(t.db), {
+      platforms: ['test'],
+      workerId: 'worker-b',
+      now,
+      leaseUntil: new Date('2026-11-27T09:01:00Z'),
+      cutoffMs: 6 * 3_600_000,
+      limit: 10,
+    });
     expect(claims).toHaveLength(1);
     const port = recordingPort();
     // While B's lease runs, nobody else touches the row (and no second claim can be made).
@@ -173,7 +184,14 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     // Worker B claims, marks the row sending, posts, and dies before it can record 'sent'.
     const now = new Date('2026-11-27T09:00:00Z');
     const lease = new Date('2026-11-27T09:01:00Z');
-    const { claims } = await claimDueDeliveries(createStorage(t.db), { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: lease, cutoffMs: 6 * 3_600_000, limit: 10 });
+    const { claims } = await claimDueDeliveries(createStorage(t.db), {
+      platforms: ['test'],
+      workerId: 'worker-b',
+      now,
+      leaseUntil: lease,
+      cutoffMs: 6 * 3_600_000,
+      limit: 10,
+    });
     expect(await createStorage(t.db).ledger.markSending(claims[0]!.id, 'worker-b', lease)).toBe(true);
     const [pending] = await createStorage(t.db).ledger.load([claims[0]!.id]);
     await port.send(pending!.recipient, (await digestAnswers(createStorage(t.db).papers, [pending!])).get(pending!.id)!);
@@ -191,7 +209,14 @@ describe.each(engines)('delivery pass on %s', (engine) => {
   it('gives up a crashed claim once it is past the cut-off', async () => {
     await oneSubscriber();
     const now = new Date('2026-11-27T09:00:00Z');
-    await claimDueDeliveries(createStorage(t.db), { platforms: ['test'], workerId: 'worker-b', now, leaseUntil: new Date('2026-11-27T09:01:00Z'), cutoffMs: 6 * 3_600_000, limit: 10 });
+    await claimDueDeliveries(createStorage(t.db), {
+      platforms: ['test'],
+      workerId: 'worker-b',
+      now,
+      leaseUntil: new Date('2026-11-27T09:01:00Z'),
+      cutoffMs: 6 * 3_600_000,
+      limit: 10,
+    });
     const port = recordingPort();
     expect(await pass(t.db, '2026-11-27T15:00:00Z', [port])).toMatchObject({ expired: 1, sent: 0 });
     expect((await ledger(t.db))[0]).toMatchObject({ status: 'failed', retry_at: null, last_error: 'gave up past the catch-up cut-off' });

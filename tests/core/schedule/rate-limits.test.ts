@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { realSleep } from '../../../src/core/schedule/platform-gate.ts';
 import { useTestDb } from '../../support/db.ts';
 import { fakePlatformPort, startFakePlatform } from '../../support/fakes/rate-limited-platform.ts';
-import { addPapers, addSubscription, ledger, pass, paper } from '../../support/schedule.ts';
+import { addPapers, addSubscription, ledger, paper, pass } from '../../support/schedule.ts';
 
 describe('a 429 storm from the platform', () => {
   const t = useTestDb('pglite');

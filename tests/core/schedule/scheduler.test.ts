@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { startScheduler } from '../../../src/core/schedule/scheduler.ts';
 import { createStorage } from '../../../src/db/storage.ts';
 import { useTestDb } from '../../support/db.ts';
-import { addPapers, addSubscription, ledger, pass, paper, recordingPort } from '../../support/schedule.ts';
 import { silentLog } from '../../support/log.ts';
+import { addPapers, addSubscription, ledger, paper, pass, recordingPort } from '../../support/schedule.ts';
 
 async function waitFor(condition: () => boolean, timeoutMs = 8000): Promise<void> {
   const start = Date.now();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dueSlots } from '../../../src/core/schedule/due-slots.ts';
 import { useTestDb } from '../../support/db.ts';
-import { addPapers, addSubscription, pass, paper, recordingPort } from '../../support/schedule.ts';
+import { addPapers, addSubscription, paper, pass, recordingPort } from '../../support/schedule.ts';
 
 const MINUTE = 60_000;
 

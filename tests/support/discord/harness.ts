@@ -1,13 +1,12 @@
-import { afterAll, beforeAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { startDiscord, type DiscordBot } from '../../../src/bots/discord/start.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { type DiscordBot, startDiscord } from '../../../src/bots/discord/start.ts';
 import { type Core, createCore } from '../../../src/core/core.ts';
 import type { Database } from '../../../src/db/schema.ts';
 import { createStorage } from '../../../src/db/storage.ts';
-import type { Logger } from '../../../src/logger.ts';
-import { FakeDiscord } from '../fakes/discord-server.ts';
 import { fixedClock } from '../core.ts';
+import { FakeDiscord } from '../fakes/discord-server.ts';
 import { captureLog, silentLog } from '../log.ts';
 
 export const APPLICATION_ID = '1234567890123456789';
@@ -85,10 +84,20 @@ export function useDiscordHarness(t: { readonly db: Kysely<Database> }, options:
     return harness;
   };
   return {
-    get fake() { return started().fake; },
-    get bot() { return started().bot; },
-    get core() { return started().core; },
-    get token() { return started().token; },
-    get lines() { return started().lines; },
+    get fake() {
+      return started().fake;
+    },
+    get bot() {
+      return started().bot;
+    },
+    get core() {
+      return started().core;
+    },
+    get token() {
+      return started().token;
+    },
+    get lines() {
+      return started().lines;
+    },
   };
 }

@@ -1,5 +1,5 @@
-import { PermissionFlagsBits } from 'discord.js';
 import { randomBytes } from 'node:crypto';
+import { PermissionFlagsBits } from 'discord.js';
 import { snowflake } from '../fakes/discord-server.ts';
 
 /** Where an interaction happens and who triggers it. */
@@ -17,7 +17,8 @@ export interface Where {
 }
 
 /** What a plain member has: see, talk, use commands. No Manage Channels. */
-export const MEMBER = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands | PermissionFlagsBits.ReadMessageHistory;
+export const MEMBER =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands | PermissionFlagsBits.ReadMessageHistory;
 /** A moderator: a member plus Manage Channels. */
 export const MODERATOR = MEMBER | PermissionFlagsBits.ManageChannels;
 /** What the bot has where it can post embeds. */

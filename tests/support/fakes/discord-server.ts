@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -86,7 +86,7 @@ let counter = 0;
 /** A snowflake for "now" (so discord.js computes the interaction's age correctly). */
 export function snowflake(at: number = Date.now()): string {
   counter = (counter + 1) % 4096;
-  return ((BigInt(at) - 1420070400000n) << 22n | BigInt(counter)).toString();
+  return (((BigInt(at) - 1420070400000n) << 22n) | BigInt(counter)).toString();
 }
 
 export class FakeDiscord {
@@ -291,9 +291,7 @@ export class FakeDiscord {
       body = text;
     }
     const method = req.method ?? 'GET';
-    const path = url.pathname.startsWith(API_PREFIX)
-      ? url.pathname.slice(API_PREFIX.length).split('/').map(decodeURIComponent).join('/')
-      : url.pathname;
+    const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length).split('/').map(decodeURIComponent).join('/') : url.pathname;
     const record: RecordedRequest = { method, path, query: url.searchParams, body, auth: req.headers.authorization, status: 0, at: Date.now() };
     this.requests.push(record);
     const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
@@ -359,7 +357,16 @@ export class FakeDiscord {
       if (!/^\d+$/.test(userId)) return [400, { message: 'Invalid Form Body', code: 50035 }];
       let channelId = this.dmChannels.get(userId);
       if (!channelId) this.dmChannels.set(userId, (channelId = snowflake()));
-      return [200, { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [{ id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }] }];
+      return [
+        200,
+        {
+          id: channelId,
+          type: 1,
+          last_message_id: null,
+          flags: 0,
+          recipients: [{ id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }],
+        },
+      ];
     }
     if (method === 'POST' && a === 'channels' && b && c === 'messages' && !d) {
       const invalid = validateMessage(body);

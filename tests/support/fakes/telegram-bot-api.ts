@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BotCommand, Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -25,9 +25,7 @@ export interface RecordedCall {
 }
 
 /** An error answer to script, or 'network' to drop the connection without answering. */
-export type ScriptedFailure =
-  | { error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } }
-  | 'network';
+export type ScriptedFailure = { error_code: number; description: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number } } | 'network';
 
 /** A message the bot sent, in its current state (after edits). */
 export interface BotMessage {
@@ -111,7 +109,11 @@ export class FakeTelegramBotApi {
 
   /** Starts the fake on a free loopback port. `maxHoldMs` caps how long getUpdates waits for updates. */
   static async start(options: { token?: string; username?: string; maxHoldMs?: number } = {}): Promise<FakeTelegramBotApi> {
-    const fake = new FakeTelegramBotApi(options.token ?? '123456:TEST-token_abcdefghijklmnop', options.username ?? 'PaperboyTestBot', options.maxHoldMs ?? 1000);
+    const fake = new FakeTelegramBotApi(
+      options.token ?? '123456:TEST-token_abcdefghijklmnop',
+      options.username ?? 'PaperboyTestBot',
+      options.maxHoldMs ?? 1000,
+    );
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
@@ -177,7 +179,14 @@ export class FakeTelegramBotApi {
         from,
         chat_instance: `ci-${message.chat_id}`,
         data,
-        message: { message_id: message.message_id, date: now(), chat, from: this.me, text: message.text, ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}) },
+        message: {
+          message_id: message.message_id,
+          date: now(),
+          chat,
+          from: this.me,
+          text: message.text,
+          ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+        },
       },
     } as Omit<Update, 'update_id'>);
     return id;
@@ -185,9 +194,14 @@ export class FakeTelegramBotApi {
 
   /** The service message Telegram sends into a group that has become a supergroup. */
   migrateGroup(group: Chat.GroupChat, supergroupId: number, by: User): void {
-    this.queueUpdate({ message: { message_id: this.nextMessageId(group.id), date: now(), chat: group, from: by, migrate_to_chat_id: supergroupId } } as Omit<Update, 'update_id'>);
+    this.queueUpdate({ message: { message_id: this.nextMessageId(group.id), date: now(), chat: group, from: by, migrate_to_chat_id: supergroupId } } as Omit<
+      Update,
+      'update_id'
+    >);
     const supergroup = makeSupergroup(supergroupId, group.title);
-    this.queueUpdate({ message: { message_id: this.nextMessageId(supergroupId), date: now(), chat: supergroup, from: by, migrate_from_chat_id: group.id } } as Omit<Update, 'update_id'>);
+    this.queueUpdate({
+      message: { message_id: this.nextMessageId(supergroupId), date: now(), chat: supergroup, from: by, migrate_from_chat_id: group.id },
+    } as Omit<Update, 'update_id'>);
   }
 
   /** Sets what getChatMember answers for a user in a chat (default 'member'). */
@@ -204,9 +218,7 @@ export class FakeTelegramBotApi {
   callsOf(method: string, options: { all?: boolean; chatId?: number } = {}): RecordedCall[] {
     return this.calls.filter(
       (call) =>
-        call.method === method &&
-        (options.all || call.status === 200) &&
-        (options.chatId === undefined || Number(call.payload.chat_id) === options.chatId),
+        call.method === method && (options.all || call.status === 200) && (options.chatId === undefined || Number(call.payload.chat_id) === options.chatId),
     );
   }
 
@@ -232,7 +244,14 @@ export class FakeTelegramBotApi {
       if (found) return resolve(found);
       const timer = setTimeout(() => {
         this.listeners.delete(check);
-        reject(new Error(`no ${method} call within ${options.timeoutMs ?? 5000} ms; calls: ${this.calls.slice(after).map((c) => `${c.method}:${c.status}`).join(', ')}`));
+        reject(
+          new Error(
+            `no ${method} call within ${options.timeoutMs ?? 5000} ms; calls: ${this.calls
+              .slice(after)
+              .map((c) => `${c.method}:${c.status}`)
+              .join(', ')}`,
+          ),
+        );
       }, options.timeoutMs ?? 5000);
       const check = () => {
         const hit = find();
@@ -288,9 +307,16 @@ export class FakeTelegramBotApi {
     if (!res.destroyed) send(res, outcome.ok ? 200 : outcome.error_code, outcome);
   }
 
-  private getUpdates(payload: Record<string, any>, res: ServerResponse): Promise<{ ok: true; result: Update[] } | { ok: false; error_code: number; description: string }> {
+  private getUpdates(
+    payload: Record<string, any>,
+    res: ServerResponse,
+  ): Promise<{ ok: true; result: Update[] } | { ok: false; error_code: number; description: string }> {
     if (this.webhook) {
-      return Promise.resolve({ ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+      return Promise.resolve({
+        ok: false,
+        error_code: 409,
+        description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
     }
     const offset = Number(payload.offset ?? 0);
     const limit = Math.min(100, Math.max(1, Number(payload.limit ?? 100)));
@@ -328,13 +354,24 @@ export class FakeTelegramBotApi {
     const ok = (result: unknown) => ({ ok: true as const, result });
     switch (method) {
       case 'getMe':
-        return ok({ ...this.me, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false });
+        return ok({
+          ...this.me,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+          can_connect_to_business: false,
+          has_main_web_app: false,
+        });
       case 'deleteWebhook':
         this.webhook = undefined;
         return ok(true);
       case 'setWebhook':
         if (typeof p.url !== 'string' || !p.url.startsWith('https://')) return bad('bad webhook: An HTTPS URL must be provided for webhook');
-        this.webhook = { url: p.url, ...(p.secret_token ? { secret_token: p.secret_token } : {}), ...(p.allowed_updates ? { allowed_updates: p.allowed_updates } : {}) };
+        this.webhook = {
+          url: p.url,
+          ...(p.secret_token ? { secret_token: p.secret_token } : {}),
+          ...(p.allowed_updates ? { allowed_updates: p.allowed_updates } : {}),
+        };
         return ok(true);
       case 'setMyCommands': {
         const commands: BotCommand[] = p.commands ?? [];
@@ -351,7 +388,14 @@ export class FakeTelegramBotApi {
         const problem = checkText(p) ?? checkMarkup(p.reply_markup);
         if (problem) return bad(problem);
         const chatId = Number(p.chat_id);
-        const stored: BotMessage = { message_id: this.nextMessageId(chatId), chat_id: chatId, html: p.text, text: parsedText(p), edits: 0, ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}) };
+        const stored: BotMessage = {
+          message_id: this.nextMessageId(chatId),
+          chat_id: chatId,
+          html: p.text,
+          text: parsedText(p),
+          edits: 0,
+          ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
+        };
         this.messages.set(`${chatId}:${stored.message_id}`, stored);
         return ok(this.asMessage(stored));
       }
@@ -363,7 +407,9 @@ export class FakeTelegramBotApi {
         if (problem) return bad(problem);
         const html = method === 'editMessageText' ? p.text : stored.html;
         if (html === stored.html && JSON.stringify(p.reply_markup ?? null) === JSON.stringify(stored.reply_markup ?? null)) {
-          return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+          return bad(
+            'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+          );
         }
         stored.html = html;
         if (method === 'editMessageText') stored.text = parsedText(p);
