@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.ts';
+import { raceDeadline, TIMED_OUT } from '../core/deadline.ts';
 import type { Storage } from '../core/ports/storage.ts';
 
 /** Whether each chat adapter is connected, by platform: `{ telegram: true, discord: false }`. */
@@ -33,13 +34,16 @@ export async function checkHealth(options: HealthOptions): Promise<HealthReport>
   let database: HealthReport['database'];
   let last: { source: string; finishedAt: Date } | undefined;
   try {
-    last = await withTimeout(
+    const timeoutMs = options.timeoutMs ?? 2000;
+    const answer = await raceDeadline(
       (async () => {
         await options.storage.ping();
         return options.storage.ingestLog.lastSuccess();
       })(),
-      options.timeoutMs ?? 2000,
+      timeoutMs,
     );
+    if (answer === TIMED_OUT) throw new Error(`no answer within ${timeoutMs} ms`);
+    last = answer;
     database = { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     database = { ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -59,20 +63,4 @@ export async function checkHealth(options: HealthOptions): Promise<HealthReport>
     adapters,
     ingest: { lastSuccessAt: last?.finishedAt.toISOString() ?? null, source: last?.source ?? null, ageSeconds, stale },
   };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

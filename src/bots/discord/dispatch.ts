@@ -12,11 +12,11 @@ import {
 import { type Answer, noticeAnswer } from '../../core/answer.ts';
 import type { CommandSpec } from '../../core/commands/command.ts';
 import { type Core, failureText } from '../../core/core.ts';
+import { raceDeadline, TIMED_OUT } from '../../core/deadline.ts';
 import type { Logger } from '../../logger.ts';
 import { COMMAND_NAME, visibleCommands } from './commands.ts';
 import { commandTarget, contextFor } from './context.ts';
 import { actionForCustomId, customIdsFor } from './custom-ids.ts';
-import { raceDeadline, TIMED_OUT } from './deadline.ts';
 import { safeError } from './errors.ts';
 import { type DiscordMessage, renderAnswer } from './render.ts';
 
