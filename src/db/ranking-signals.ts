@@ -10,6 +10,9 @@ import { voteOf } from './feedback-store.ts';
  * core/digest/compose-digests.ts): each serves a whole batch of recipients at once, never one
  * recipient or one follow at a time.
  */
+/** Up to this many topic follows are tested against every paper of the window directly (see matchFollows). */
+const FEW_TOPICS = 16;
+
 export function createRankingSignals(db: Db): RankingSignals {
   return {
     async window(onOrBefore, size) {
@@ -71,14 +74,17 @@ export function createRankingSignals(db: Db): RankingSignals {
     },
 
     /**
-     * In one statement for all the follows. Each follow is tested once, and a topic only
-     * against papers sharing a word stem with it (a tsquery can only match a document
-     * containing one of its lexemes, unless it negates one), so the exact `@@` runs on a
-     * handful of pairs instead of every follow × paper.
+     * In one statement for all the follows. With many topics (a batch of digests), a topic
+     * is tested only against papers sharing a word stem with it (a tsquery can only match a
+     * document containing one of its lexemes, unless it negates one), so the exact `@@` runs on
+     * a handful of pairs instead of every follow × paper; splitting every paper into its
+     * lexemes costs more than it saves for a few topics (one recipient's `today`), which are
+     * tested against every paper directly. Both give the same matches.
      */
     async matchFollows(days, follows) {
       const matches = new Map<number, string[]>();
       if (follows.length === 0 || days.length === 0) return matches;
+      const fewTopics = follows.filter((f) => f.kind === 'topic').length <= FEW_TOPICS;
       const { rows } = await sql<{ fid: number; ids: string[] }>`
         with wp as materialized (
           select p.id, p.search, p.categories, lower(paperboy_join(p.authors)) as author_text
@@ -92,7 +98,10 @@ export function createRankingSignals(db: Db): RankingSignals {
           select fid, q, querytree(q) like '%!%' as negated
           from (select fid, websearch_to_tsquery('english', value) as q from fv where kind = 'topic') t
         ),
-        topic_lexemes as materialized (
+        ${
+          fewTopics
+            ? sql`topic_pairs as (select t.fid, wp.id from topics t cross join wp),`
+            : sql`topic_lexemes as materialized (
           select distinct fv.fid, l.lexeme
           from fv cross join lateral unnest(tsvector_to_array(to_tsvector('english', fv.value))) as l(lexeme)
           where fv.kind = 'topic'
@@ -104,7 +113,8 @@ export function createRankingSignals(db: Db): RankingSignals {
           select tl.fid, pl.id from topic_lexemes tl join paper_lexemes pl on pl.lexeme = tl.lexeme
           union
           select t.fid, wp.id from topics t cross join wp where t.negated
-        ),
+        ),`
+        }
         matches as (
           select tp.fid, tp.id
           from topic_pairs tp join topics t on t.fid = tp.fid join wp on wp.id = tp.id

@@ -36,7 +36,7 @@ export const todayCommand = defineCommand({
   async run(args, ctx, deps) {
     const todayUtc = utcDate(deps.clock());
     const requested = args.date === 'yesterday' ? previousDay(todayUtc) : (args.date ?? todayUtc);
-    const day = await deps.papers.latestListedDay(requested);
+    const [day, recipient] = await Promise.all([deps.papers.latestListedDay(requested), deps.recipients.find(ctx.recipient)]);
     if (!day) {
       return {
         title: 'No papers yet',
@@ -47,7 +47,6 @@ export const todayCommand = defineCommand({
         visibility: 'public',
       };
     }
-    const recipient = await deps.recipients.find(ctx.recipient);
     const offset = (args.page - 1) * PAGE_SIZE;
     const ranked = await rankDay(deps, { day, recipient, limit: PAGE_SIZE, offset });
     const shown = ranked.slice(0, PAGE_SIZE);

@@ -27,9 +27,13 @@ export async function rankDay(
   options: { day: string; recipient: RecipientId | undefined; limit: number; offset: number },
 ): Promise<RankedPaper[]> {
   const { day, recipient } = options;
-  const candidates = await store.ranking.candidates([day]);
+  // Reads that do not depend on each other go out together (a server answers them on separate connections).
+  const [candidates, followsOf] = await Promise.all([
+    store.ranking.candidates([day]),
+    recipient === undefined ? undefined : store.ranking.followsOf([recipient]),
+  ]);
   if (candidates.length === 0) return [];
-  const follows = recipient === undefined ? [] : ((await store.ranking.followsOf([recipient])).get(recipient) ?? []);
+  const follows = recipient === undefined ? [] : (followsOf?.get(recipient) ?? []);
   const [matches, signals] = await Promise.all([
     follows.length > 0 ? store.ranking.matchFollows([day], follows) : new Map<number, string[]>(),
     recipient === undefined ? undefined : store.ranking.voteSignals([recipient], [day]),
