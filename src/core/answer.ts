@@ -70,6 +70,8 @@ export interface PageInfo {
   number: number;
   hasPrev: boolean;
   hasNext: boolean;
+  /** How many items come before this page (default 0): renderers number its cards from `offset + 1`. */
+  offset?: number;
 }
 
 /** A command and its arguments, as `Core.execute` takes them (validated by the command's schema). */

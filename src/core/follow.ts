@@ -1,3 +1,4 @@
+import { arxivCategory, closestArxivCategories } from './arxiv-categories.ts';
 import { DomainError } from './errors.ts';
 
 export type FollowKind = 'topic' | 'author' | 'category';
@@ -15,8 +16,6 @@ export interface Follow {
 export const MAX_FOLLOWS = 25;
 /** Longest topic or author name accepted. */
 export const MAX_FOLLOW_LENGTH = 100;
-
-const CATEGORY = /^[a-z][a-z-]*(\.[a-z][a-z-]*)?$/i;
 
 /**
  * Parses what a user typed after `follow`/`unfollow`: `author:Name`, `cat:cs.LG`
@@ -44,19 +43,42 @@ export function parseFollow(text: string): Follow {
     throw new DomainError('InvalidArguments', `"${label}" has no letters or digits to match papers on.`);
   }
   if (kind === 'category') {
-    if (!CATEGORY.test(label)) {
-      throw new DomainError('InvalidArguments', `"${label}" is not an arXiv category; they look like cs.LG, stat.ML or hep-th.`);
+    const category = arxivCategory(label);
+    if (!category) {
+      const close = closestArxivCategories(label);
+      throw new DomainError(
+        'InvalidArguments',
+        `"${label}" is not an arXiv category.${close.length ? ` Did you mean ${close.join(', ')}?` : ' They look like cs.LG, stat.ML or hep-th.'}`,
+      );
     }
-    return { kind, value: label.toLowerCase(), label: canonicalCategory(label) };
+    return { kind, value: category.toLowerCase(), label: category };
   }
   return { kind, value: label.toLowerCase(), label };
 }
 
-/** `cs.lg` → `cs.LG`; `physics.comp-ph` keeps its lower-case subject. */
-function canonicalCategory(text: string): string {
-  const [archive = '', subject] = text.split('.');
-  if (subject === undefined) return archive.toLowerCase();
-  return `${archive.toLowerCase()}.${subject.length <= 2 ? subject.toUpperCase() : subject.toLowerCase()}`;
+/**
+ * Refuses a topic typed as a search (`-grokking`, `a OR b`, `"a phrase"`, parentheses): a
+ * topic is matched as plain words, all of which a paper must contain, so an operator would be
+ * stored as something other than what was meant (`follow -grokking` would match every paper
+ * without grokking). `text` is the topic as typed after `follow`. Only following checks this;
+ * `unfollow` still removes such a follow stored before the check existed.
+ */
+export function assertPlainTopic(text: string): void {
+  const excluded = /(?:^|\s)(-[^\s-]\S*)/.exec(text)?.[1];
+  const what = excluded
+    ? `“${excluded.slice(0, 40)}” excludes a word from a search`
+    : /(^|\s)or(\s|$)/i.test(text)
+      ? 'OR joins two searches'
+      : text.includes('"')
+        ? 'Quotes make a phrase search'
+        : /[()]/.test(text)
+          ? 'Parentheses group a search'
+          : undefined;
+  if (!what) return;
+  throw new DomainError(
+    'InvalidArguments',
+    `${what}, but a follow is a plain topic: papers match it when they have all of its words, like \`follow diffusion models\`. To follow either of two topics, follow each one.`,
+  );
 }
 
 /** How a follow is shown and typed back: `grokking`, `author:Yann LeCun`, `cat:cs.LG`. */

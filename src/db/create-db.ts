@@ -95,14 +95,15 @@ async function openPglite(dataDir: string, command: string): Promise<DbHandle> {
   try {
     // Loaded only for the embedded database: the PGlite package alone is ~45 MB of RSS that a
     // process on a real server would carry for nothing (docs/benchmarks.md).
-    const [{ PGlite }, { pg_trgm }, { btree_gin }, { createPgConfig }] = await Promise.all([
+    const [{ PGlite }, { pg_trgm }, { btree_gin }, { unaccent }, { createPgConfig }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite/contrib/pg_trgm'),
       import('@electric-sql/pglite/contrib/btree_gin'),
+      import('@electric-sql/pglite/contrib/unaccent'),
       import('@electric-sql/pglite/node-postgres'),
     ]);
     const lite = await PGlite.create(inMemory ? 'memory://' : join(resolve(dataDir), 'pgdata'), {
-      extensions: { pg_trgm, btree_gin },
+      extensions: { pg_trgm, btree_gin, unaccent },
     });
     const pool = new pg.Pool({ ...createPgConfig(lite), types });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

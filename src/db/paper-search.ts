@@ -9,9 +9,9 @@ import { paperColumns, toPaper } from './paper-columns.ts';
  * Full-text search (`websearch_to_tsquery('english', …)`) in three tiers: papers whose
  * title matches the query, then those whose title, keywords or authors match, then the
  * rest (abstract matches); newest first within a tier. Every `author:` filter applies. When
- * nothing matches, each word that is not in any stored title or keyword is replaced by the
- * nearest one that is, so a typo still finds something (and the answer says what it searched
- * for instead).
+ * nothing matches, each word that is not in any stored title or keyword (nor a stop word) is
+ * replaced by the nearest one that is, so a typo still finds something (and the answer says
+ * what it searched for instead).
  */
 export async function searchPapers(db: Db, query: SearchQuery): Promise<SearchPage> {
   const found = await search(db, query);
@@ -66,8 +66,8 @@ interface Tiers {
 }
 
 async function search(db: Db, query: SearchQuery): Promise<Paper[]> {
-  const parsed = await parse(db, query.text);
-  const author = authorCondition(query.authors ?? []);
+  const { parsed, authorKeys } = await prepare(db, query.text, query.authors ?? []);
+  const author = authorCondition(authorKeys);
   let tiers: Tiers;
   if (parsed) tiers = textTiers(parsed, author ?? ANY_AUTHOR);
   else if (author) tiers = { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
@@ -126,34 +126,42 @@ const ANY_AUTHOR: AuthorCondition = { indexed: sql`true`, perPaper: sql`true` };
 /**
  * `author:Name` filters, all of which apply: a paper with, for each name, an author who is
  * called that or has it as a whole part of their name (`author:Wang`, `author:"Boshi Wang"`),
- * case-insensitive — the keys that papers_author_keys_idx indexes. Undefined when there is no
- * filter (names that are blank do not count).
+ * ignoring case and accents — the keys that papers_author_keys_idx indexes, as `prepare` folds
+ * them. Undefined when there is no filter.
  */
-function authorCondition(authors: readonly string[]): AuthorCondition | undefined {
-  const keys = [...new Set(authors.map(authorKey).filter((key) => key !== ''))];
+function authorCondition(keys: readonly string[]): AuthorCondition | undefined {
   if (keys.length === 0) return undefined;
   // One containment test for every name: the GIN index intersects their posting lists.
   const indexed = sql`paperboy_author_keys(papers.authors) @> ${keys}::text[]`;
-  // Computing the keys of a paper costs ~5 µs (array text in and out); a substring test, which
-  // each key implies, rules out almost every paper first. `case` fixes that order.
+  // Computing the keys of a paper costs ~5 µs (array text in and out); a substring test of the
+  // folded names, which each key implies, rules out almost every paper first. `case` fixes that
+  // order. It calls unaccent itself, as paperboy_fold does: that wrapper cannot be inlined, and
+  // the call through it cost twice as much.
   const within = keys.map((key) => `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  return { indexed, perPaper: sql`(case when lower(paperboy_join(papers.authors)) like all(${within}::text[]) then ${indexed} else false end)` };
+  const folded = sql`lower(public.unaccent('public.unaccent'::regdictionary, paperboy_join(papers.authors)))`;
+  return { indexed, perPaper: sql`(case when ${folded} like all(${within}::text[]) then ${indexed} else false end)` };
 }
 
-/** The name as paperboy_author_keys spells it: lower case, single spaces. */
-function authorKey(name: string): string {
-  return name.trim().toLowerCase().replace(/\s+/g, ' ');
+/** What a search looks for, as the statements that follow use it. */
+interface Prepared {
+  /**
+   * The query as tsquery text (`'larg' <-> 'languag' & 'model'`), parsed once so the statements
+   * that follow carry it as a constant the planner can estimate; '' when it has no words to
+   * search for (empty, or only stop words).
+   */
+  parsed: string;
+  /** The distinct `author:` names as author keys: folded like paperboy_author_keys (no accents, lower case), single spaces; blank ones left out. */
+  authorKeys: string[];
 }
 
-/**
- * The query as tsquery text (`'larg' <-> 'languag' & 'model'`), parsed once so the statements
- * that follow carry it as a constant the planner can estimate; '' when it has no words to
- * search for (empty, or only stop words).
- */
-async function parse(db: Db, text: string): Promise<string> {
-  if (text.trim() === '') return '';
-  const { rows } = await sql<{ q: string }>`select websearch_to_tsquery('english', ${text})::text as q`.execute(db);
-  return rows[0]?.q ?? '';
+/** Parses the query and folds the author names, in one round trip (none when there is neither). */
+async function prepare(db: Db, text: string, authors: readonly string[]): Promise<Prepared> {
+  const names = authors.map((name) => name.trim().replace(/\s+/g, ' ')).filter((name) => name !== '');
+  if (text.trim() === '' && names.length === 0) return { parsed: '', authorKeys: [] };
+  const { rows } = await sql<{ q: string; keys: string[] }>`
+    select ${text.trim() === '' ? sql`''` : sql`websearch_to_tsquery('english', ${text})::text`} as q,
+           array(select distinct key from unnest(${names}::text[]) as name, paperboy_fold(name) as key where key <> '') as keys`.execute(db);
+  return { parsed: rows[0]?.q ?? '', authorKeys: rows[0]?.keys ?? [] };
 }
 
 /**
@@ -220,15 +228,18 @@ async function papersInOrder(db: Db, ids: string[]): Promise<Paper[]> {
 
 /**
  * Spelling suggestions: every word of the query that is not a stored title or keyword word is
- * replaced by the most similar one (trigram similarity); undefined when nothing changed.
+ * replaced by the most similar one (trigram similarity); undefined when nothing changed. Stop
+ * words ("the", which search leaves out) are words, not misspellings: they stay as typed.
  */
 async function correctSpelling(db: Db, text: string): Promise<string | undefined> {
   const words = wordsOf(text);
   if (words.length === 0) return undefined;
   // paperboy_nearest_word: the most similar stored word by trigram similarity (`%`, at
   // pg_trgm.similarity_threshold, 0.3 by default), through the vocabulary's trigram index.
+  // A stop word is one the english configuration drops: its tsvector is empty.
   const { rows } = await sql<{ typed: string; nearest: string | null }>`
-    select typed, paperboy_nearest_word(typed) as nearest from unnest(${words}::text[]) as typed`.execute(db);
+    select typed, case when to_tsvector('english', typed) = ''::tsvector then typed else paperboy_nearest_word(typed) end as nearest
+    from unnest(${words}::text[]) as typed`.execute(db);
   const corrections = new Map(rows.map((r) => [r.typed, r.nearest ?? r.typed]));
   const corrected = text.replace(WORD, (word) => corrections.get(word.toLowerCase()) ?? word);
   return corrected === text ? undefined : corrected;

@@ -81,5 +81,14 @@ export function createRecipientStore(db: Db): RecipientStore {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
+
+    async timezone(id) {
+      const row = await db.selectFrom('recipients').select('timezone').where('id', '=', id).executeTakeFirst();
+      return row?.timezone ?? undefined;
+    },
+
+    async rememberTimezone(id, timezone) {
+      await db.updateTable('recipients').set({ timezone }).where('id', '=', id).execute();
+    },
   };
 }

@@ -65,6 +65,8 @@ export interface RecipientsTable {
   external_id: string;
   kind: RecipientKind;
   created_at: CreatedAt;
+  /** The IANA timezone last given to `subscribe` or `settings`, the default of a new subscription (migration 2026_11_30_020100). */
+  timezone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type FollowKind = 'topic' | 'author' | 'category';

@@ -68,7 +68,35 @@ describe.each(engines)('chat commands on %s', (engine) => {
       ]);
       const second = await core.run('today 2024-05-24 2', asUser());
       expect(ids(second)).toEqual(['2405.10005', '2405.10006']);
-      expect(second.page).toEqual({ number: 2, hasPrev: true, hasNext: false });
+      expect(second.page).toEqual({ number: 2, hasPrev: true, hasNext: false, offset: 5 });
+      expect(first.page).toMatchObject({ number: 1, offset: 0 });
+    });
+
+    it('names the earliest stored day when nothing is stored on or before the one asked for', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('today 2024-05-01', asUser());
+      expect(answer.cards).toEqual([]);
+      const text = [answer.notice?.text, ...answer.lines].join('\n');
+      expect(text).toContain('on or before 2024-05-01');
+      expect(text).toContain('the earliest day with papers is 2024-05-23');
+      expect(text).not.toContain('Nothing is stored yet');
+    });
+
+    it('says nothing is stored yet only when the library is empty', async () => {
+      const answer = await testCore(t.db).run('today 2024-05-01', asUser());
+      expect([answer.notice?.text, ...answer.lines].join('\n')).toContain('Nothing is stored yet');
+    });
+
+    it('does not call a paper similar to what you liked because you liked it yourself', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      await core.run('vote 2405.15071 up', asUser());
+      const answer = await core.run('today', asUser());
+      const reasonsOf = (id: string) => answer.cards.find((c) => c.id === id)?.reasons;
+      expect(answer.cards.find((c) => c.id === '2405.15071')?.vote).toBe('up');
+      expect(reasonsOf('2405.15071')).toEqual([]);
+      // HippoRAG shares an author (Yu Su) and cs.CL with the liked paper: that is a likeness.
+      expect(reasonsOf('2405.14831')).toEqual([{ kind: 'liked' }]);
     });
   });
 
@@ -87,6 +115,47 @@ describe.each(engines)('chat commands on %s', (engine) => {
       expect(ids(await core.run('search HippoRAG OR MoRA', asUser())).sort()).toEqual(['2405.12130', '2405.14831']);
       expect(ids(await core.run('search author:"Yu Su"', asUser())).sort()).toEqual(['2405.14831', '2405.15071']);
       expect(ids(await core.run('search transformers author:Wang', asUser()))).toEqual(['2405.15071']);
+    });
+
+    it('applies every author: filter, quoted or not, with or without words', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      // Yu Su wrote both Grokked Transformers (with Boshi Wang) and HippoRAG (with Yu Gu).
+      expect(ids(await core.run('search author:Su author:Wang', asUser()))).toEqual(['2405.15071']);
+      expect(ids(await core.run('search author:"Yu Su" author:"Yu Gu"', asUser()))).toEqual(['2405.14831']);
+      expect(ids(await core.run('search author:Su transformers author:"Boshi Wang"', asUser()))).toEqual(['2405.15071']);
+      expect(ids(await core.run('search author:Wang author:Gu', asUser()))).toEqual([]);
+    });
+
+    it('folds accents in author names: author:Jimenez finds Jiménez', async () => {
+      await seedPapers(t.db);
+      const core = testCore(t.db);
+      expect(ids(await core.run('search author:Jimenez', asUser()))).toEqual(['2405.14831']);
+      expect(ids(await core.run('search author:"bernal jimenez gutierrez"', asUser()))).toEqual(['2405.14831']);
+      expect(ids(await core.run('search author:Jiménez', asUser()))).toEqual(['2405.14831']);
+    });
+
+    it('does not "correct" a stop word into another word', async () => {
+      await seedPapers(t.db, [{ id: '2405.20001', title: 'A Theory of Grokking', featuredOn: '2024-05-24', source: 'hf' }]);
+      const core = testCore(t.db);
+      for (const query of ['the', '-the']) {
+        const answer = await core.run(`search ${query}`, asUser());
+        expect(answer.subtitle).toBeUndefined();
+        expect(answer.cards).toEqual([]);
+        expect(answer.notice?.text).toContain('No papers match');
+      }
+      // A real misspelling still is.
+      expect((await core.run('search thery', asUser())).subtitle).toContain('showing results for “theory”');
+    });
+
+    it('numbers page 2 from where page 1 ended', async () => {
+      await seedPapers(
+        t.db,
+        Array.from({ length: 7 }, (_, i) => ({ id: `2405.200${i}0`, title: `Grokking study ${i}`, featuredOn: '2024-05-24', source: 'hf' as const })),
+      );
+      const second = await testCore(t.db).run('search grokking 2', asUser());
+      expect(second.cards).toHaveLength(2);
+      expect(second.page).toEqual({ number: 2, hasPrev: true, hasNext: false, offset: 5 });
     });
 
     it('resolves an exact arXiv id or URL, with or without version', async () => {
@@ -127,16 +196,70 @@ describe.each(engines)('chat commands on %s', (engine) => {
     });
   });
 
+  describe('paper', () => {
+    it('shows the abstract once', async () => {
+      await seedPapers(t.db);
+      const answer = await testCore(t.db).run('paper 2405.12130', asUser());
+      const shown = [...answer.cards.map((c) => c.snippet), ...answer.lines].join('\n');
+      expect(shown.split('Low-rank adaptation is a popular').length - 1).toBe(1);
+    });
+  });
+
   describe('follows', () => {
     it('normalises and de-duplicates, and lists them', async () => {
       const core = testCore(t.db);
       await core.run('follow   Grokking ', asUser());
       const again = await core.run('follow grokking', asUser());
-      expect(again.notice).toMatchObject({ tone: 'error', text: 'You already follow grokking.' });
+      expect(again.notice).toMatchObject({ tone: 'error', text: 'You already follow Grokking.' });
       await core.run('follow author:Yann LeCun', asUser());
       await core.run('follow cat:cs.lg', asUser());
       const list = await core.run('follows', asUser());
       expect(list.lines).toEqual(['• Grokking', '• author:Yann LeCun', '• cat:cs.LG']);
+    });
+
+    it('echoes what is stored when something is already followed', async () => {
+      const core = testCore(t.db);
+      await core.run('follow author:Yann LeCun', asUser());
+      expect((await core.run('follow author:yann   lecun', asUser())).notice?.text).toBe('You already follow author:Yann LeCun.');
+      await core.run('follow cat:CS.lg', asUser());
+      expect((await core.run('follow cat:cs.LG', asUser())).notice?.text).toBe('You already follow cat:cs.LG.');
+    });
+
+    it('refuses search operators: a follow is a plain topic', async () => {
+      const core = testCore(t.db);
+      for (const topic of [
+        '-grokking',
+        'grokking -memory',
+        'grokking OR memory',
+        'grokking or memory',
+        '"diffusion models"',
+        'diffusion "models"',
+        '(grokking memory)',
+      ]) {
+        const answer = await core.run(`follow ${topic}`, asUser());
+        expect(answer.notice?.tone, topic).toBe('error');
+        expect(answer.notice?.text, topic).toContain('plain topic');
+      }
+      expect((await core.run('follows', asUser())).notice?.text).toBe('You follow nothing yet.');
+      // Words with a hyphen inside are words.
+      expect((await core.run('follow state-of-the-art t-SNE', asUser())).notice?.tone).toBe('success');
+    });
+
+    it('still unfollows a topic with operators that was stored before they were refused', async () => {
+      const core = testCore(t.db);
+      const me = await t.storage.recipients.ensure(asUser().recipient);
+      await t.storage.recipients.follow(me, { kind: 'topic', value: '-grokking', label: '-grokking' });
+      expect((await core.run('unfollow -grokking', asUser())).notice).toMatchObject({ tone: 'success', text: 'Stopped following -grokking.' });
+    });
+
+    it('checks categories against arXiv’s list, current and old', async () => {
+      const core = testCore(t.db);
+      expect((await core.run('follow cat:nonsense', asUser())).notice?.text).toContain('not an arXiv category');
+      expect((await core.run('follow cat:cs.lq', asUser())).notice?.text).toContain('cs.LG');
+      for (const category of ['hep-th', 'astro-ph.GA', 'cond-mat.stat-mech', 'q-fin.ST', 'econ.EM', 'eess.SP', 'cmp-lg', 'physics.comp-ph']) {
+        expect((await core.run(`follow cat:${category}`, asUser())).notice?.tone, category).toBe('success');
+      }
+      expect((await core.run('follows', asUser())).lines).toContain('• cat:physics.comp-ph');
     });
 
     it('says when unfollowing something not followed', async () => {
@@ -179,6 +302,9 @@ describe.each(engines)('chat commands on %s', (engine) => {
       ['follow ', 'Name a topic'],
       ['follow the', 'only common words'],
       ['follow cat:not a category', 'not an arXiv category'],
+      ['unfollow', '`unfollow grokking`'],
+      ['vote', '`vote 2405.15071 up`'],
+      ['vote 2405.15071', 'up, down or clear'],
       ['paper 1234', 'not an arXiv id'],
       ['paper 2401.99999', 'not in my library'],
       ['today 2024-02-30', 'does not exist'],
@@ -194,9 +320,9 @@ describe.each(engines)('chat commands on %s', (engine) => {
     });
   });
 
-  it('help lists the visible commands', async () => {
+  it('help lists the visible commands, vote among them', async () => {
     const answer = await testCore(t.db).run('/papers help', asUser());
     expect(answer.lines.join('\n')).toMatch(/^today \[YYYY-MM-DD\] \[page\] — /m);
-    expect(answer.lines.join('\n')).not.toMatch(/^vote/m);
+    expect(answer.lines.join('\n')).toMatch(/^vote <arXiv id> up\|down\|clear — /m);
   });
 });

@@ -25,6 +25,41 @@ describe('subscribe, unsubscribe and settings', () => {
     expect(answer.lines).toContain('Time: 18:00 Europe/Berlin, every day');
   });
 
+  it('remembers the timezone given once, across unsubscribe and subscribe', async () => {
+    const core = testCore(t.db, '2026-11-27T10:00:00Z');
+    await core.run('subscribe 08:00 Europe/Berlin', asUser());
+    await core.run('unsubscribe', asUser());
+    expect((await core.run('subscribe', asUser())).lines).toContain('Time: 09:00 Europe/Berlin, every day');
+    // A timezone given in settings is remembered as well.
+    await core.run('settings timezone Asia/Tokyo', asUser());
+    await core.run('unsubscribe', asUser());
+    expect((await core.run('subscribe 7:00', asUser())).lines).toContain('Time: 07:00 Asia/Tokyo, every day');
+    // Someone else still starts from UTC.
+    expect((await core.run('subscribe', asUser('u2'))).lines).toContain('Time: 09:00 UTC, every day');
+  });
+
+  it('keeps IANA’s spelling of zone names', async () => {
+    const core = testCore(t.db, '2026-11-27T10:00:00Z');
+    expect((await core.run('subscribe 08:00 etc/gmt-2', asUser())).lines).toContain('Time: 08:00 Etc/GMT-2, every day');
+    // Node 20 names the zone behind the US/Eastern link; newer runtimes keep the link's own name.
+    expect((await core.run('subscribe 08:00 us/eastern', asUser())).lines[0]).toMatch(/^Time: 08:00 (US\/Eastern|America\/New_York), every day$/);
+  });
+
+  it('suggests the zone for a UTC offset rather than UTC itself', async () => {
+    const core = testCore(t.db);
+    const plusTwo = (await core.run('subscribe 08:00 UTC+2', asUser())).notice?.text ?? '';
+    expect(plusTwo).toContain('Etc/GMT-2');
+    expect(plusTwo).not.toMatch(/Did you mean UTC/);
+    expect((await core.run('subscribe 08:00 GMT-5', asUser())).notice?.text).toContain('Etc/GMT+5');
+    expect((await core.run('subscribe 08:00 +05:30', asUser())).notice?.text).toContain('Asia/Kolkata');
+    expect(await t.db.selectFrom('subscriptions').selectAll().execute()).toEqual([]);
+  });
+
+  it('takes a bare hour', async () => {
+    const answer = await testCore(t.db, '2026-11-27T10:00:00Z').run('subscribe 9', asUser());
+    expect(answer.lines).toContain('Time: 09:00 UTC, every day');
+  });
+
   it('rejects bogus times and timezones with a specific message', async () => {
     const core = testCore(t.db);
     expect((await core.run('subscribe 25:00', asUser())).notice?.text).toContain('not a time of day');
@@ -56,8 +91,42 @@ describe('subscribe, unsubscribe and settings', () => {
       'Post when nothing new matched: yes',
       'Next post: 2026-11-30 09:00 (UTC)',
     ]);
-    expect((await core.run('settings papers 11', asUser())).notice?.text).toBe('At most 10 papers per post.');
-    expect((await core.run('settings colour blue', asUser())).notice?.text).toContain('Settings:');
+    expect((await core.run('settings papers 11', asUser())).notice?.text).toContain('At most 10 papers per post.');
+    expect((await core.run('settings colour blue', asUser())).notice?.text).toContain('“colour”');
+  });
+
+  it('changes several settings in one command, as the README shows', async () => {
+    const core = testCore(t.db, '2026-11-27T10:00:00Z');
+    await core.run('subscribe', asUser());
+    const saved = await core.run('settings time 18:30, timezone Europe/Berlin', asUser());
+    expect(saved.notice).toMatchObject({ tone: 'success' });
+    expect(saved.lines[0]).toBe('Time: 18:30 Europe/Berlin, every day');
+    // Day lists keep their own commas.
+    const more = await core.run('settings days mon, wed, fri, papers 3, empty on', asUser());
+    expect(more.lines.slice(0, 3)).toEqual(['Time: 18:30 Europe/Berlin, on mon, wed, fri', 'Papers per post: 3', 'Post when nothing new matched: yes']);
+    // Structured input still sends one setting.
+    const one = await core.execute('settings', { setting: 'time', value: '07:15' }, asUser());
+    expect(one.lines[0]).toBe('Time: 07:15 Europe/Berlin, on mon, wed, fri');
+  });
+
+  it('checks every part of a settings command, names the one that is wrong, and then changes nothing', async () => {
+    const core = testCore(t.db, '2026-11-27T10:00:00Z');
+    await core.run('subscribe', asUser());
+    const cases: [string, string][] = [
+      ['time 18:30, timezone Europe/Berln', 'timezone'],
+      ['time 25:00, papers 3', 'time'],
+      ['time 18:30, papers 30', 'papers'],
+      ['time 18:30, days someday', 'days'],
+      ['papers 3, empty maybe', 'empty'],
+      ['time 18:30, colour blue', 'colour'],
+    ];
+    for (const [text, named] of cases) {
+      const answer = await core.run(`settings ${text}`, asUser());
+      expect(answer.notice?.tone, text).toBe('error');
+      expect(answer.notice?.text, text).toContain(named);
+    }
+    expect((await core.run('settings time 9:00, time 10:00', asUser())).notice?.text).toContain('twice');
+    expect((await core.run('settings', asUser())).lines[0]).toBe('Time: 09:00 UTC, every day');
   });
 
   it('says so when unsubscribing without a subscription', async () => {
@@ -72,7 +141,10 @@ describe('parsing times and days', () => {
     ['9am', '09:00'],
     ['12am', '00:00'],
     ['6:30pm', '18:30'],
-    ['9', undefined],
+    ['9', '09:00'],
+    ['0', '00:00'],
+    ['23', '23:00'],
+    ['24', undefined],
     ['24:00', undefined],
     ['13pm', undefined],
   ])('%s → %s', (text, expected) => expect(parseTimeOfDay(text)).toBe(expected));

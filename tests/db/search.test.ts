@@ -112,6 +112,29 @@ describe.each(engines)('search ordering on %s', (engine) => {
     expect(await search({ text: '', authors: [], limit: 10, offset: 0 })).toEqual({ papers: [], hasMore: false });
   });
 
+  it('folds accents in author names, on both sides, keeping whole names and parts exact', async () => {
+    await t.storage.papers.store([
+      { id: '2402.00001', title: 'Umlauts', authors: ['Jürgen Müller', 'Łukasz Kaiser'], featuredOn: '2024-12-01', source: 'hf' },
+      { id: '2402.00002', title: 'Plain', authors: ['Jurgen Muller'], featuredOn: '2024-11-30', source: 'hf' },
+    ]);
+    const byAuthors = async (...authors: string[]) => (await search({ text: '', authors, limit: 100, offset: 0 })).papers.map((p) => p.id);
+    for (const name of ['Muller', 'müller', 'MÜLLER', 'jurgen muller', 'Jürgen Müller'])
+      expect(await byAuthors(name), name).toEqual(['2402.00001', '2402.00002']);
+    expect(await byAuthors('Lukasz')).toEqual(['2402.00001']);
+    expect(await byAuthors('lukasz kaiser', 'Muller')).toEqual(['2402.00001']);
+    // Still whole names or whole parts: no fragments.
+    expect(await byAuthors('Mull')).toEqual([]);
+    expect(await byAuthors('Müll')).toEqual([]);
+    // With words, through the tiers.
+    expect((await search({ text: 'umlauts', authors: ['muller'], limit: 10, offset: 0 })).papers.map((p) => p.id)).toEqual(['2402.00001']);
+  });
+
+  it('never corrects a stop word into another word', async () => {
+    await t.storage.papers.store([{ id: '2402.00003', title: 'A theory of alpha', featuredOn: '2024-12-01', source: 'hf' }]);
+    for (const text of ['the', '-the', 'the OR of']) expect(await search({ text, limit: 10, offset: 0 }), text).toEqual({ papers: [], hasMore: false });
+    expect((await search({ text: 'thery', limit: 10, offset: 0 })).correctedTo).toBe('theory');
+  });
+
   it('suggests stored title words for a misspelt query, and only when nothing matches', async () => {
     const corrected = await search({ text: 'alpah', limit: 10, offset: 0 });
     expect(corrected.correctedTo).toBe('alpha');

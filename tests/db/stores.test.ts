@@ -32,6 +32,19 @@ describe.each(engines)('small stores on %s', (engine) => {
       expect(await t.storage.recipients.follows(ann)).toEqual([author]);
     });
 
+    it('remembers a recipient’s timezone', async () => {
+      const ann = await t.storage.recipients.ensure(ref('ann'));
+      const bob = await t.storage.recipients.ensure(ref('bob'));
+      expect(await t.storage.recipients.timezone(ann)).toBeUndefined();
+      await t.storage.recipients.rememberTimezone(ann, 'Europe/Paris');
+      await t.storage.recipients.rememberTimezone(ann, 'Asia/Tokyo');
+      expect(await t.storage.recipients.timezone(ann)).toBe('Asia/Tokyo');
+      expect(await t.storage.recipients.timezone(bob)).toBeUndefined();
+      // It stays with the recipient when the chat moves.
+      expect(await t.storage.recipients.move('test', 'ann', 'ann2')).toBe(true);
+      expect(await t.storage.recipients.timezone(ann)).toBe('Asia/Tokyo');
+    });
+
     it('moves a recipient to a new id with everything it has, merging away an empty newcomer', async () => {
       const group = await t.storage.recipients.ensure(ref('-100'));
       await t.storage.recipients.follow(group, grokking);

@@ -54,23 +54,25 @@ const FOOTER_RESERVE = 40;
  * buttons to Hugging Face and arXiv, and a row with ◀ ▶ paging and follow suggestions,
  * at most 5 rows of 5. `customIds` maps each action (by `actionKey`) to its custom_id,
  * computed beforehand with the core's action codec (see `customIdsFor`); actions without
- * one are left out. Labels are the core's usual wording (`actionLabel`), numbered per card.
+ * one are left out. Labels are the core's usual wording (`actionLabel`), numbered per card
+ * (a later page goes on from the numbers of the pages before, `page.offset`).
  */
 export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, string>): DiscordMessage {
   const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
   if (only && only.title === answer.title) return renderDetail(answer, only, customIds);
   const maxCards = DISCORD_LIMITS.embedsPerMessage - 1;
-  const numbered = answer.cards.length > 1;
+  const offset = answer.page?.offset ?? 0;
+  const numbered = answer.cards.length > 1 || offset > 0;
   const header = headerEmbed(answer);
   const floors = new WeakMap<APIEmbed, number>();
-  const cardEmbeds = answer.cards.slice(0, maxCards).map((card, index) => cardEmbed(card, numbered ? index + 1 : undefined, answer, floors));
+  const cardEmbeds = answer.cards.slice(0, maxCards).map((card, index) => cardEmbed(card, numbered ? offset + index + 1 : undefined, answer, floors));
   const kept = fitEmbeds(header, cardEmbeds, floors);
   const hidden = answer.cards.length - kept.length;
   if (hidden > 0) appendFooter(header, `${hidden} more not shown`);
   const shownCards = answer.cards.slice(0, kept.length);
   return {
     embeds: [header, ...kept],
-    components: buttonRows(answer, shownCards, customIds, numbered),
+    components: buttonRows(answer, shownCards, customIds, numbered ? offset : undefined),
     allowed_mentions: { parse: [] },
     ephemeral: answer.visibility === 'personal',
   };
@@ -87,7 +89,7 @@ function renderDetail(answer: Answer, card: PaperCard, customIds: ReadonlyMap<st
   const embed: APIEmbed = { ...header, url: card.links.huggingFace, description: clip(parts.join('\n\n'), DISCORD_LIMITS.embedDescription) };
   return {
     embeds: [embed],
-    components: buttonRows(answer, [card], customIds, false),
+    components: buttonRows(answer, [card], customIds, undefined),
     allowed_mentions: { parse: [] },
     ephemeral: answer.visibility === 'personal',
   };
@@ -230,12 +232,15 @@ function appendFooter(embed: APIEmbed, text: string): void {
   embed.footer = { text: clip(embed.footer ? `${embed.footer.text} · ${text}` : text, DISCORD_LIMITS.footerText) };
 }
 
+/** `offset`: buttons are numbered per card, the first card being `offset + 1`; undefined leaves them unnumbered. */
 function buttonRows(
   answer: Answer,
   cards: readonly PaperCard[],
   customIds: ReadonlyMap<string, string>,
-  numbered: boolean,
+  offset: number | undefined,
 ): APIActionRowComponent<APIButtonComponent>[] {
+  const numbered = offset !== undefined;
+  const numberOf = (index: number) => (offset ?? 0) + index + 1;
   const used = new Set<string>();
   const button = (action: Action, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success): APIButtonComponent | undefined => {
     const customId = customIds.get(actionKey(action));
@@ -251,7 +256,7 @@ function buttonRows(
   const voteButton = (a: Extract<Action, { kind: 'vote' }>) => {
     const card = cards[indexOf.get(a.paperId)!]!;
     const label = actionLabel(a);
-    return button(a, numbered ? `${label} ${indexOf.get(a.paperId)! + 1}` : label, card.vote === a.vote ? ButtonStyle.Success : ButtonStyle.Secondary);
+    return button(a, numbered ? `${label} ${numberOf(indexOf.get(a.paperId)!)}` : label, card.vote === a.vote ? ButtonStyle.Success : ButtonStyle.Secondary);
   };
   const voteRows = numbered
     ? [...chunk(compact(votes.filter((a) => a.vote === 'up').map(voteButton))), ...chunk(compact(votes.filter((a) => a.vote === 'down').map(voteButton)))]
@@ -259,8 +264,8 @@ function buttonRows(
 
   const linkRows = numbered
     ? [
-        ...chunk(compact(cards.map((c, i) => link(c.links.huggingFace, `🤗 ${i + 1}`)))),
-        ...chunk(compact(cards.map((c, i) => link(c.links.arxiv, `arXiv ${i + 1}`)))),
+        ...chunk(compact(cards.map((c, i) => link(c.links.huggingFace, `🤗 ${numberOf(i)}`)))),
+        ...chunk(compact(cards.map((c, i) => link(c.links.arxiv, `arXiv ${numberOf(i)}`)))),
       ]
     : cards.flatMap((c) =>
         chunk(

@@ -72,17 +72,19 @@ export function renderAnswer(answer: Answer, options: RenderOptions = {}): Teleg
   const head = headBlocks(answer, limit);
   const lines = lineBlocks(answer.lines, limit);
 
+  // A later page numbers its cards on from the pages before it.
+  const first = (answer.page?.offset ?? 0) + 1;
   let packed: Block[][] | undefined;
   for (const detail of DETAILS) {
-    const cards = answer.cards.map((card, index) => cardBlock(card, index, detail));
+    const cards = answer.cards.map((card, index) => cardBlock(card, index, first + index, detail));
     if (cards.some((card) => card.html.length > limit)) continue;
     packed = pack([...head, ...cards, ...lines], limit);
     if (packed.length <= maxMessages) break;
   }
-  if (!packed || packed.length > maxMessages) packed = dropToFit(answer, head, lines, limit, maxMessages);
+  if (!packed || packed.length > maxMessages) packed = dropToFit(answer, head, lines, limit, maxMessages, first);
   return packed.map((blocks, index) => ({
     html: blocks.map((block, i) => (i === 0 ? block.html : block.sep + block.html)).join(''),
-    keyboard: keyboardFor(answer, blocks, index === packed!.length - 1),
+    keyboard: keyboardFor(answer, blocks, index === packed!.length - 1, first),
   }));
 }
 
@@ -101,7 +103,8 @@ function lineBlocks(lines: readonly string[], limit: number): Block[] {
   return lines.map((line, index) => ({ html: fitPlain(line, Math.floor(limit / 2)), sep: index === 0 ? '\n\n' : '\n' }));
 }
 
-function cardBlock(card: PaperCard, index: number, detail: Detail): Block {
+/** Card `index` of the answer, shown as number `number`. */
+function cardBlock(card: PaperCard, index: number, number: number, detail: Detail): Block {
   const title = link(card.links.huggingFace, shorten(card.title, detail.titleMax));
   const authors = card.authors.length > detail.authorsMax ? [...card.authors.slice(0, detail.authorsMax), 'et al.'] : card.authors;
   const meta = [
@@ -116,7 +119,7 @@ function cardBlock(card: PaperCard, index: number, detail: Detail): Block {
     ...(detail.extraLinks && card.links.github ? [link(card.links.github, 'GitHub')] : []),
     ...(detail.extraLinks && card.links.projectPage ? [link(card.links.projectPage, 'Project page')] : []),
   ];
-  const parts = [`<b>${index + 1}.</b> ${title}`];
+  const parts = [`<b>${number}.</b> ${title}`];
   if (meta.length) parts.push(meta.join(' · '));
   parts.push(links.join(' · '));
   if (detail.snippetMax > 0 && card.snippet) parts.push(escapeHtml(shorten(card.snippet, detail.snippetMax)));
@@ -147,12 +150,12 @@ function pack(blocks: readonly Block[], limit: number): Block[][] {
  * Last resort at the smallest card detail: drop cards from the end (listing them by id,
  * linked, so nothing is lost) and then trailing lines, until the answer fits.
  */
-function dropToFit(answer: Answer, head: Block[], lines: Block[], limit: number, maxMessages: number): Block[][] {
+function dropToFit(answer: Answer, head: Block[], lines: Block[], limit: number, maxMessages: number, first: number): Block[][] {
   const detail = DETAILS[DETAILS.length - 1]!;
   // A card still too long for a message on its own (only with a tiny limit) shrinks to its number and id.
   const cards = answer.cards.map((card, index) => {
-    const block = cardBlock(card, index, detail);
-    return block.html.length <= limit ? block : { ...block, html: `<b>${index + 1}.</b> ${link(card.links.huggingFace, card.id)}` };
+    const block = cardBlock(card, index, first + index, detail);
+    return block.html.length <= limit ? block : { ...block, html: `<b>${first + index}.</b> ${link(card.links.huggingFace, card.id)}` };
   });
   let keptLines = lines;
   for (let kept = cards.length; kept >= 0; kept--) {
@@ -173,13 +176,13 @@ function dropToFit(answer: Answer, head: Block[], lines: Block[], limit: number,
   return pack(head, limit).slice(0, maxMessages);
 }
 
-function keyboardFor(answer: Answer, blocks: readonly Block[], isLast: boolean): TelegramButton[][] {
+function keyboardFor(answer: Answer, blocks: readonly Block[], isLast: boolean, first: number): TelegramButton[][] {
   const rows: TelegramButton[][] = [];
   for (const block of blocks) {
     if (block.card === undefined) continue;
     const card = answer.cards[block.card]!;
     const votes = answer.actions.filter((a): a is Extract<Action, { kind: 'vote' }> => a.kind === 'vote' && a.paperId === card.id);
-    if (votes.length) rows.push(votes.map((action) => voteButton(block.card! + 1, card, action)));
+    if (votes.length) rows.push(votes.map((action) => voteButton(first + block.card!, card, action)));
   }
   if (!isLast) return rows;
   for (const action of answer.actions) {

@@ -6,7 +6,9 @@ export function renderText(answer: Answer): string {
   const out: string[] = [answer.title];
   if (answer.subtitle) out.push(answer.subtitle);
   if (answer.notice) out.push(`${noticeMark[answer.notice.tone]} ${answer.notice.text}`);
-  answer.cards.forEach((card, index) => out.push('', ...renderCard(card, index + 1)));
+  // A later page numbers its cards on from the pages before it.
+  const first = (answer.page?.offset ?? 0) + 1;
+  answer.cards.forEach((card, index) => out.push('', ...renderCard(card, first + index)));
   if (answer.lines.length) out.push('', ...answer.lines);
   const pages = answer.actions.filter((a) => a.kind === 'page');
   const follows = answer.actions.filter((a) => a.kind === 'follow');

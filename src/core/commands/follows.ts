@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { followText, MAX_FOLLOWS, parseFollow } from '../follow.ts';
+import { assertPlainTopic, followText, MAX_FOLLOWS, parseFollow } from '../follow.ts';
 import type { RecipientRef } from '../recipient.ts';
 import { defineCommand } from './command.ts';
 import { rankSuggestions } from './suggestions.ts';
 
-const topicArgs = z.object({
-  topic: z
-    .string()
-    .trim()
-    .min(1, 'Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.')
-    .max(200, 'That is too long to follow; keep it under 100 characters.'),
-});
+/** The one argument of follow and unfollow; `empty` is the message for leaving it out. */
+function topicArgs(empty: string) {
+  return z.object({
+    topic: z.string().trim().min(1, empty).max(200, 'That is too long to follow; keep it under 100 characters.'),
+  });
+}
 
 function owner(ref: RecipientRef): string {
   return ref.kind === 'channel' ? 'This channel' : 'You';
@@ -27,9 +26,10 @@ export const followCommand = defineCommand({
   options: [{ name: 'topic', type: 'string', description: 'grokking, author:Yann LeCun or cat:cs.LG', required: true, maxLength: 200 }],
   answer: 'personal',
   fromText: (rest) => ({ topic: rest }),
-  args: topicArgs,
+  args: topicArgs('Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.'),
   async run({ topic }, ctx, deps): Promise<Answer> {
     const follow = parseFollow(topic);
+    if (follow.kind === 'topic') assertPlainTopic(topic);
     if (follow.kind === 'topic' && !(await deps.papers.hasSearchTerms(follow.value))) {
       throw new DomainError('InvalidArguments', `“${follow.label}” is only common words, so it would match nothing. Try something more specific.`);
     }
@@ -41,7 +41,9 @@ export const followCommand = defineCommand({
       );
     }
     if (!(await deps.recipients.follow(recipient, follow))) {
-      throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(follow)}.`);
+      // Shown as it was stored (`author:Yann LeCun`), however it was typed this time.
+      const stored = (await deps.recipients.follows(recipient)).find((f) => f.kind === follow.kind && f.value === follow.value) ?? follow;
+      throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(stored)}.`);
     }
     return {
       title: 'Following',
@@ -76,7 +78,7 @@ export const unfollowCommand = defineCommand({
   ],
   answer: 'personal',
   fromText: (rest) => ({ topic: rest }),
-  args: topicArgs,
+  args: topicArgs('Name what to stop following, e.g. `unfollow grokking`; `follows` lists what you follow.'),
   async run({ topic }, ctx, deps): Promise<Answer> {
     const follow = parseFollow(topic);
     const recipient = await deps.recipients.find(ctx.recipient);

@@ -8,19 +8,22 @@ import { followAction, voteActions } from './shared.ts';
 
 const ABSTRACT_LIMIT = 1500;
 
-export const paperIdArg = z
-  .string()
-  .trim()
-  .min(1, 'Give an arXiv id or link, e.g. `paper 2401.01234`.')
-  .max(200, 'That is too long to be an arXiv id or link.')
-  .transform((text, ctx) => {
-    const id = parseArxivId(text);
-    if (!id) {
-      ctx.addIssue({ code: 'custom', message: `“${text.slice(0, 60)}” is not an arXiv id; they look like 2401.01234 or https://arxiv.org/abs/2401.01234.` });
-      return z.NEVER;
-    }
-    return id;
-  });
+/** An arXiv id or link as an argument, read as a versionless id; `empty` is the message for leaving it out. */
+export function paperIdArg(empty: string) {
+  return z
+    .string()
+    .trim()
+    .min(1, empty)
+    .max(200, 'That is too long to be an arXiv id or link.')
+    .transform((text, ctx) => {
+      const id = parseArxivId(text);
+      if (!id) {
+        ctx.addIssue({ code: 'custom', message: `“${text.slice(0, 60)}” is not an arXiv id; they look like 2401.01234 or https://arxiv.org/abs/2401.01234.` });
+        return z.NEVER;
+      }
+      return id;
+    });
+}
 
 /** `paper <arXiv id or URL>`: one paper in detail. */
 export const paperCommand = defineCommand({
@@ -31,7 +34,7 @@ export const paperCommand = defineCommand({
   options: [{ name: 'id', type: 'string', description: 'An arXiv id or link, e.g. 2401.01234.', required: true, maxLength: 200 }],
   answer: 'public',
   fromText: (rest) => ({ id: rest }),
-  args: z.object({ id: paperIdArg }),
+  args: z.object({ id: paperIdArg('Give an arXiv id or link, e.g. `paper 2401.01234`.') }),
   async run({ id }, ctx, deps): Promise<Answer> {
     const paper = await deps.papers.find(id);
     if (!paper) throw new DomainError('PaperNotFound', `Paper ${id} is not in my library (yet). Search with \`search <words>\`.`);
@@ -47,7 +50,8 @@ export const paperCommand = defineCommand({
     const suggestions = paper.aiKeywords.filter((k) => k.length <= 40 && !followed.has(k.toLowerCase())).slice(0, 2);
     return {
       title: paper.title,
-      cards: [toCard(paper, [], vote)],
+      // The abstract is shown in full below, so the card carries no snippet of it.
+      cards: [{ ...toCard(paper, [], vote), snippet: '' }],
       lines,
       actions: [...voteActions([paper]), ...suggestions.map(followAction)],
       visibility: 'public',

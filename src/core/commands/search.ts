@@ -10,8 +10,14 @@ import { splitTrailingPage } from './text.ts';
 /** Longest search accepted. */
 export const MAX_QUERY_LENGTH = 300;
 
-/** `author:Name` or `author:"Full Name"` inside a query. */
-const AUTHOR_FILTER = /(?:^|\s)author:(?:"([^"]+)"|(\S+))/i;
+/** Every `author:Name` or `author:"Full Name"` inside a query. */
+const AUTHOR_FILTERS = /(?:^|\s)author:(?:"([^"]*)"|(\S+))/gi;
+
+/** A query split into its `author:` filters (all of which apply) and the words searched for. */
+function splitAuthorFilters(query: string): { text: string; authors: string[] } {
+  const authors = [...query.matchAll(AUTHOR_FILTERS)].map((m) => (m[1] ?? m[2] ?? '').trim()).filter((name) => name !== '');
+  return { text: query.replace(AUTHOR_FILTERS, ' ').replace(/\s+/g, ' ').trim(), authors };
+}
 
 /** `search <query> [page]`: full-text search with phrases, -exclusion, OR, author:Name and arXiv ids. */
 export const searchCommand = defineCommand({
@@ -55,15 +61,9 @@ export const searchCommand = defineCommand({
       return { title: `Search: ${query}`, cards: [toCard(paper, [], votes.get(id))], lines: [], actions: voteActions([paper]), visibility: 'public' };
     }
 
-    const author = AUTHOR_FILTER.exec(query);
-    const authorName = author ? (author[1] ?? author[2])?.trim() : undefined;
-    const text = author ? query.replace(AUTHOR_FILTER, ' ').trim() : query;
-    const found = await deps.papers.search({
-      text,
-      authors: authorName === undefined ? undefined : [authorName],
-      limit: PAGE_SIZE,
-      offset: (page - 1) * PAGE_SIZE,
-    });
+    const { text, authors } = splitAuthorFilters(query);
+    const offset = (page - 1) * PAGE_SIZE;
+    const found = await deps.papers.search({ text, authors, limit: PAGE_SIZE, offset });
     const votes = recipient
       ? await deps.feedback.votesOn(
           recipient,
@@ -90,7 +90,7 @@ export const searchCommand = defineCommand({
           }
         : {}),
       actions,
-      page: { number: page, hasPrev: page > 1, hasNext: found.hasMore },
+      page: { number: page, hasPrev: page > 1, hasNext: found.hasMore, offset },
       visibility: 'public',
     };
   },

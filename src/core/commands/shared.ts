@@ -22,9 +22,13 @@ export function followAction(topic: string): Action {
   return { kind: 'follow', topic, follow: true };
 }
 
-/** The reasons shown on a card for why it was picked: the follows it matched, and whether it is like what the recipient 👍. */
-export function reasonsFor(ranked: { matched: readonly string[]; affinity: number }): Reason[] {
+/**
+ * The reasons shown on a card for why it was picked: the follows it matched, and whether it is
+ * like what the recipient 👍. A paper they 👍 themselves is not called like what they liked: its
+ * own keywords and authors are a large part of its affinity, and its card already shows the vote.
+ */
+export function reasonsFor(ranked: { matched: readonly string[]; affinity: number; vote?: Vote | undefined }): Reason[] {
   const reasons: Reason[] = ranked.matched.map((follow) => ({ kind: 'follow', follow }));
-  if (ranked.affinity > 0) reasons.push({ kind: 'liked' });
+  if (ranked.affinity > 0 && ranked.vote !== 'up') reasons.push({ kind: 'liked' });
   return reasons;
 }

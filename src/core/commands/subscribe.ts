@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
 import { localDateTime, nextSendTime } from '../schedule/local-time.ts';
-import type { Subscription } from '../subscription.ts';
-import { resolveTimezone, suggestTimezones, timezoneNames } from '../timezone.ts';
+import type { Subscription, SubscriptionChanges } from '../subscription.ts';
+import { offsetZones, resolveTimezone, suggestTimezones, timezoneNames } from '../timezone.ts';
 import { defineCommand } from './command.ts';
 import { rankSuggestions } from './suggestions.ts';
 
@@ -12,7 +12,7 @@ export const MAX_PAPERS_PER_POST = 10;
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** 'HH:MM', 'H:MM', '9', '9am', '6:30pm' → 'HH:MM'; undefined when it is not a time of day. */
+/** 'HH:MM', 'H:MM', '9' (an hour, 0–23), '9am', '6:30pm' → 'HH:MM'; undefined when it is not a time of day. */
 export function parseTimeOfDay(text: string): string | undefined {
   const match = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(text.trim());
   if (!match) return undefined;
@@ -22,8 +22,6 @@ export function parseTimeOfDay(text: string): string | undefined {
   if (meridiem) {
     if (hours < 1 || hours > 12) return undefined;
     hours = (hours % 12) + (meridiem === 'pm' ? 12 : 0);
-  } else if (match[2] === undefined) {
-    return undefined; // a bare number is ambiguous; ask for 09:00
   }
   if (hours > 23 || minutes > 59) return undefined;
   return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
@@ -48,15 +46,27 @@ const timezoneArg = z
   .transform((text, ctx) => {
     const zone = resolveTimezone(text);
     if (!zone) {
-      const close = suggestTimezones(text);
-      ctx.addIssue({
-        code: 'custom',
-        message: `“${text.slice(0, 40)}” is not an IANA timezone.${close.length ? ` Did you mean ${close.join(', ')}?` : ' Use a name like Europe/Berlin, America/New_York or Asia/Kolkata.'}`,
-      });
+      ctx.addIssue({ code: 'custom', message: notATimezone(text) });
       return z.NEVER;
     }
     return zone;
   });
+
+/** Why `text` is not a timezone, and what to type instead. */
+function notATimezone(text: string): string {
+  const shown = `“${text.slice(0, 40)}”`;
+  const offset = offsetZones(text);
+  if (offset) {
+    // An offset never follows summer time, so a place's zone comes first.
+    const places = offset.places.length ? offset.places : ['Europe/Berlin', 'America/New_York'];
+    const list = places.length > 1 ? `${places.slice(0, -1).join(', ')} or ${places.at(-1)}` : places[0];
+    const inverted = offset.fixed?.startsWith('Etc/') ? ' (these names invert the sign)' : '';
+    const fixed = offset.fixed ? `, or ${offset.fixed} for a fixed ${offset.offset}${inverted}` : '';
+    return `${shown} is a UTC offset, not an IANA timezone. Use your city's zone, which follows summer time, e.g. ${list}${fixed}.`;
+  }
+  const close = suggestTimezones(text);
+  return `${shown} is not an IANA timezone.${close.length ? ` Did you mean ${close.join(', ')}?` : ' Use a name like Europe/Berlin, America/New_York or Asia/Kolkata.'}`;
+}
 
 /** Suggests IANA zones for what is typed ("new york" finds America/New_York). */
 const completeTimezone = async (typed: string) => rankSuggestions(timezoneNames(), typed);
@@ -87,10 +97,16 @@ export const subscribeCommand = defineCommand({
   name: 'subscribe',
   aliases: ['daily-picks'],
   usage: '[HH:MM] [timezone]',
-  summary: 'Get a daily digest of new papers here, at a local time (default 09:00 UTC).',
+  summary: 'Get a daily digest of new papers here at a local time (default 09:00, your last timezone or UTC).',
   options: [
     { name: 'time', type: 'string', description: 'Local time, HH:MM like 09:00 or 18:30 (default 09:00).', maxLength: 8 },
-    { name: 'timezone', type: 'string', description: 'IANA timezone, e.g. Europe/Berlin (default UTC).', maxLength: 64, complete: completeTimezone },
+    {
+      name: 'timezone',
+      type: 'string',
+      description: 'IANA timezone, e.g. Europe/Berlin (default: the last one you gave, else UTC).',
+      maxLength: 64,
+      complete: completeTimezone,
+    },
     { name: 'channel', type: 'target-channel', description: 'Post in this channel instead of here.', posts: true },
   ],
   answer: 'personal',
@@ -106,7 +122,10 @@ export const subscribeCommand = defineCommand({
   args: z.object({ time: timeArg.optional(), timezone: timezoneArg.optional() }),
   async run(args, ctx, deps): Promise<Answer> {
     const recipient = await deps.recipients.ensure(ctx.recipient);
-    const { subscription, created } = await deps.subscriptions.subscribe(recipient, { sendTime: args.time, timezone: args.timezone }, deps.clock());
+    // A timezone given once is remembered (beyond an unsubscribe) and is the default after that.
+    if (args.timezone) await deps.recipients.rememberTimezone(recipient, args.timezone);
+    const timezone = args.timezone ?? (await deps.recipients.timezone(recipient));
+    const { subscription, created } = await deps.subscriptions.subscribe(recipient, { sendTime: args.time, timezone }, deps.clock());
     const where = ctx.recipient.kind === 'channel' ? 'this channel' : 'you';
     return {
       title: 'Daily picks',
@@ -151,41 +170,118 @@ export const unsubscribeCommand = defineCommand({
   },
 });
 
-/** No setting shows them; a setting without a value is checked like an empty one (structured input may leave both out). */
-const settingArgs = z.preprocess(
-  (raw) => (typeof raw === 'object' && raw !== null ? { setting: 'show', value: '', ...raw } : raw),
-  z.discriminatedUnion(
-    'setting',
-    [
-      z.object({ setting: z.literal('show') }),
-      z.object({ setting: z.literal('time'), value: timeArg }),
-      z.object({ setting: z.literal('timezone'), value: timezoneArg }),
-      z.object({
-        setting: z.literal('days'),
-        value: z.string().transform((text, ctx) => {
-          const days = parseWeekdays(text);
-          if (!days) {
-            ctx.addIssue({ code: 'custom', message: 'Days look like `every`, `weekdays`, `weekends`, `mon-fri` or `mon,wed,fri`.' });
-            return z.NEVER;
-          }
-          return days;
-        }),
-      }),
-      z.object({
-        setting: z.literal('papers'),
-        value: z.coerce
-          .number({ error: `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.` })
-          .int(`Papers per post is a whole number from 1 to ${MAX_PAPERS_PER_POST}.`)
-          .min(1, `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.`)
-          .max(MAX_PAPERS_PER_POST, `At most ${MAX_PAPERS_PER_POST} papers per post.`),
-      }),
-      z.object({
-        setting: z.literal('empty'),
-        value: z.enum(['on', 'off', 'yes', 'no'], { error: 'Use `settings empty on` or `settings empty off`.' }).transform((v) => v === 'on' || v === 'yes'),
-      }),
-    ],
-    { error: 'Settings: `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` or `empty on|off`.' },
+/** One setting `settings` can change: how its value is read, and what it changes. */
+interface SettingSpec {
+  /** The value (as typed, or as structured input sends it) as changes, or why it is not one. */
+  read(value: unknown): { changes: SubscriptionChanges } | { error: string };
+}
+
+function setting<T>(schema: z.ZodType<T>, toChanges: (value: T) => SubscriptionChanges): SettingSpec {
+  return {
+    read(value) {
+      const parsed = schema.safeParse(value);
+      return parsed.success ? { changes: toChanges(parsed.data) } : { error: parsed.error.issues[0]?.message ?? 'That value is not valid.' };
+    },
+  };
+}
+
+/** The settings, by the name typed before the value. */
+const SETTINGS: Record<string, SettingSpec> = {
+  time: setting(timeArg, (sendTime) => ({ sendTime })),
+  timezone: setting(timezoneArg, (timezone) => ({ timezone })),
+  days: setting(
+    z.string().transform((text, ctx) => {
+      const days = parseWeekdays(text);
+      if (!days) {
+        ctx.addIssue({ code: 'custom', message: 'days look like `every`, `weekdays`, `weekends`, `mon-fri` or `mon,wed,fri`.' });
+        return z.NEVER;
+      }
+      return days;
+    }),
+    (weekdays) => ({ weekdays }),
   ),
+  papers: setting(
+    z.coerce
+      .number({ error: `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.` })
+      .int(`Papers per post is a whole number from 1 to ${MAX_PAPERS_PER_POST}.`)
+      .min(1, `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.`)
+      .max(MAX_PAPERS_PER_POST, `At most ${MAX_PAPERS_PER_POST} papers per post.`),
+    (papersPerPost) => ({ papersPerPost }),
+  ),
+  empty: setting(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(['on', 'off', 'yes', 'no'], { error: 'Use `empty on` or `empty off`.' })),
+    (value) => ({ postWhenEmpty: value === 'on' || value === 'yes' }),
+  ),
+};
+
+/** Other names typed for a setting. */
+const SETTING_ALIASES: Record<string, string> = { tz: 'timezone', weekdays: 'days', count: 'papers' };
+
+const SETTINGS_HELP = 'Settings are `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` and `empty on|off`, several separated by commas.';
+
+/** The setting a name typed before a value stands for (`tz` → `timezone`); undefined when there is none. */
+function settingName(typed: string): string | undefined {
+  const name = typed.toLowerCase();
+  const canonical = SETTING_ALIASES[name] ?? name;
+  return Object.hasOwn(SETTINGS, canonical) ? canonical : undefined;
+}
+
+/**
+ * `settings` text as `name value` pairs: `time 18:30, timezone Europe/Berlin`. A comma also
+ * separates the days of `days mon, wed, fri`: a part that does not start with a setting's name
+ * continues the days before it.
+ */
+function settingPairs(rest: string): { setting: string; value: string }[] {
+  const pairs: { setting: string; value: string }[] = [];
+  for (const part of rest.split(',').map((p) => p.trim())) {
+    if (part === '') continue;
+    const [first = '', ...words] = part.split(/\s+/);
+    const last = pairs.at(-1);
+    if (last?.setting === 'days' && !settingName(first)) last.value += `, ${part}`;
+    else pairs.push({ setting: first, value: words.join(' ') });
+  }
+  return pairs;
+}
+
+/**
+ * What `settings` changes: `null` shows the settings. Text input arrives as `{ settings: pairs }`;
+ * structured input (Discord) as one `setting` and its `value`, and no setting (or `show`) shows
+ * them. Every pair is checked, and a message names the setting that is wrong; nothing changes
+ * unless all are right.
+ */
+const settingArgs = z.preprocess(
+  (raw) => {
+    if (typeof raw !== 'object' || raw === null || 'settings' in raw) return raw;
+    const { setting, value = '' } = raw as { setting?: unknown; value?: unknown };
+    return { settings: setting === undefined || setting === 'show' ? [] : [{ setting, value }] };
+  },
+  z
+    .object({ settings: z.array(z.object({ setting: z.string(), value: z.unknown() }), { error: SETTINGS_HELP }) }, { error: SETTINGS_HELP })
+    .transform(({ settings }, ctx) => {
+      const changes: SubscriptionChanges = {};
+      const given = new Set<string>();
+      for (const pair of settings) {
+        const name = settingName(pair.setting);
+        const problem = !name
+          ? `There is no setting “${pair.setting.slice(0, 30)}”. ${SETTINGS_HELP}`
+          : given.has(name)
+            ? `\`${name}\` is given twice; give each setting once.`
+            : undefined;
+        const read = name && !problem ? SETTINGS[name]!.read(pair.value) : undefined;
+        const error = problem ?? (read && 'error' in read ? `\`${name}\`: ${read.error}` : undefined);
+        if (error || !read || 'error' in read) {
+          ctx.addIssue({ code: 'custom', message: error ?? SETTINGS_HELP });
+          return z.NEVER;
+        }
+        given.add(name!);
+        Object.assign(changes, read.changes);
+      }
+      return { changes: given.size > 0 ? changes : null };
+    }),
 );
 
 /** 'every', 'weekdays', 'weekends', 'mon-fri', 'mon,wed,fri' → ISO weekdays; undefined when unreadable. */
@@ -212,11 +308,11 @@ export function parseWeekdays(text: string): number[] | undefined {
   return days.size ? [...days].sort((a, b) => a - b) : undefined;
 }
 
-/** `settings [time|timezone|days|papers|empty value]`: show or change the daily digest. */
+/** `settings [time HH:MM, timezone Area/City, days mon-fri, papers N, empty on|off]`: show or change the daily digest. */
 export const settingsCommand = defineCommand({
   name: 'settings',
   aliases: ['config'],
-  usage: '[time HH:MM | timezone Area/City | days mon-fri | papers N | empty on|off]',
+  usage: '[time HH:MM, timezone Area/City, days mon-fri, papers N, empty on|off]',
   summary: 'Show or change the daily digest: time, timezone, days, papers per post, empty posts.',
   options: [
     {
@@ -240,34 +336,19 @@ export const settingsCommand = defineCommand({
     },
   ],
   answer: 'personal',
-  access: (args) => (args.setting === 'show' ? 'anyone' : 'managers'),
-  fromText(rest) {
-    const [setting, ...value] = rest.split(/\s+/).filter(Boolean);
-    if (!setting) return { setting: 'show' };
-    const key = setting.toLowerCase();
-    const normalised = key === 'tz' ? 'timezone' : key === 'weekdays' ? 'days' : key === 'count' ? 'papers' : key;
-    return { setting: normalised, value: value.join(' ') };
-  },
+  access: (args) => (args.changes ? 'managers' : 'anyone'),
+  fromText: (rest) => ({ settings: rest.trim().toLowerCase() === 'show' ? [] : settingPairs(rest) }),
   args: settingArgs,
-  async run(args, ctx, deps): Promise<Answer> {
+  async run({ changes }, ctx, deps): Promise<Answer> {
     const recipient = await deps.recipients.find(ctx.recipient);
     const current = recipient ? await deps.subscriptions.find(recipient) : undefined;
     if (!recipient || !current) {
       throw new DomainError('NotSubscribed', 'There is no daily digest here yet; start one with `subscribe [HH:MM] [timezone]`.');
     }
-    if (args.setting === 'show') {
+    if (!changes) {
       return { title: 'Daily picks settings', cards: [], lines: describeSubscription(current, deps.clock()), actions: [], visibility: 'personal' };
     }
-    const changes =
-      args.setting === 'time'
-        ? { sendTime: args.value }
-        : args.setting === 'timezone'
-          ? { timezone: args.value }
-          : args.setting === 'days'
-            ? { weekdays: args.value }
-            : args.setting === 'papers'
-              ? { papersPerPost: args.value }
-              : { postWhenEmpty: args.value };
+    if (changes.timezone) await deps.recipients.rememberTimezone(recipient, changes.timezone);
     const updated = await deps.subscriptions.update(recipient, changes, deps.clock());
     return {
       title: 'Daily picks settings',

@@ -38,11 +38,20 @@ export const todayCommand = defineCommand({
     const requested = args.date === 'yesterday' ? previousDay(todayUtc) : (args.date ?? todayUtc);
     const [day, recipient] = await Promise.all([deps.papers.latestListedDay(requested), deps.recipients.find(ctx.recipient)]);
     if (!day) {
+      // Either the library is empty, or every stored day comes after the one asked for.
+      const earliest = await deps.papers.earliestListedDay();
       return {
-        title: 'No papers yet',
+        title: earliest ? `No papers for ${requested}` : 'No papers yet',
         cards: [],
-        lines: ['Nothing is stored yet. An operator can fetch the day with `paperboy ingest hf`.'],
-        notice: { tone: 'info', text: `No papers on or before ${requested}.` },
+        lines: earliest
+          ? [`Try \`today ${earliest}\`, or \`today\` for the latest day.`]
+          : ['Nothing is stored yet. An operator can fetch the day with `paperboy ingest hf`.'],
+        notice: {
+          tone: 'info',
+          text: earliest
+            ? `No papers are stored on or before ${requested}; the earliest day with papers is ${earliest}.`
+            : `No papers on or before ${requested}.`,
+        },
         actions: [],
         visibility: 'public',
       };
@@ -59,7 +68,7 @@ export const todayCommand = defineCommand({
       lines: [],
       ...(cards.length === 0 ? { notice: { tone: 'info' as const, text: `Page ${args.page} is past the end of ${day}'s papers.` } } : {}),
       actions: [...voteActions(shown.map((r) => r.paper)), ...pageActions('today', (page) => ({ date: day, page }), args.page, hasNext)],
-      page: { number: args.page, hasPrev: args.page > 1, hasNext },
+      page: { number: args.page, hasPrev: args.page > 1, hasNext, offset },
       visibility: 'public',
     };
   },

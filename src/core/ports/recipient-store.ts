@@ -24,4 +24,8 @@ export interface RecipientStore {
   unfollow(id: RecipientId, kind: FollowKind, value: string): Promise<Follow | undefined>;
   /** How many follows a recipient has. */
   countFollows(id: RecipientId): Promise<number>;
+  /** The IANA timezone the recipient last gave (to `subscribe` or `settings`), if any; kept when they unsubscribe. */
+  timezone(id: RecipientId): Promise<string | undefined>;
+  /** Remembers the timezone a recipient gave, for their next subscription. */
+  rememberTimezone(id: RecipientId, timezone: string): Promise<void>;
 }

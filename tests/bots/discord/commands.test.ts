@@ -13,10 +13,12 @@ describe('/papers definition', () => {
     expect(commandDefinitions(commandSpecs)).toHaveLength(1);
     expect(papers).toMatchObject({ name: 'papers', type: 1 });
     expectDerivedFrom(papers, commandSpecs);
-    // Button-only commands stay out of the menu.
-    const hidden = commandSpecs.filter((s) => s.hidden).map((s) => s.name);
-    expect(hidden).toContain('vote');
-    for (const name of hidden) expect(papers!.options!.some((o) => o.name === name)).toBe(false);
+    // vote is typed as well as clicked: a subcommand with its choices.
+    const vote = papers!.options!.find((o) => o.name === 'vote') as any;
+    expect(vote.options.map((o: any) => [o.name, o.required, o.choices?.map((c: any) => c.value)])).toEqual([
+      ['id', true, undefined],
+      ['vote', true, ['up', 'down', 'clear']],
+    ]);
   });
 
   it('offers a command added to the core without any Discord change', () => {

@@ -37,6 +37,19 @@ const digestPreview = defineCommand({
   run: async () => ({ title: 'unused', cards: [], lines: [], actions: [], visibility: 'public' }),
 });
 
+/** A button-only command: kept out of the menus, so a slash command naming it is unknown. */
+const buttonOnly = defineCommand({
+  name: 'button-only',
+  usage: '',
+  summary: 'Only a button runs this.',
+  hidden: true,
+  options: [],
+  answer: 'personal',
+  fromText: () => ({}),
+  args: z.object({}),
+  run: async () => ({ title: 'unused', cards: [], lines: [], actions: [], visibility: 'personal' }),
+});
+
 interface Recorded {
   completes: { command: string; option: string; typed: string; ctx: CommandContext; args: Record<string, unknown> | undefined }[];
   executes: { name: string; args: unknown; ctx: CommandContext }[];
@@ -49,7 +62,7 @@ interface Recorded {
 function recordingCore(real: Core, recorded: Recorded): Core {
   return {
     ...real,
-    commands: [...real.commands, digestPreview],
+    commands: [...real.commands, digestPreview, buttonOnly],
     async complete(command, option, typed, ctx, args) {
       recorded.completes.push({ command, option, typed, ctx, args });
       return real.complete(command, option, typed, ctx, args);
@@ -98,7 +111,7 @@ describe('Discord surface derived from the core', () => {
 
   it('answers an unknown or hidden subcommand with a notice instead of running it', async () => {
     const before = recorded.executes.length;
-    for (const sub of ['nonsense', 'vote']) {
+    for (const sub of ['nonsense', buttonOnly.name]) {
       const callback = await h.fake.ask(slash(APPLICATION_ID, here, sub));
       expect(callback.data.flags).toBe(EPHEMERAL);
       expect(callback.data.embeds[0].title).toBe('Unknown command');

@@ -76,6 +76,16 @@ describe('renderAnswer', () => {
     expect(validateMessage(message)).toBeUndefined();
   });
 
+  it('numbers the cards of a later page from where the page before ended', async () => {
+    const cards = ['2405.00006', '2405.00007'].map((id) => card(id));
+    const answer = page(cards, { page: { number: 2, hasPrev: true, hasNext: false, offset: 5 } });
+    const message = renderAnswer(answer, await ids(answer));
+    expect(message.embeds.slice(1).map((e) => e.title)).toEqual(['6. Paper 2405.00006', '7. Paper 2405.00007']);
+    const labels = message.components.flatMap((row) => row.components.map(label));
+    expect(labels).toEqual(expect.arrayContaining(['👍 6', '👍 7', '👎 6', '👎 7', '🤗 6', 'arXiv 7']));
+    expect(labels).not.toContain('👍 1');
+  });
+
   it('shows one paper in detail as a single embed with link buttons to Hugging Face, arXiv and PDF', async () => {
     const one = card('2405.15071', { vote: 'up', links: { ...card('2405.15071').links, github: 'https://github.com/o/r' } });
     const answer: Answer = {

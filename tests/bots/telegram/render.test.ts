@@ -78,6 +78,16 @@ describe('Telegram renderer', () => {
     ]);
   });
 
+  it('numbers the cards of a later page from where the page before ended', () => {
+    const cards = [card('2401.00006'), card('2401.00007', { vote: 'up' })];
+    const [message] = renderAnswer(answerWith(cards, { page: { number: 2, hasPrev: true, hasNext: true, offset: 5 } }));
+    expect([...message!.html.matchAll(/<b>(\d+)\.<\/b>/g)].map((m) => m[1])).toEqual(['6', '7']);
+    expect(message!.keyboard.slice(0, 2).map((row) => row.map((b) => b.text))).toEqual([
+      ['6 👍', '6 👎'],
+      ['7 👍 ✓', '7 👎'],
+    ]);
+  });
+
   it('shows notices with an icon and core’s `code` hints as <code>', () => {
     const [message] = renderAnswer({
       title: 'Not quite',
