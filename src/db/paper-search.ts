@@ -136,7 +136,8 @@ function authorCondition(keys: readonly string[]): AuthorCondition | undefined {
   // Computing the keys of a paper costs ~5 µs (array text in and out); a substring test of the
   // folded names, which each key implies, rules out almost every paper first. `case` fixes that
   // order. It calls unaccent itself, as paperboy_fold does: that wrapper cannot be inlined, and
-  // the call through it cost twice as much.
+  // calling through it made the test ~1.5× as dear (8.6 against 5.8 µs a paper on PGlite; the
+  // test without folding was 3.7 µs).
   const within = keys.map((key) => `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const folded = sql`lower(public.unaccent('public.unaccent'::regdictionary, paperboy_join(papers.authors)))`;
   return { indexed, perPaper: sql`(case when ${folded} like all(${within}::text[]) then ${indexed} else false end)` };

@@ -264,20 +264,17 @@ const settingArgs = z.preprocess(
     .transform(({ settings }, ctx) => {
       const changes: SubscriptionChanges = {};
       const given = new Set<string>();
+      const refuse = (message: string) => {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      };
       for (const pair of settings) {
         const name = settingName(pair.setting);
-        const problem = !name
-          ? `There is no setting “${pair.setting.slice(0, 30)}”. ${SETTINGS_HELP}`
-          : given.has(name)
-            ? `\`${name}\` is given twice; give each setting once.`
-            : undefined;
-        const read = name && !problem ? SETTINGS[name]!.read(pair.value) : undefined;
-        const error = problem ?? (read && 'error' in read ? `\`${name}\`: ${read.error}` : undefined);
-        if (error || !read || 'error' in read) {
-          ctx.addIssue({ code: 'custom', message: error ?? SETTINGS_HELP });
-          return z.NEVER;
-        }
-        given.add(name!);
+        if (!name) return refuse(`There is no setting “${pair.setting.slice(0, 30)}”. ${SETTINGS_HELP}`);
+        if (given.has(name)) return refuse(`\`${name}\` is given twice; give each setting once.`);
+        const read = SETTINGS[name]!.read(pair.value);
+        if ('error' in read) return refuse(`\`${name}\`: ${read.error}`);
+        given.add(name);
         Object.assign(changes, read.changes);
       }
       return { changes: given.size > 0 ? changes : null };
