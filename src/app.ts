@@ -5,8 +5,7 @@ import { type Core, createCore } from './core/core.ts';
 import type { DeliveryPort } from './core/delivery-port.ts';
 import { importFile } from './core/ingest/import-file.ts';
 import { storedCount } from './core/ingest/ingest-report.ts';
-import type { PollingConfig } from './core/ingest/poller.ts';
-import { startIngestPolling } from './core/ingest/poller.ts';
+import { type PassOutcome, type PollingConfig, startIngestPolling } from './core/ingest/poller.ts';
 import type { Storage } from './core/ports/storage.ts';
 import { startScheduler } from './core/schedule/scheduler.ts';
 import { createDb, type DbHandle } from './db/create-db.ts';
@@ -33,10 +32,11 @@ export interface App {
   ports: Map<string, DeliveryPort>;
   /** Names of the chat adapters that started ('telegram', 'discord'). */
   adapters: string[];
-  /** Settles when the ingest pass made at start is over. */
-  firstIngest: Promise<void>;
+  /** How the ingest pass made at start went, once it is over (undefined without INGEST_ON_START); never rejects. */
+  firstIngest: Promise<PassOutcome | undefined>;
   /** The port serving /healthz and /metrics, when HTTP_PORT is set (0 picks a free one). */
   opsPort: number | undefined;
+  /** Stops everything, newest first; calling it again (a signal while stopping) waits for the same stop. */
   stop(): Promise<void>;
 }
 
@@ -128,9 +128,10 @@ export async function startApp(options: StartOptions): Promise<App> {
       });
       services.push({ name: 'ops server', stop: () => ops.close() });
       opsPort = ops.port;
-      log.info({ port: ops.port }, 'serving /healthz and /metrics');
     }
-    return { db, storage, core, ports, adapters, firstIngest: polling.firstPass, opsPort, stop: stopAll };
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= stopAll());
+    return { db, storage, core, ports, adapters, firstIngest: polling.firstPass, opsPort, stop };
   } catch (error) {
     await stopAll();
     throw error;

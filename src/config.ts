@@ -1,21 +1,35 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+const optionalText = z.string().trim().optional();
+
+/** `"value"`, shortened, for messages (the value a variable had). */
+const quoted = (value: unknown) => {
+  const text = String(value);
+  return `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+};
 
 const httpRoot = (fallback: string) =>
   z
     .string()
     .trim()
     .default(fallback)
-    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+    .pipe(z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${quoted(issue.input)}` }))
     .transform((url) => url.replace(/\/+$/, ''));
 
-const csv = z
+/** A whole number within bounds; `what` completes "must be …", e.g. "a port number from 1 to 65535". */
+const wholeNumber = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((text) => /^\d+$/.test(text) && Number(text) >= min && Number(text) <= max, {
+      error: (issue) => `must be ${what}, got ${quoted(issue.input)}`,
+    })
+    .transform(Number);
+
+const ARXIV_CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+
+const arxivCategories = z
   .string()
   .default('')
   .transform((value) =>
@@ -23,58 +37,82 @@ const csv = z
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  );
+  )
+  .refine((categories) => categories.every((category) => ARXIV_CATEGORY.test(category)), {
+    error: (issue) => {
+      const wrong = (issue.input as string[]).find((category) => !ARXIV_CATEGORY.test(category));
+      return `must be comma-separated arXiv categories like cs.LG,stat.ML; ${quoted(wrong)} is not one`;
+    },
+  });
 
 const cronExpression = (fallback: string) =>
   z
     .string()
     .trim()
     .default(fallback)
-    .refine((expression) => cron.validate(expression), 'must be a cron expression like "*/30 * * * *"');
+    .refine((expression) => cron.validate(expression), {
+      error: (issue) => `must be a cron expression like "*/30 * * * *", got ${quoted(issue.input)}`,
+    });
 
-/** The environment paperboy reads, validated once at start. Every default is documented in README.md. */
+const discordId = optionalText.pipe(
+  z
+    .string()
+    .regex(/^\d{15,25}$/, { error: (issue) => `must be a Discord id (15 to 25 digits), got ${quoted(issue.input)}` })
+    .optional(),
+);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The environment paperboy reads, validated once at start. Every default is documented in
+ * README.md, and every variable has its own message saying what it expects and what it got.
+ * An empty variable counts as unset (see createConfig).
+ */
 export const envSchema = z.object({
-  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
-  PAPERBOY_DATA_DIR: z.string().trim().min(1).default('data'),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: (issue) => `must be a postgres:// URL, got ${quoted(issue.input)}` }).optional()),
+  PAPERBOY_DATA_DIR: z.string().trim().default('data'),
   HF_API_ROOT: httpRoot('https://huggingface.co'),
   ARXIV_API_ROOT: httpRoot('https://export.arxiv.org'),
-  ARXIV_CATEGORIES: csv.pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must look like cs.LG or stat.ML'))),
+  ARXIV_CATEGORIES: arxivCategories,
   /** How long one upstream HTTP request may take. */
-  HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  HTTP_TIMEOUT_MS: wholeNumber(100, 300_000, 'a whole number of milliseconds from 100 to 300000').default(15_000),
   HF_POLL_CRON: cronExpression('*/30 * * * *'),
   ARXIV_POLL_CRON: cronExpression('30 1 * * *'),
   /** Set to 'false' to serve only what is stored (no polling). */
   INGEST_ON_START: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+    .string()
+    .trim()
+    .refine((value) => value === 'true' || value === 'false', { error: (issue) => `must be true or false, got ${quoted(issue.input)}` })
+    .transform((value) => value === 'true')
+    .default(true),
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: httpRoot('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_URL: optionalText.pipe(z.url().optional()),
+  TELEGRAM_WEBHOOK_URL: optionalText.pipe(
+    z.url({ error: (issue) => `must be a URL, like https://bot.example.com/telegram, got ${quoted(issue.input)}` }).optional(),
+  ),
   TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may only use A-Z, a-z, 0-9, _ and - (Telegram rule)')
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may only use A-Z, a-z, 0-9, _ and - (Telegram rule), at most 256 of them')
       .optional(),
   ),
-  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  TELEGRAM_WEBHOOK_PORT: wholeNumber(1, 65_535, 'a port number from 1 to 65535').default(8443),
   DISCORD_TOKEN: optionalText,
-  DISCORD_APPLICATION_ID: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d{15,25}$/, 'must be a Discord snowflake')
-      .optional(),
+  DISCORD_APPLICATION_ID: discordId,
+  DISCORD_API_ROOT: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL like https://discord.com/api, got ${quoted(issue.input)}` }).optional(),
   ),
-  DISCORD_API_ROOT: optionalText.pipe(z.url().optional()),
-  DISCORD_GUILD_ID: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d{15,25}$/, 'must be a Discord snowflake')
-      .optional(),
-  ),
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  DELIVERY_CATCH_UP_HOURS: z.coerce.number().min(0).max(24).default(6),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DISCORD_GUILD_ID: discordId,
+  HTTP_PORT: wholeNumber(0, 65_535, 'a port number from 0 to 65535 (0 picks a free one)').optional(),
+  DELIVERY_CATCH_UP_HOURS: z
+    .string()
+    .trim()
+    .refine((text) => /^\d+(\.\d+)?$/.test(text) && Number(text) <= 24, {
+      error: (issue) => `must be a number of hours from 0 to 24, got ${quoted(issue.input)}`,
+    })
+    .transform(Number)
+    .default(6),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}; got ${quoted(issue.input)}` }).default('info'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -99,7 +137,9 @@ export class ConfigError extends Error {
  * Parses the environment once at start. Pure: pass `process.env` in, get a typed config out.
  */
 export function createConfig(env: Record<string, string | undefined>): Env {
-  const result = completeEnvSchema.safeParse(env);
+  // `VAR= npm start` and `VAR=` in an env file mean "not set": the default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = completeEnvSchema.safeParse(given);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, { cause: result.error });

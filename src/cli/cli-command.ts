@@ -24,7 +24,7 @@ export interface CliCommand {
   summary: string;
   /** Usage lines, shown by `paperboy help <name>` and on a usage error. */
   usage: string;
-  /** Returns the process exit code: 0 done, 1 failed, 2 bad usage. */
+  /** Returns the process exit code (EXIT in src/exit-codes.ts): 0 done, 1 failed, 2 bad usage or configuration. */
   run(argv: string[], runtime: CliRuntime): Promise<number>;
 }
 

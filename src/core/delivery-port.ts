@@ -1,4 +1,5 @@
 import type { Answer } from './answer.ts';
+import type { PlatformFilter } from './ports/delivery-ledger.ts';
 import type { RecipientRef } from './recipient.ts';
 
 /**
@@ -24,6 +25,23 @@ export type SendResult =
 export interface DeliveryPort {
   /** The platform this port sends to; matches `RecipientRef.platform`. */
   readonly platform: string;
+  /**
+   * The external ids of the only recipients this port reaches; undefined: every recipient on
+   * its platform. A pass claims (and takes over) only posts its ports reach, leaving the rest
+   * to a process that reaches them: the terminal chat of `npm start` reaches its own user only,
+   * so other terminal users' digests wait for their own chat or `paperboy deliver`.
+   */
+  readonly reaches?: readonly string[];
   /** Posts an answer to a user (DM / private chat) or a channel / group. Must not throw. */
   send(target: RecipientRef, answer: Answer): Promise<SendResult>;
+}
+
+/** The recipients a set of delivery ports reaches, as the ledger's filter: each port's platform, narrowed to its `reaches` when it has one. */
+export function reachOf(ports: Iterable<DeliveryPort>): Exclude<PlatformFilter, undefined> {
+  return [...ports].map((port) => (port.reaches ? { platform: port.platform, externalIds: port.reaches } : port.platform));
+}
+
+/** Whether `port` reaches `externalId` on its platform. */
+export function portReaches(port: DeliveryPort, externalId: string): boolean {
+  return port.reaches === undefined || port.reaches.includes(externalId);
 }

@@ -26,13 +26,26 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** The embedded data directory cannot be a directory of ours: it is a file, or may not be created or written. */
+export class DataDirUnusableError extends Error {
+  override name = 'DataDirUnusableError';
+  constructor(
+    readonly dataDir: string,
+    why: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the embedded database directory ${dataDir} ${why}`, options);
+  }
+}
+
 /**
  * Takes an exclusive lock on an embedded data directory, so that a second process
  * cannot open (and corrupt) the same PGlite files. A lock left by a dead process on
- * this host is taken over. Returns a function that releases the lock.
+ * this host is taken over. Returns a function that releases the lock. Throws
+ * {@link DataDirUnusableError} when the directory cannot be made or used.
  */
 export function lockDataDir(dataDir: string, command: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const file = join(dataDir, 'paperboy.lock');
   const me: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -48,7 +61,11 @@ export function lockDataDir(dataDir: string, command: string): () => void {
       process.on('exit', release);
       return release;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new DataDirUnusableError(dataDir, `is not writable (${code}): choose a writable place`, { cause: error });
+      }
+      if (code !== 'EEXIST') throw error;
       const holder = readHolder(file);
       if (holder && (holder.host !== me.host || isAlive(holder.pid))) {
         throw new DataDirLockedError(dataDir, holder);
@@ -58,6 +75,21 @@ export function lockDataDir(dataDir: string, command: string): () => void {
     }
   }
   throw new Error(`Could not lock ${dataDir}: ${file} keeps reappearing.`);
+}
+
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'is a file, or inside one: it must be a directory (created when missing)'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? `cannot be created here (${code}): choose a writable place`
+          : `cannot be created: ${(error as Error).message}`;
+    throw new DataDirUnusableError(dataDir, why, { cause: error });
+  }
 }
 
 function readHolder(file: string): LockHolder | undefined {

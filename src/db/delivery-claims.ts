@@ -1,11 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { DeliveryLedger, DueSlot, DueSubscription, PlatformFilter, ResumePoints } from '../core/ports/delivery-ledger.ts';
 import type { Db } from './db.ts';
+import { dueSlotsTable, isDue } from './delivery-due.ts';
 import { platformClause } from './platform-clause.ts';
 import type { Database, RecipientKind, StoredReason } from './schema.ts';
 
 /** The part of the ledger that claims due subscriptions. */
-export type DeliveryClaims = Pick<DeliveryLedger, 'activeSchedules' | 'lockDue' | 'insert' | 'countDueByPlatform'>;
+export type DeliveryClaims = Pick<DeliveryLedger, 'activeSchedules' | 'lockDue' | 'insert' | 'countDueByPlatform' | 'dueSubscriptions'>;
 
 /**
  * Claiming due subscriptions: the ledger rows of a delivery pass come into being here, in
@@ -134,16 +135,28 @@ export function createDeliveryClaims(db: Db): DeliveryClaims {
     },
 
     /** For operators: which platforms have digests waiting for an instance with their adapter. */
-    async countDueByPlatform(slots) {
+    async countDueByPlatform(slots, platforms) {
       if (slots.length === 0) return new Map();
       const { rows } = await sql<{ platform: string; n: number }>`
         select r.platform, count(distinct s.id)::int as n
-        from ${slotsTable(slots)}
-        join subscriptions s on s.timezone = d.timezone and s.send_time = d.send_time
+        from ${dueSlotsTable(slots)}
+        join subscriptions s on ${isDue}
         join recipients r on r.id = s.recipient_id
-        where s.status = 'active' and s.claimed_through < d.local_date and d.weekday = any(s.weekdays) and s.updated_at < d.due_at
+        where true ${platformClause(platforms)}
         group by r.platform`.execute(db);
       return new Map(rows.map((row) => [row.platform, row.n]));
+    },
+
+    async dueSubscriptions(slots, subscriptionIds) {
+      if (slots.length === 0 || subscriptionIds?.length === 0) return new Map();
+      const { rows } = await sql<{ id: number; local_date: string }>`
+        select s.id, max(d.local_date)::text as local_date
+        from ${dueSlotsTable(slots)}
+        join subscriptions s on ${isDue}
+        ${subscriptionIds ? sql`where s.id = any(${[...subscriptionIds]}::int[])` : sql``}
+        group by s.id
+        order by s.id`.execute(db);
+      return new Map(rows.map((row) => [row.id, row.local_date]));
     },
   };
 }
@@ -154,13 +167,6 @@ function requireTransaction(db: Db, method: string): Transaction<Database> {
     throw new Error(`DeliveryLedger.${method} must run inside Storage.transaction: its row locks and claims hold only until that transaction ends`);
   }
   return db as Transaction<Database>;
-}
-
-function slotsTable(slots: readonly DueSlot[]) {
-  return sql`unnest(${slots.map((s) => s.timezone)}::text[], ${slots.map((s) => s.sendTime)}::text[],
-                    ${slots.map((s) => s.localDate)}::date[], ${slots.map((s) => s.weekday)}::int[],
-                    ${slots.map((s) => s.dueAt.toISOString())}::timestamptz[])
-             as d(timezone, send_time, local_date, weekday, due_at)`;
 }
 
 /**
@@ -200,11 +206,10 @@ async function lockOnce(
     post_when_empty: boolean;
   }>`
     with slots as (
-      select * from unnest(${slots.map((s) => s.timezone)}::text[], ${slots.map((s) => s.sendTime)}::text[],
-                           ${slots.map((s) => s.localDate)}::date[], ${slots.map((s) => s.weekday)}::int[],
-                           ${slots.map((s) => s.dueAt.toISOString())}::timestamptz[],
-                           ${after.map((a) => a?.claimedThrough ?? '-infinity')}::date[], ${after.map((a) => a?.id ?? -1)}::int[])
-        as d(timezone, send_time, local_date, weekday, due_at, after_ct, after_id)
+      select * from ${dueSlotsTable(slots, {
+        after_ct: sql`${after.map((a) => a?.claimedThrough ?? '-infinity')}::date[]`,
+        after_id: sql`${after.map((a) => a?.id ?? -1)}::int[]`,
+      })}
     ),
     picked as (
       select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through,
@@ -213,10 +218,8 @@ async function lockOnce(
       cross join lateral (
         select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through
         from subscriptions s
-        where s.status = 'active' and s.timezone = d.timezone and s.send_time = d.send_time
-          and s.claimed_through < d.local_date
+        where ${isDue}
           and (s.claimed_through, s.id) > (d.after_ct, d.after_id)
-          and d.weekday = any(s.weekdays) and s.updated_at < d.due_at
           ${platforms === undefined ? sql`` : sql`and exists (select 1 from recipients r where r.id = s.recipient_id ${platformClause(platforms)})`}
         order by s.claimed_through, s.id
         limit ${limit}

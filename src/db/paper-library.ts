@@ -37,6 +37,11 @@ export function createPaperLibrary(db: Db): PaperLibrary {
       return row === undefined;
     },
 
+    async count() {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from papers`.execute(db);
+      return rows[0]?.n ?? 0;
+    },
+
     async lastAddedAt() {
       // Only the latest listed week: an old paper imported today is no sign that ingestion runs.
       const { rows } = await sql<{ newest: Date | null }>`

@@ -7,12 +7,21 @@ export type AdapterHealth = Record<string, boolean>;
 
 /** What /healthz answers. */
 export interface HealthReport {
-  /** ok: all good; degraded: serving, but ingestion is stale; down: database unreachable or an adapter disconnected. */
+  /** ok: all good; degraded: serving, but nothing was fetched from an upstream lately; down: database unreachable or an adapter disconnected. */
   status: 'ok' | 'degraded' | 'down';
   database: { ok: boolean; latencyMs?: number; error?: string };
   adapters: AdapterHealth;
+  /**
+   * The last successful fetch from an upstream (Hugging Face or arXiv): what keeps the library
+   * fresh. Stale when there is none within `maxIngestAgeMs`.
+   */
   ingest: { lastSuccessAt: string | null; source: string | null; ageSeconds: number | null; stale: boolean };
+  /** The last successful `paperboy import` of a file: shown apart, since a file says nothing about the upstreams. */
+  import: { lastSuccessAt: string | null };
 }
+
+/** The sources whose runs fetch from an upstream. */
+const UPSTREAM_SOURCES = ['hf', 'arxiv'] as const;
 
 export interface HealthOptions {
   storage: Pick<Storage, 'ping' | 'ingestLog'>;
@@ -21,29 +30,31 @@ export interface HealthOptions {
   clock: Clock;
   /** A database check slower than this counts as unreachable (default 2 s). */
   timeoutMs?: number;
-  /** Ingestion older than this makes the status 'degraded' (default 36 h: a missed day). */
+  /** An upstream fetch older than this makes the status 'degraded' (default 36 h: a missed day). */
   maxIngestAgeMs?: number;
 }
 
 /**
  * Checks the database (a `select 1` within the timeout), the adapters and the last
- * successful ingest run. Never throws.
+ * successful fetch from an upstream (imports are reported apart). Never throws.
  */
 export async function checkHealth(options: HealthOptions): Promise<HealthReport> {
   const started = performance.now();
   let database: HealthReport['database'];
   let last: { source: string; finishedAt: Date } | undefined;
+  let lastImport: { finishedAt: Date } | undefined;
   try {
     const timeoutMs = options.timeoutMs ?? 2000;
     const answer = await raceDeadline(
       (async () => {
         await options.storage.ping();
-        return options.storage.ingestLog.lastSuccess();
+        const { ingestLog } = options.storage;
+        return Promise.all([ingestLog.lastSuccess(UPSTREAM_SOURCES), ingestLog.lastSuccess(['import'])]);
       })(),
       timeoutMs,
     );
     if (answer === TIMED_OUT) throw new Error(`no answer within ${timeoutMs} ms`);
-    last = answer;
+    [last, lastImport] = answer;
     database = { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     database = { ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -62,5 +73,6 @@ export async function checkHealth(options: HealthOptions): Promise<HealthReport>
     database,
     adapters,
     ingest: { lastSuccessAt: last?.finishedAt.toISOString() ?? null, source: last?.source ?? null, ageSeconds, stale },
+    import: { lastSuccessAt: lastImport?.finishedAt.toISOString() ?? null },
   };
 }

@@ -81,7 +81,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     });
   });
   const port = (server.address() as AddressInfo).port;
-  options.log?.info({ port }, 'ops server: /healthz and /metrics');
+  options.log?.info({ port }, `serving /healthz and /metrics on port ${port}`);
   return {
     port,
     close: () =>

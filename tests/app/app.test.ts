@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, demoPapersFile, startApp } from '../../src/app.ts';
-import { createConfig } from '../../src/config.ts';
+import { createConfig, envSchema } from '../../src/config.ts';
 import { importFile } from '../../src/core/ingest/import-file.ts';
 import { templateDataDir } from '../support/cli.ts';
 import { APPLICATION_ID, fakeToken } from '../support/discord/harness.ts';
 import { inGuild, slash, str } from '../support/discord/interactions.ts';
 import { FakeDiscord } from '../support/fakes/discord-server.ts';
 import { FakeTelegramBotApi, makeUser, privateChat } from '../support/fakes/telegram-bot-api.ts';
-import { silentLog } from '../support/log.ts';
+import { captureLog } from '../support/log.ts';
 
 /** `npm start` as an operator runs it: the whole app, configured only through the environment. */
 describe('the app with Telegram and Discord tokens', () => {
@@ -15,6 +15,7 @@ describe('the app with Telegram and Discord tokens', () => {
   let telegram: FakeTelegramBotApi;
   let discord: FakeDiscord;
   let app: App;
+  const log = captureLog('info');
 
   beforeAll(async () => {
     telegram = await FakeTelegramBotApi.start({ maxHoldMs: 300 });
@@ -29,7 +30,7 @@ describe('the app with Telegram and Discord tokens', () => {
       INGEST_ON_START: 'false',
       HTTP_PORT: '0',
     });
-    app = await startApp({ config, log: silentLog });
+    app = await startApp({ config, log: log.log });
     await importFile({ store: app.storage, path: demoPapersFile });
   });
   afterAll(async () => {
@@ -41,6 +42,10 @@ describe('the app with Telegram and Discord tokens', () => {
   it('starts both adapters with their delivery ports', () => {
     expect(app.adapters).toEqual(['telegram', 'discord']);
     expect([...app.ports.keys()]).toEqual(['telegram', 'discord']);
+  });
+
+  it('says once where it serves /healthz and /metrics', () => {
+    expect(log.messages('info').filter((message) => message.includes('/healthz'))).toEqual([`serving /healthz and /metrics on port ${app.opsPort}`]);
   });
 
   it('serves /healthz with the adapters connected and /metrics with command latency', async () => {
@@ -75,5 +80,57 @@ describe('the app with Telegram and Discord tokens', () => {
 describe('configuration mistakes', () => {
   it('names a Discord token without an application id', () => {
     expect(() => createConfig({ DISCORD_TOKEN: 'x'.repeat(20) })).toThrow(/DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set/);
+  });
+
+  /** The message createConfig gives for `env`. */
+  const messageFor = (env: Record<string, string>) => {
+    try {
+      createConfig(env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`no error for ${JSON.stringify(env)}`);
+  };
+
+  it('says for every variable, in its own words, what it expects and what it got', () => {
+    const bad: Record<string, [value: string, expected: RegExp]> = {
+      DATABASE_URL: ['mysql://x', /must be a postgres:\/\/ URL/],
+      HF_API_ROOT: ['huggingface.co', /must be an http\(s\) URL/],
+      ARXIV_API_ROOT: ['ftp://arxiv.org', /must be an http\(s\) URL/],
+      ARXIV_CATEGORIES: ['cs.LG, machine learning', /comma-separated arXiv categories like cs\.LG,stat\.ML; "machine learning" is not one/],
+      HTTP_TIMEOUT_MS: ['15s', /must be a whole number of milliseconds from 100 to 300000, got "15s"/],
+      HF_POLL_CRON: ['every half hour', /must be a cron expression like "\*\/30 \* \* \* \*", got "every half hour"/],
+      ARXIV_POLL_CRON: ['daily', /must be a cron expression/],
+      INGEST_ON_START: ['yes', /must be true or false, got "yes"/],
+      TELEGRAM_API_ROOT: ['api.telegram.org', /must be an http\(s\) URL/],
+      TELEGRAM_WEBHOOK_URL: ['bot.example.com', /must be a URL, like https:\/\/bot\.example\.com\/telegram/],
+      TELEGRAM_WEBHOOK_SECRET: ['s p a c e', /may only use A-Z, a-z, 0-9, _ and -/],
+      TELEGRAM_WEBHOOK_PORT: ['0', /must be a port number from 1 to 65535, got "0"/],
+      DISCORD_APPLICATION_ID: ['my-app', /must be a Discord id \(15 to 25 digits\)/],
+      DISCORD_API_ROOT: ['discord', /must be an http\(s\) URL/],
+      DISCORD_GUILD_ID: ['guild', /must be a Discord id \(15 to 25 digits\)/],
+      HTTP_PORT: ['abc', /must be a port number from 0 to 65535 \(0 picks a free one\), got "abc"/],
+      DELIVERY_CATCH_UP_HOURS: ['six', /must be a number of hours from 0 to 24, got "six"/],
+      LOG_LEVEL: ['verbose', /must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"/],
+    };
+    for (const [name, [value, expected]] of Object.entries(bad)) {
+      const message = messageFor({ [name]: value });
+      expect(message, name).toMatch(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+      expect(message, name).toMatch(expected);
+      // No raw validator wording.
+      expect(message, name).not.toMatch(/expected|received|Too (small|big)|Invalid input|NaN/);
+    }
+    // Every variable the schema reads is covered above (PAPERBOY_DATA_DIR has no wrong value but a file, see the CLI tests).
+    expect(
+      Object.keys(envSchema.shape)
+        .filter((name) => !(name in bad))
+        .sort(),
+    ).toEqual(['DISCORD_TOKEN', 'PAPERBOY_DATA_DIR', 'TELEGRAM_BOT_TOKEN']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = createConfig({ LOG_LEVEL: '', HTTP_PORT: '', PAPERBOY_DATA_DIR: ' ', INGEST_ON_START: '' });
+    expect(config).toMatchObject({ LOG_LEVEL: 'info', PAPERBOY_DATA_DIR: 'data', INGEST_ON_START: true });
+    expect(config.HTTP_PORT).toBeUndefined();
   });
 });

@@ -48,7 +48,7 @@ describe('paperboy ask', () => {
     const usage = await runPaperboy(['ask'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give the command text');
-    expect((await runPaperboy(['ask', 'today', '--user', 'a b'], env)).stderr).toContain('--user may use');
+    expect((await runPaperboy(['ask', 'today', '--user', 'a b'], env)).stderr).toContain('--user must be 1 to 100 letters, digits or . _ @ : -, got "a b"');
   });
 });
 

@@ -89,6 +89,36 @@ describe('paperboy deliver and paperboy subscriptions', () => {
   });
 });
 
+describe('paperboy subscriptions agrees with the delivery pass on what is due', () => {
+  const data = templateDataDir();
+  const env = { PAPERBOY_DATA_DIR: data.dataDir };
+  afterAll(() => data.remove());
+
+  it('does not call a post "due now" when the settings changed after its send time (it goes out tomorrow)', async () => {
+    // As in the issue: subscribed at 23:44 for 23:00. Times relative to now, since the listing reads the clock.
+    const now = Date.now();
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    const sendTime = hhmm(now - 30 * 60_000);
+    const handle = await createDb({ dataDir: data.dataDir, migrate: false, command: 'vitest' });
+    try {
+      await addPapers(handle.db, [paper('2611.00001', '2026-11-27', { upvotes: 3 })]);
+      await addSubscription(handle.db, { externalId: 'late', platform: 'terminal', sendTime, at: new Date(now - 5 * 60_000).toISOString() });
+      await addSubscription(handle.db, { externalId: 'early', platform: 'terminal', sendTime, at: new Date(now - 60 * 60_000).toISOString() });
+    } finally {
+      await handle.close();
+    }
+    const rows = JSON.parse((await runPaperboy(['subscriptions', '--json'], env)).stdout) as { recipient: { externalId: string }; next: { state: string } }[];
+    expect(Object.fromEntries(rows.map((row) => [row.recipient.externalId, row.next.state]))).toEqual({ late: 'scheduled', early: 'due' });
+    const table = (await runPaperboy(['subscriptions'], env)).stdout.split('\n');
+    expect(table.find((line) => line.includes('terminal user late'))).not.toContain('due now');
+    expect(table.find((line) => line.includes('terminal user early'))).toContain('due now');
+    // The dry run previews exactly the one the listing calls due.
+    const preview = await runPaperboy(['deliver', '--dry-run'], env);
+    expect(preview.stdout).toContain('── terminal user early');
+    expect(preview.stdout).not.toContain('── terminal user late');
+  });
+});
+
 describe('paperboy deliver through a configured adapter', () => {
   const data = templateDataDir();
   let fake: FakeTelegramBotApi;

@@ -124,6 +124,29 @@ describe('paperboy ingest and import', () => {
     expect(await storedIds()).toContain('2611.30001');
   });
 
+  it('exits 1 when every item of the file is invalid, saying nothing was stored', async () => {
+    const path = join(data.dataDir, '..', 'only-bad.json');
+    writeFileSync(path, JSON.stringify([{ paper: { id: '2611.30002', title: '' } }]));
+    const result = await paperboy('import', path);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'paperboy import: nothing was stored from only-bad.json: its 1 item was invalid:\n  index 0 (2611.30002): paper.title: empty title\n',
+    );
+  });
+
+  it('reports papers listed twice in a file and merges their copies', async () => {
+    const path = join(data.dataDir, '..', 'twice.json');
+    const item = { ...items[0], paper: { ...items[0]!.paper, id: '2611.30003' } };
+    writeFileSync(path, JSON.stringify([item, { ...item, paper: { ...item.paper, authors: [] } }]));
+    const result = await paperboy('import', path);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Stored 1 paper from twice.json (1 new, 0 updated, 0 unchanged); merged 1 paper listed more than once (listed on stderr).\n');
+    expect(result.stderr).toBe(
+      'Merged the copies of 1 paper listed more than once (keeping every field one of them fills in):\n  2611.30003: index 0, index 1\n',
+    );
+  });
+
   it('exits 1 when the file to import is not JSON', async () => {
     const path = join(data.dataDir, '..', 'notes.txt');
     writeFileSync(path, 'Papers to read:\n- SMoD\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reason } from '../../src/core/answer.ts';
-import type { DueSlot, ResumePoints } from '../../src/core/ports/delivery-ledger.ts';
+import type { DueSlot, PlatformFilter, ResumePoints } from '../../src/core/ports/delivery-ledger.ts';
 import type { Storage } from '../../src/core/ports/storage.ts';
 import { engines, useTestDb } from '../support/db.ts';
 
@@ -26,7 +26,7 @@ async function subscriber(storage: Storage, externalId: string, platform = 'test
 }
 
 /** Locks what is due in `slots` and claims it with the three papers, as worker `workerId`. */
-async function claim(storage: Storage, slots: DueSlot[], workerId = 'w1', options: { platforms?: string[]; limit?: number; resume?: ResumePoints } = {}) {
+async function claim(storage: Storage, slots: DueSlot[], workerId = 'w1', options: { platforms?: PlatformFilter; limit?: number; resume?: ResumePoints } = {}) {
   return storage.transaction(async (tx) => {
     const due = await tx.ledger.lockDue({
       slots,
@@ -185,5 +185,63 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
     expect(first.due.map((d) => d.recipient.externalId)).toEqual(['a', 'b']);
     expect(second.due.map((d) => d.recipient.externalId)).toEqual(['c']);
     expect(await ledger().countDueByPlatform([slot('2024-01-04')])).toEqual(new Map([['other', 1]]));
+  });
+
+  it('one rule says what is due: lockDue, countDueByPlatform and dueSubscriptions agree', async () => {
+    const due = await subscriber(t.storage, 'due');
+    // Settings changed at 09:30, after the 09:00 post was due: today's post is not owed.
+    const changed = await subscriber(t.storage, 'changed');
+    await t.storage.subscriptions.update(changed.recipient, { papersPerPost: 3 }, at('2024-01-04T09:30:00Z'));
+    // Not on Thursdays (2024-01-04).
+    const weekend = await subscriber(t.storage, 'weekend');
+    await t.storage.subscriptions.update(weekend.recipient, { weekdays: [6, 7] }, at('2024-01-01T00:00:00Z'));
+    // Paused.
+    const paused = await subscriber(t.storage, 'paused');
+    await t.db.updateTable('subscriptions').set({ status: 'paused' }).where('id', '=', paused.subscription.id).execute();
+    const slots = [slot('2024-01-03'), slot('2024-01-04')];
+
+    expect(await ledger().dueSubscriptions(slots)).toEqual(new Map([[due.subscription.id, '2024-01-04']]));
+    expect(await ledger().dueSubscriptions(slots, [changed.subscription.id, weekend.subscription.id])).toEqual(new Map());
+    expect(await ledger().countDueByPlatform(slots)).toEqual(new Map([['test', 1]]));
+    expect((await claim(t.storage, slots)).due.map((d) => d.recipient.externalId)).toEqual(['due']);
+    expect(await ledger().dueSubscriptions(slots)).toEqual(new Map());
+    expect(await ledger().dueSubscriptions([])).toEqual(new Map());
+  });
+
+  it('a filter may name some recipients of a platform: lockDue, takeOver and countDueByPlatform touch only those', async () => {
+    const alice = await subscriber(t.storage, 'alice', 'terminal');
+    await subscriber(t.storage, 'eve', 'terminal');
+    await subscriber(t.storage, 'ann', 'test');
+    const onlyAlice: PlatformFilter = [{ platform: 'terminal', externalIds: ['alice'] }];
+    const slots = [slot('2024-01-04')];
+    expect(await ledger().countDueByPlatform(slots, onlyAlice)).toEqual(new Map([['terminal', 1]]));
+    expect(await ledger().countDueByPlatform(slots, [...onlyAlice, 'test'])).toEqual(
+      new Map([
+        ['terminal', 1],
+        ['test', 1],
+      ]),
+    );
+    expect(await ledger().countDueByPlatform(slots)).toEqual(
+      new Map([
+        ['terminal', 2],
+        ['test', 1],
+      ]),
+    );
+
+    const { due, inserted } = await claim(t.storage, slots, 'w1', { platforms: onlyAlice });
+    expect(due.map((d) => d.recipient.externalId)).toEqual(['alice']);
+    expect(await ledger().countDueByPlatform(slots)).toEqual(
+      new Map([
+        ['terminal', 1],
+        ['test', 1],
+      ]),
+    );
+    // Eve's row, claimed by a worker that reaches everyone and then stopped: alice's worker leaves it.
+    const eveRow = (await claim(t.storage, slots, 'w2', { platforms: ['terminal'] })).inserted[0]!.id;
+    const stamp = { workerId: 'w3', now: at('2024-01-04T09:15:00Z'), leaseUntil: at('2024-01-04T09:25:00Z') };
+    const options = { ...stamp, cutoffMs: 3_600_000, limit: 10, maxAttempts: 3 };
+    expect(await ledger().takeOver({ ...options, platforms: onlyAlice })).toEqual([{ id: inserted[0]!.id, previous: 'claimed' }]);
+    expect(await ledger().takeOver({ ...options, platforms: [{ platform: 'terminal', externalIds: ['eve'] }] })).toEqual([{ id: eveRow, previous: 'claimed' }]);
+    expect(alice.subscription.status).toBe('active');
   });
 });

@@ -57,6 +57,25 @@ describe('the ops server', () => {
     expect(await res.json()).toMatchObject({ status: 'down', adapters: { telegram: false } });
   });
 
+  it('/healthz: an import is reported apart; only a fetch from Hugging Face or arXiv keeps the library fresh', async () => {
+    await t.db
+      .insertInto('ingest_runs')
+      .values([
+        { source: 'hf', target: '2026-11-20', ok: true, stored: 12, skipped: 0, message: null, finished_at: new Date('2026-11-20T08:00:00Z') },
+        { source: 'import', target: 'demo-papers.json', ok: true, stored: 30, skipped: 0, message: null, finished_at: new Date('2026-11-27T08:50:00Z') },
+        { source: 'hf', target: '2026-11-27', ok: false, stored: 0, skipped: 0, message: 'unreachable', finished_at: new Date('2026-11-27T08:55:00Z') },
+      ])
+      .execute();
+    const { url } = await start({});
+    const res = await fetch(`${url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: 'degraded',
+      ingest: { lastSuccessAt: '2026-11-20T08:00:00.000Z', source: 'hf', ageSeconds: 7 * 86_400 + 3600, stale: true },
+      import: { lastSuccessAt: '2026-11-27T08:50:00.000Z' },
+    });
+  });
+
   it('/healthz: down (503) when the database is unreachable', async () => {
     // Nothing listens on port 1: every query fails to connect.
     const pool = new pg.Pool({ connectionString: 'postgres://paperboy@127.0.0.1:1/paperboy' });

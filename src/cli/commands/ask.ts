@@ -1,17 +1,13 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderText } from '../../bots/terminal/render.ts';
+import { terminalUserId } from '../../bots/terminal/user.ts';
 import { createCore } from '../../core/core.ts';
 import { type CliCommand, UsageError } from '../cli-command.ts';
 
 const askArgs = z.object({
   text: z.string().trim().min(1, 'give the command text, e.g. paperboy ask "today"'),
-  user: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .regex(/^[\w.@:-]+$/, '--user may use letters, digits and . _ @ : -'),
+  user: terminalUserId,
   json: z.boolean(),
 });
 

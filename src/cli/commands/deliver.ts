@@ -126,7 +126,7 @@ function deliveryPorts(runtime: CliRuntime, storage: Storage): Map<string, Deliv
   const { config, log } = runtime;
   const secrets = secretsOf(config);
   const actions = createActionCodec(storage.actionTokens);
-  const ports = new Map<string, DeliveryPort>([['terminal', createTerminalDeliveryPort(runtime.stdout)]]);
+  const ports = new Map<string, DeliveryPort>([['terminal', createTerminalDeliveryPort({ print: (text) => runtime.stdout.write(text) })]]);
   if (config.TELEGRAM_BOT_TOKEN) {
     const telegram = createTelegramDeliveryPort({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, actions, log, secrets });
     ports.set(telegram.platform, telegram);

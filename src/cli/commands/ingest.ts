@@ -5,7 +5,7 @@ import { utcDate } from '../../core/clock.ts';
 import { ingestArxivCategory } from '../../core/ingest/arxiv.ts';
 import { ingestHfDay } from '../../core/ingest/hf-daily.ts';
 import { UpstreamError } from '../../core/ingest/http-client.ts';
-import { type IngestReport, type OnIngestProgress, storedCount } from '../../core/ingest/ingest-report.ts';
+import { allInvalid, type IngestReport, type OnIngestProgress, storedCount } from '../../core/ingest/ingest-report.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
 
 const USAGE = [
@@ -113,8 +113,9 @@ export interface IngestOutcome {
 }
 
 /**
- * Runs an ingest and prints its summary on stdout and its skipped items on stderr. Returns 0,
- * also when items were skipped; an upstream failure prints its message on stderr and returns 1.
+ * Runs an ingest and prints its summary on stdout, and its skipped items and merged duplicates
+ * on stderr. Returns 0, also when some items were skipped; 1 when every item was invalid
+ * (nothing was stored) or the upstream failed, with the reason on stderr.
  */
 export async function reportOutcome(runtime: CliRuntime, commandName: string, progress: ProgressBar, work: () => Promise<IngestOutcome>): Promise<number> {
   let outcome: IngestOutcome;
@@ -127,25 +128,37 @@ export async function reportOutcome(runtime: CliRuntime, commandName: string, pr
   } finally {
     progress.stop();
   }
+  const { invalid, duplicates = [] } = outcome.report;
+  const listed = invalid.map((item) => `  ${item.where}: ${item.field ? `${item.field}: ` : ''}${item.message}\n`).join('');
+  if (allInvalid(outcome.report)) {
+    const items = invalid.length === 1 ? 'its 1 item was invalid' : `all its ${invalid.length} items were invalid`;
+    runtime.stderr.write(`${commandName}: nothing was stored ${outcome.scope}: ${items}:\n${listed}`);
+    return 1;
+  }
   runtime.stdout.write(`${summaryLine(outcome)}\n`);
-  const { invalid } = outcome.report;
-  if (invalid.length) {
+  if (invalid.length) runtime.stderr.write(`Skipped ${plural(invalid.length, 'invalid item')}:\n${listed}`);
+  if (duplicates.length) {
     runtime.stderr.write(
-      `Skipped ${invalid.length} invalid item${invalid.length === 1 ? '' : 's'}:\n${invalid
-        .map((item) => `  ${item.where}: ${item.field ? `${item.field}: ` : ''}${item.message}\n`)
+      `Merged the copies of ${plural(duplicates.length, 'paper')} listed more than once (keeping every field one of them fills in):\n${duplicates
+        .map((duplicate) => `  ${duplicate.id}: ${duplicate.where.join(', ')}\n`)
         .join('')}`,
     );
   }
   return 0;
 }
 
-/** "Stored 37 papers for 2026-11-26 (12 new, 25 updated, 0 unchanged); skipped 2 invalid items (listed on stderr)." */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "Stored 37 papers for 2026-11-26 (12 new, 25 updated, 0 unchanged); skipped 2 invalid items (listed on stderr)." and any merged duplicates. */
 export function summaryLine({ report, scope, empty }: IngestOutcome): string {
   if (report.fetched === 0) return empty;
   const stored = storedCount(report);
   const counts = `(${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged)`;
-  const skipped = report.invalid.length ? `; skipped ${report.invalid.length} invalid item${report.invalid.length === 1 ? '' : 's'} (listed on stderr)` : '';
-  return `Stored ${stored} paper${stored === 1 ? '' : 's'} ${scope} ${counts}${skipped}.`;
+  const skipped = report.invalid.length ? `; skipped ${plural(report.invalid.length, 'invalid item')} (listed on stderr)` : '';
+  const merged = report.duplicates?.length ? `; merged ${plural(report.duplicates.length, 'paper')} listed more than once (listed on stderr)` : '';
+  return `Stored ${plural(stored, 'paper')} ${scope} ${counts}${skipped}${merged}.`;
 }
 
 /** A page counter on stderr, shown only on a terminal and only once a second page is coming. */

@@ -38,7 +38,13 @@ export const subscriptionsCommand: CliCommand = {
     const now = runtime.now();
     const cutoff = cutoffMs(runtime.config.DELIVERY_CATCH_UP_HOURS);
     const subscriptions = await storage.subscriptions.overview(parsed.data.status ? { status: parsed.data.status } : {});
-    const rows = subscriptions.map((sub) => ({ ...sub, next: nextPost(sub, now, cutoff) }));
+    // "Due now" is what the next delivery pass would claim: the ledger's own rule, for the same slots.
+    const active = subscriptions.filter((sub) => sub.status === 'active');
+    const due = await storage.ledger.dueSubscriptions(
+      dueSlots(active, now, cutoff),
+      active.map((sub) => sub.id),
+    );
+    const rows = subscriptions.map((sub) => ({ ...sub, next: nextPost(sub, now, due.get(sub.id)) }));
 
     if (parsed.data.json) {
       runtime.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -74,10 +80,10 @@ export const subscriptionsCommand: CliCommand = {
 /** When the next post goes out: 'due' when it is due now (a pass will send it), else the next send time. */
 type NextPost = { state: 'due'; localDate: string } | { state: 'scheduled'; at: string; local: string } | { state: 'none' };
 
-function nextPost(sub: SubscriptionOverview, now: Date, cutoff: number): NextPost {
+/** `dueFor`: the local date the subscription is due for now, as the ledger says; undefined when it is not due. */
+function nextPost(sub: SubscriptionOverview, now: Date, dueFor: string | undefined): NextPost {
   if (sub.status !== 'active') return { state: 'none' };
-  const dueNow = dueSlots([sub], now, cutoff).find((slot) => sub.weekdays.includes(slot.weekday) && !(sub.last && sub.last.localDate >= slot.localDate));
-  if (dueNow) return { state: 'due', localDate: dueNow.localDate };
+  if (dueFor) return { state: 'due', localDate: dueFor };
   const next = nextSendTime(sub, now);
   if (!next) return { state: 'none' };
   const local = localDateTime(next, sub.timezone);

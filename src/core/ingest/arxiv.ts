@@ -89,11 +89,8 @@ function parseOrThrow(xml: string, start: number, url: string): ReturnType<typeo
     page = parseAtomPage(xml, start);
   } catch (error) {
     if (!(error instanceof NotAtomError)) throw error;
-    throw new UpstreamError('bad-payload', `${UPSTREAM} answered ${error.message} for ${url}`, {
-      upstream: UPSTREAM,
-      url,
-      cause: error,
-    });
+    // The message carries the parser's; chained as `cause` it would be logged twice.
+    throw new UpstreamError('bad-payload', `${UPSTREAM} answered ${error.message} for ${url}`, { upstream: UPSTREAM, url });
   }
   if (page.apiError) {
     throw new UpstreamError('bad-payload', `${UPSTREAM} rejected the query ${url}: ${page.apiError}`, { upstream: UPSTREAM, url });

@@ -143,18 +143,19 @@ async function fetchOk(url: string, options: FetchOptions): Promise<Answer> {
   return answer;
 }
 
+/**
+ * No answer. The message says all there is to say (the abort, or the connection error's own
+ * message), so the low-level error is not chained as `cause`: loggers append a cause's
+ * message to the error's own (pino does), which would print the reason twice.
+ */
 function unreachable(error: unknown, url: string, { upstream, timeoutMs }: FetchOptions): UpstreamError {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new UpstreamError('timeout', `${upstream} timed out after ${formatSeconds(timeoutMs)} for ${url} (HTTP_TIMEOUT_MS=${timeoutMs})`, {
-      upstream,
-      url,
-      cause: error,
-    });
+    return new UpstreamError('timeout', `${upstream} timed out after ${formatSeconds(timeoutMs)} for ${url} (HTTP_TIMEOUT_MS=${timeoutMs})`, { upstream, url });
   }
   // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND…) in the cause.
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new UpstreamError('network', `${upstream} is unreachable at ${url}: ${reason}`, { upstream, url, cause });
+  return new UpstreamError('network', `${upstream} is unreachable at ${url}: ${reason}`, { upstream, url });
 }
 
 /** Retry-After as seconds: either delta-seconds or an HTTP date. */

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { utcDate } from '../clock.ts';
 import type { PaperInput } from '../paper.ts';
 import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
-import type { IngestReport, IngestStore, InvalidItem } from './ingest-report.ts';
+import type { DuplicateItem, IngestReport, IngestStore, InvalidItem } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
 
 /** The file cannot be imported at all: unreadable, empty, or not JSON. Nothing was stored. */
@@ -26,18 +26,26 @@ export interface ImportFileOptions {
  * skipped, and a line that is not JSON is reported and skipped like an invalid item). Each
  * paper's featured day is the UTC date of the item's top-level `publishedAt`, when present.
  *
+ * A paper listed more than once is stored once, its copies merged into the fullest record
+ * ({@link mergeCopies}), and reported in `duplicates` with where each copy was.
+ *
  * Papers are stored in batches of 1,000, each committed on its own and two at a time (a file
  * can hold a whole archive); if the database fails midway, importing the file again completes it.
  *
  * Throws {@link ImportFileError} when the file is unreadable, empty, an unparsable JSON array,
  * or has no JSON line at all (nothing is stored then); the run is recorded in the ingest log either way.
  */
-export async function importFile(options: ImportFileOptions): Promise<IngestReport> {
+export async function importFile(options: ImportFileOptions): Promise<IngestReport & { duplicates: DuplicateItem[] }> {
   const { store, path } = options;
   return recordedIngestRun(store.ingestLog, { source: 'import', target: basename(path) }, async () => {
     const { papers, invalid, fetched } = parseItems(await readText(path), path);
-    const counts = await store.papers.storeInBulk(papers, options.onProgress ? { onProgress: options.onProgress } : {});
-    return { fetched, ...counts, invalid };
+    const unique = [...papers.values()];
+    const counts = await store.papers.storeInBulk(
+      unique.map((copies) => copies.paper),
+      options.onProgress ? { onProgress: options.onProgress } : {},
+    );
+    const duplicates = unique.filter((copies) => copies.where.length > 1).map((copies) => ({ id: copies.paper.id, where: copies.where }));
+    return { fetched, ...counts, invalid, duplicates };
   });
 }
 
@@ -52,7 +60,8 @@ async function readText(path: string): Promise<string> {
 }
 
 interface ParsedFile {
-  papers: PaperInput[];
+  /** By id, in the order first seen: the merged paper and where each copy was. */
+  papers: Map<string, { paper: PaperInput; where: string[] }>;
   invalid: InvalidItem[];
   fetched: number;
 }
@@ -71,13 +80,13 @@ function parseArray(body: string, path: string): ParsedFile {
     throw new ImportFileError(`${path} starts like a JSON array but is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!Array.isArray(items)) throw new ImportFileError(`${path} is not a JSON array`);
-  const parsed: ParsedFile = { papers: [], invalid: [], fetched: items.length };
+  const parsed: ParsedFile = { papers: new Map(), invalid: [], fetched: items.length };
   items.forEach((raw, index) => addItem(parsed, raw, `index ${index}`));
   return parsed;
 }
 
 function parseLines(body: string, path: string): ParsedFile {
-  const parsed: ParsedFile = { papers: [], invalid: [], fetched: 0 };
+  const parsed: ParsedFile = { papers: new Map(), invalid: [], fetched: 0 };
   let jsonLines = 0;
   let firstFailure = '';
   body.split(/\r?\n/).forEach((line, index) => {
@@ -108,5 +117,33 @@ function addItem(parsed: ParsedFile, raw: unknown, where: string): void {
     return;
   }
   const featuredAt = check.item.publishedAt;
-  parsed.papers.push(hfItemToPaperInput(check.item, { source: 'import', featuredOn: featuredAt ? utcDate(featuredAt) : null }));
+  const paper = hfItemToPaperInput(check.item, { source: 'import', featuredOn: featuredAt ? utcDate(featuredAt) : null });
+  const seen = parsed.papers.get(paper.id);
+  if (seen) {
+    seen.paper = mergeCopies(seen.paper, paper);
+    seen.where.push(where);
+  } else {
+    parsed.papers.set(paper.id, { paper, where: [where] });
+  }
+}
+
+/**
+ * Two copies of one paper in a file, as one: every field either copy fills in is kept (an
+ * empty author list, summary or link never replaces a filled one); where both fill a field,
+ * the later copy's wins, except the counts, which only grow, so the higher is kept.
+ */
+export function mergeCopies(earlier: PaperInput, later: PaperInput): PaperInput {
+  const merged: Record<string, unknown> = { ...earlier };
+  for (const [key, value] of Object.entries(later)) {
+    if (!isEmpty(value)) merged[key] = value;
+  }
+  for (const key of ['upvotes', 'comments'] as const) {
+    const counts = [earlier[key], later[key]].filter((count): count is number => count !== undefined);
+    if (counts.length) merged[key] = Math.max(...counts);
+  }
+  return merged as unknown as PaperInput;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
 }

@@ -25,6 +25,20 @@ export interface IngestReport {
   unchanged: number;
   /** Items skipped because they did not validate. */
   invalid: InvalidItem[];
+  /** Papers listed more than once (an import reports them; their copies were merged into one). */
+  duplicates?: DuplicateItem[];
+}
+
+/** A paper listed more than once in what was ingested: where its copies were. */
+export interface DuplicateItem {
+  id: string;
+  /** 'line 3', 'index 7': every copy, in order. */
+  where: string[];
+}
+
+/** Whether a run fetched items and every one of them was invalid: it stored nothing, and that is a failure. */
+export function allInvalid(report: IngestReport): boolean {
+  return report.fetched > 0 && report.invalid.length >= report.fetched;
 }
 
 /** Progress of a multi-page fetch, reported after each page. */

@@ -40,31 +40,43 @@ export interface PollingDeps {
   limiter?: RequestLimiter;
 }
 
+/** How a polling pass went; the pass has logged all of it already. */
+export interface PassOutcome {
+  /** Papers stored (new, updated or unchanged) by the fetches that succeeded. */
+  stored: number;
+  /** The upstream could not be reached at all (network error or timeout): the error that said so. */
+  unreachable?: UpstreamError;
+  /** Fetches that failed otherwise (HTTP errors, rate limits, bad payloads), with their messages. */
+  failed: { what: string; message: string }[];
+}
+
 /** One pass over each upstream; a pass logs its failures instead of throwing. */
 export interface IngestPasses {
   /** Ingests Hugging Face daily papers for today and yesterday (UTC). */
-  pollHf(): Promise<void>;
+  pollHf(): Promise<PassOutcome>;
   /** Ingests the last {@link ARXIV_POLL_DAYS} days of every `ARXIV_CATEGORIES` category. */
-  pollArxiv(): Promise<void>;
+  pollArxiv(): Promise<PassOutcome>;
 }
 
 /**
  * The polling passes with their shared offline state. While upstreams are unreachable
- * (network errors or timeouts) the first failure logs one warning, "offline: serving stored
- * papers", and later ones only log at debug level, until a request succeeds and recovery is
- * logged. Other failures (HTTP errors, rate limits, bad payloads) are warned about every time.
- * A pass already running is not started again.
+ * (network errors or timeouts) the first failure logs one warning, "offline: <upstream> cannot
+ * be reached; serving the N stored papers", and later ones only log at debug level, until a
+ * request succeeds and recovery is logged. Other failures (HTTP errors, rate limits, bad
+ * payloads) are warned about every time. A pass already running is not started again (it
+ * then reports nothing).
  */
 export function createIngestPasses(deps: PollingDeps): IngestPasses {
   const { store, config, log, clock, limiter } = deps;
   let offline = false;
   const running = new Set<string>();
 
-  function succeeded(what: string, report: IngestReport): void {
+  function succeeded(outcome: PassOutcome, what: string, report: IngestReport): void {
     if (offline) {
       offline = false;
       log.info('back online: ingesting again');
     }
+    outcome.stored += storedCount(report);
     log.info(
       { fetched: report.fetched, inserted: report.inserted, updated: report.updated, invalid: report.invalid.length },
       `ingested ${what}: ${storedCount(report)} papers`,
@@ -73,45 +85,52 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
   }
 
   /** Logs a failure; returns false when upstreams are unreachable, so the pass stops early. */
-  function failed(what: string, error: unknown): boolean {
+  async function failed(outcome: PassOutcome, what: string, error: unknown): Promise<boolean> {
     if (error instanceof UpstreamError && error.isUnreachable) {
+      outcome.unreachable = error;
       if (!offline) {
         offline = true;
-        log.warn({ err: error }, 'offline: serving stored papers');
+        const stored = await store.papers.count().catch(() => undefined);
+        const serving = stored === undefined ? 'serving the stored papers' : `serving the ${stored} stored paper${stored === 1 ? '' : 's'}`;
+        log.warn({ err: error }, `offline: ${error.upstream} cannot be reached; ${serving}`);
       } else {
         log.debug(`still offline (${what}): ${error.message}`);
       }
       return false;
     }
-    log.warn({ err: error }, `ingesting ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    outcome.failed.push({ what, message });
+    log.warn({ err: error }, `ingesting ${what} failed: ${message}`);
     return true;
   }
 
-  async function exclusive(name: string, pass: () => Promise<void>): Promise<void> {
-    if (running.has(name)) return;
+  async function exclusive(name: string, pass: (outcome: PassOutcome) => Promise<void>): Promise<PassOutcome> {
+    const outcome: PassOutcome = { stored: 0, failed: [] };
+    if (running.has(name)) return outcome;
     running.add(name);
     try {
-      await pass();
+      await pass(outcome);
     } finally {
       running.delete(name);
     }
+    return outcome;
   }
 
   return {
     pollHf: () =>
-      exclusive('hf', async () => {
+      exclusive('hf', async (outcome) => {
         const today = utcDate(clock());
         for (const date of [today, previousDay(today)]) {
           const what = `Hugging Face ${date}`;
           try {
-            succeeded(what, await ingestHfDay({ store, root: config.hfApiRoot, date, timeoutMs: config.timeoutMs }));
+            succeeded(outcome, what, await ingestHfDay({ store, root: config.hfApiRoot, date, timeoutMs: config.timeoutMs }));
           } catch (error) {
-            if (!failed(what, error)) return;
+            if (!(await failed(outcome, what, error))) return;
           }
         }
       }),
     pollArxiv: () =>
-      exclusive('arxiv', async () => {
+      exclusive('arxiv', async (outcome) => {
         for (const category of config.arxivCategories) {
           const what = `arXiv ${category}`;
           try {
@@ -124,9 +143,9 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
               timeoutMs: config.timeoutMs,
               ...(limiter ? { limiter } : {}),
             });
-            succeeded(what, report);
+            succeeded(outcome, what, report);
           } catch (error) {
-            if (!failed(what, error)) return;
+            if (!(await failed(outcome, what, error))) return;
           }
         }
       }),
@@ -135,8 +154,11 @@ export function createIngestPasses(deps: PollingDeps): IngestPasses {
 
 /** Running polling; `stop` ends the schedules and waits for a pass in flight. */
 export interface IngestPolling {
-  /** Settles when the pass made at start is over (at once without `INGEST_ON_START`); never rejects. */
-  firstPass: Promise<void>;
+  /**
+   * How the pass made at start went (Hugging Face, then arXiv), once it is over; undefined at
+   * once without `INGEST_ON_START`. Never rejects.
+   */
+  firstPass: Promise<PassOutcome | undefined>;
   stop(): Promise<void>;
 }
 
@@ -154,10 +176,10 @@ export function startIngestPolling(deps: PollingDeps): IngestPolling {
     if (!cron.validate(expression)) throw new Error(`${name} is not a valid cron expression: "${expression}"`);
   }
   const passes = createIngestPasses(deps);
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<PassOutcome>>();
   let stopped = false;
-  const track = (pass: () => Promise<void>) => () => {
-    if (stopped) return Promise.resolve();
+  const track = (pass: () => Promise<PassOutcome>) => (): Promise<PassOutcome> => {
+    if (stopped) return Promise.resolve({ stored: 0, failed: [] });
     const run = pass().finally(() => inFlight.delete(run));
     inFlight.add(run);
     return run;
@@ -168,7 +190,7 @@ export function startIngestPolling(deps: PollingDeps): IngestPolling {
   if (config.arxivCategories.length) {
     tasks.push(cron.schedule(config.arxivCron, pollArxiv, { name: 'ingest-arxiv', noOverlap: true, timezone: 'Etc/UTC' }));
   }
-  const firstPass = config.ingestOnStart ? pollHf().then(pollArxiv) : Promise.resolve();
+  const firstPass = config.ingestOnStart ? firstPassOf(pollHf, pollArxiv) : Promise.resolve(undefined);
   return {
     firstPass,
     async stop() {
@@ -177,4 +199,12 @@ export function startIngestPolling(deps: PollingDeps): IngestPolling {
       await Promise.all([...inFlight]);
     },
   };
+}
+
+/** Hugging Face, then arXiv, as one outcome. */
+async function firstPassOf(pollHf: () => Promise<PassOutcome>, pollArxiv: () => Promise<PassOutcome>): Promise<PassOutcome> {
+  const hf = await pollHf();
+  const arxiv = await pollArxiv();
+  const unreachable = hf.unreachable ?? arxiv.unreachable;
+  return { stored: hf.stored + arxiv.stored, failed: [...hf.failed, ...arxiv.failed], ...(unreachable ? { unreachable } : {}) };
 }

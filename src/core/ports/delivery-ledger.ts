@@ -23,8 +23,14 @@ export interface DueSlot {
   dueAt: Date;
 }
 
-/** Which recipients' platforms a ledger call may touch; undefined means every platform. */
-export type PlatformFilter = readonly string[] | undefined;
+/**
+ * Which recipients a ledger call may touch, by platform: a platform's name takes every
+ * recipient on it; `{ platform, externalIds }` only those recipients of it (a delivery port
+ * that reaches some, like the terminal chat's, which shows its own user's digests only).
+ * Undefined means every recipient on every platform. A pass builds it from its delivery
+ * ports (`reachOf`), so it never claims a post it cannot send.
+ */
+export type PlatformFilter = readonly (string | { platform: string; externalIds: readonly string[] })[] | undefined;
 
 /** A subscription due for a local date, locked by the claiming transaction. */
 export interface DueSubscription {
@@ -142,6 +148,12 @@ export interface DeliveryLedger {
   releaseClaims(workerId: string, ids: readonly number[], now: Date): Promise<void>;
   /** Open rows by status: claimed and sending (in flight), failed with a retry to come. */
   countOpen(): Promise<{ claimed: number; sending: number; retrying: number }>;
-  /** How many active subscriptions are due for the slots and not yet claimed, by platform. */
-  countDueByPlatform(slots: readonly DueSlot[]): Promise<Map<string, number>>;
+  /** How many subscriptions are due in the slots (as `lockDue` means it), by platform; only the recipients `platforms` takes, when given. */
+  countDueByPlatform(slots: readonly DueSlot[], platforms?: PlatformFilter): Promise<Map<string, number>>;
+  /**
+   * The subscriptions due in the slots, exactly as `lockDue` would claim them (without locking
+   * anything), each with the local date it is due for (the later one when due in two); only
+   * among `subscriptionIds`, when given. What `paperboy subscriptions` calls "due now".
+   */
+  dueSubscriptions(slots: readonly DueSlot[], subscriptionIds?: readonly number[]): Promise<Map<number, string>>;
 }

@@ -64,6 +64,8 @@ export interface PaperLibrary {
   storeInBulk(papers: readonly PaperInput[], options?: BulkStoreOptions): Promise<StoreResult>;
   /** Whether no paper is stored at all. */
   isEmpty(): Promise<boolean>;
+  /** How many papers are stored (what paperboy serves while the upstreams cannot be reached). */
+  count(): Promise<number>;
   /** When the newest paper of the latest listed week was first stored (grows when ingestion stalls); undefined when empty. */
   lastAddedAt(): Promise<Date | undefined>;
 }

@@ -16,7 +16,7 @@ export interface ClaimBatch {
 }
 
 export interface ClaimOptions {
-  /** Only recipients on these platforms (undefined: all). */
+  /** Only the recipients this takes (undefined: all); see PlatformFilter. */
   platforms: PlatformFilter;
   workerId: string;
   now: Date;

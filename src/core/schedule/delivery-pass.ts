@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Answer } from '../answer.ts';
 import type { Clock } from '../clock.ts';
-import type { DeliveryPort } from '../delivery-port.ts';
+import { type DeliveryPort, portReaches, reachOf } from '../delivery-port.ts';
 import { digestAnswers } from '../digest/digest-answer.ts';
 import type { PendingDelivery, TakenOver } from '../ports/delivery-ledger.ts';
 import type { Storage } from '../ports/storage.ts';
@@ -44,7 +44,10 @@ import { type SendOutcome, type SendSettings, sendDelivery } from './send-delive
  */
 export interface DeliveryPassOptions {
   storage: Storage;
-  /** Delivery ports by platform. Subscriptions on platforms without one are left for an instance that has it. */
+  /**
+   * Delivery ports by platform. Subscriptions on platforms without one, or of recipients their
+   * port does not reach (`DeliveryPort.reaches`), are left for an instance that reaches them.
+   */
   ports: ReadonlyMap<string, DeliveryPort>;
   clock: Clock;
   /** Who claims (hostname:pid by default); recorded in claimed_by. */
@@ -143,7 +146,8 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
   const { storage, clock, log } = options;
   const { ledger } = storage;
   const result = emptyResult();
-  const platforms = [...options.ports.keys()];
+  // Only what the ports reach is claimed or taken over; the rest waits for a process that reaches it.
+  const platforms = reachOf(options.ports.values());
   if (platforms.length === 0) return result;
 
   for (const row of await ledger.expireStale({ now: clock(), cutoffMs: o.cutoff })) {
@@ -261,7 +265,7 @@ async function sendBatch(
 
 async function sendOne(options: DeliveryPassOptions, settings: SendSettings, delivery: PendingDelivery, answer: Answer): Promise<SendOutcome> {
   const port = options.ports.get(delivery.recipient.platform);
-  if (!port) return 'skipped';
+  if (!port || !portReaches(port, delivery.recipient.externalId)) return 'skipped';
   try {
     return await sendDelivery(settings, port, delivery, answer);
   } catch (error) {

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchJson, fetchText, UpstreamError } from '../../../src/core/ingest/http-client.ts';
 import { type FakeReply, type FakeUpstream, htmlReply, jsonReply, startFakeUpstream } from '../../support/fakes/upstream-server.ts';
+import { captureLog } from '../../support/log.ts';
 
 describe('fetching from an upstream', () => {
   let server: FakeUpstream;
@@ -82,6 +83,18 @@ describe('fetching from an upstream', () => {
     const error = await fetchJson(`http://127.0.0.1:${port}/api/daily_papers`, options).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'network', isUnreachable: true });
     expect((error as Error).message).toBe(`Hugging Face is unreachable at http://127.0.0.1:${port}/api/daily_papers: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('is logged with its message as it is, the reason not repeated', async () => {
+    const port = await closedPort();
+    const refused = (await fetchJson(`http://127.0.0.1:${port}/api/daily_papers`, options).catch((e: unknown) => e)) as Error;
+    next = 'hang';
+    const timedOut = (await fetchJson(`${server.root}/api/daily_papers`, { ...options, timeoutMs: 250 }).catch((e: unknown) => e)) as Error;
+    for (const error of [refused, timedOut]) {
+      const captured = captureLog('warn');
+      captured.log.warn({ err: error }, 'failed');
+      expect(JSON.parse(captured.lines[0]!).err.message).toBe(error.message);
+    }
   });
 });
 

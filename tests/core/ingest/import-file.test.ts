@@ -25,7 +25,7 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
     const path = writeTemp('day.json', JSON.stringify(items, null, 2));
 
     const report = await importFile({ store: t.storage, path });
-    expect(report).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, invalid: [] });
+    expect(report).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, invalid: [], duplicates: [] });
     expect(await t.storage.papers.find('2611.19204')).toMatchObject({ featuredOn: '2026-11-26', upvotes: 87, comments: 4 });
     expect(await t.storage.papers.find('2611.18877')).toMatchObject({ featuredOn: '2026-11-26' });
     const row = await t.db.selectFrom('papers').select('sources').where('id', '=', '2611.19204').executeTakeFirstOrThrow();
@@ -68,6 +68,30 @@ describe.each(engines)('importing a file of daily-papers items on %s', (engine) 
       { where: 'index 3', field: '', message: 'expected object, received string' },
     ]);
     expect(report.inserted).toBe(2);
+  });
+
+  it('merges copies of one paper in a file into the fullest record, and reports them', async () => {
+    const [full, other] = hfDailyItems();
+    // A later, thinner copy: no authors, no summary, fewer upvotes; but it fills in the project page.
+    const thin = { ...full!, paper: { ...full!.paper, authors: [], summary: '', upvotes: 3, projectPage: 'https://smod.example.org' } };
+    const path = writeTemp('dupes.jsonl', [full, other, thin].map((item) => JSON.stringify(item)).join('\n'));
+
+    const report = await importFile({ store: t.storage, path });
+    expect(report).toMatchObject({ fetched: 3, inserted: 2, invalid: [], duplicates: [{ id: '2611.19204', where: ['line 1', 'line 3'] }] });
+    expect(await t.storage.papers.find('2611.19204')).toMatchObject({
+      authors: ['Mira Castellanos', 'Tobias Engström', 'Priya Raghunathan', 'Kenji Watanabe'],
+      abstract: expect.stringMatching(/^Mixture-of-Depths models/),
+      upvotes: 87,
+      projectPage: 'https://smod.example.org/',
+    });
+  });
+
+  it('records a file whose every item is invalid as a failed run that stored nothing', async () => {
+    const report = await importFile({ store: t.storage, path: writeTemp('bad.json', JSON.stringify([{ paper: { id: 'nope' } }])) });
+    expect(report).toMatchObject({ fetched: 1, inserted: 0, invalid: [{ where: 'index 0 (nope)' }] });
+    const run = await t.db.selectFrom('ingest_runs').select(['ok', 'stored', 'skipped', 'message']).executeTakeFirstOrThrow();
+    expect(run).toEqual({ ok: false, stored: 0, skipped: 1, message: 'every item was invalid (1 of 1)' });
+    expect(await t.storage.ingestLog.lastSuccess()).toBeUndefined();
   });
 
   it('refuses a file that is not JSON at all, storing nothing', async () => {

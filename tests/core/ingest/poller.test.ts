@@ -78,21 +78,27 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
     const { deps, warnings, infos } = depsFor(server.root);
     const passes = createIngestPasses(deps);
 
-    await passes.pollHf();
+    await t.storage.papers.store([{ id: '2611.00001', title: 'Stored earlier', source: 'import' }]);
+    const first = await passes.pollHf();
     await passes.pollArxiv();
     await passes.pollHf();
-    expect(warnings()).toEqual(['offline: serving stored papers']);
+    // Said once, with what is being served meanwhile.
+    expect(warnings()).toEqual(['offline: Hugging Face cannot be reached; serving the 1 stored paper']);
+    expect(first).toMatchObject({ stored: 0, failed: [], unreachable: { kind: 'network', upstream: 'Hugging Face' } });
     // Once offline, a pass stops at its first failure instead of trying yesterday too.
     expect(server.requests.filter((r) => r.path === '/api/daily_papers')).toHaveLength(2);
 
     server.setRoute(healthyHf);
     await passes.pollHf();
     expect(infos()[0]).toBe('back online: ingesting again');
-    expect(await paperCount()).toBe(5);
+    expect(await paperCount()).toBe(6);
 
     server.setRoute(() => 'drop');
     await passes.pollHf();
-    expect(warnings()).toEqual(['offline: serving stored papers', 'offline: serving stored papers']);
+    expect(warnings()).toEqual([
+      'offline: Hugging Face cannot be reached; serving the 1 stored paper',
+      'offline: Hugging Face cannot be reached; serving the 6 stored papers',
+    ]);
   });
 
   it('warns about every upstream error that is not being offline', async () => {
@@ -109,10 +115,30 @@ describe.each(engines)('polling the upstreams on %s', (engine) => {
   it('runs one pass of each upstream at start when INGEST_ON_START', async () => {
     const server = await serveBoth();
     const polling = startIngestPolling(depsFor(server.root, { ingestOnStart: true }).deps);
-    await waitFor(() => server.requests.some((r) => r.path === '/api/query'));
+    expect(await polling.firstPass).toEqual({ stored: 5 + 6, failed: [] });
     await polling.stop();
     expect(server.requests.map((r) => r.path)).toEqual(['/api/daily_papers', '/api/daily_papers', '/api/query']);
     expect(await paperCount()).toBe(8);
+  });
+
+  it('reports how the pass at start went: upstreams unreachable, or failed with a message', async () => {
+    const offline = await serveBoth(
+      () => 'drop',
+      () => 'drop',
+    );
+    const down = startIngestPolling(depsFor(offline.root, { ingestOnStart: true }).deps);
+    expect(await down.firstPass).toMatchObject({ stored: 0, failed: [], unreachable: { kind: 'network' } });
+    await down.stop();
+    await offline.close();
+    const broken = await serveBoth(() => htmlReply(503, 'Service Unavailable'));
+    const failing = startIngestPolling(depsFor(broken.root, { ingestOnStart: true }).deps);
+    const outcome = await failing.firstPass;
+    await failing.stop();
+    expect(outcome?.unreachable).toBeUndefined();
+    expect(outcome?.failed.map((f) => f.what)).toEqual(['Hugging Face 2026-11-27', 'Hugging Face 2026-11-26']);
+    const idle = startIngestPolling(depsFor(broken.root).deps);
+    expect(await idle.firstPass).toBeUndefined();
+    await idle.stop();
   });
 
   it('stop() lets the pass in flight finish storing and starts no further pass', async () => {

@@ -60,6 +60,19 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     expect(await ledger(t.db)).toEqual([]);
   });
 
+  it('claims only the recipients a port reaches: a terminal chat takes its own user’s digest, not other terminal users’', async () => {
+    await oneSubscriber({ externalId: 'alice', platform: 'terminal' });
+    await addSubscription(t.db, { externalId: 'eve', platform: 'terminal' });
+    const port = { ...recordingPort('terminal'), reaches: ['alice'] };
+    expect(await pass(t.db, '2026-11-27T09:00:00Z', [port])).toMatchObject({ claimed: 1, sent: 1 });
+    expect(port.sent.map((post) => post.target.externalId)).toEqual(['alice']);
+    // Eve's digest is left unclaimed for a process that reaches her (`paperboy deliver`, her own chat).
+    expect((await ledger(t.db)).map((row) => row.subscription_id)).toEqual([1]);
+    const everyone = recordingPort('terminal');
+    expect(await pass(t.db, '2026-11-27T09:01:00Z', [everyone])).toMatchObject({ claimed: 1, sent: 1 });
+    expect(everyone.sent.map((post) => post.target.externalId)).toEqual(['eve']);
+  });
+
   it('pauses a recipient that blocked the bot, and resumes when it subscribes again', async () => {
     await addPapers(t.db, [paper('2611.00001', DAY1), paper('2611.00003', '2026-11-29')]);
     const core = testCore(t.db, '2026-11-26T12:00:00Z');
