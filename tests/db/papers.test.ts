@@ -129,7 +129,10 @@ describe.each(engines)('bulk loads on %s', (engine) => {
     const progress: number[] = [];
     const result = await t.storage.papers.storeInBulk(papers(2500), { writers: 2, onProgress: (stored, total) => progress.push(stored / total) });
     expect(result).toEqual({ inserted: 2500, updated: 0, unchanged: 0 });
-    expect(progress).toEqual([0.4, 0.8, 1]);
+    // Batches of 1,000, 1,000 and 500, finishing in whichever order the two writers get them done.
+    const steps = progress.map((share, i) => Math.round((share - (progress[i - 1] ?? 0)) * 10) / 10);
+    expect(progress.at(-1)).toBe(1);
+    expect(steps.sort()).toEqual([0.2, 0.4, 0.4]);
     expect(await storedCount(papers(2500))).toBe(2500);
     expect(await t.storage.papers.storeInBulk(papers(2500))).toEqual({ inserted: 0, updated: 0, unchanged: 2500 });
   });
