@@ -11,6 +11,7 @@ export interface CliRuntime {
   openDb(options?: { migrate?: boolean }): Promise<DbHandle>;
   /** The storage ports over the (migrated) database, opened on first use. */
   openStorage(): Promise<Storage>;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** The current time; commands that take `--at` use that instead. */

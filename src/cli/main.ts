@@ -60,6 +60,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     const runtime: CliRuntime = {
       config,
       log,
+      stdin: process.stdin,
       stdout: process.stdout,
       stderr: process.stderr,
       now: () => new Date(),

@@ -6,7 +6,7 @@ import { demoPapersFile } from '../../src/app.ts';
 import { reasonText } from '../../src/core/actions/action-label.ts';
 import type { Reason } from '../../src/core/answer.ts';
 import { createDb } from '../../src/db/create-db.ts';
-import { runPaperboy, templateDataDir } from '../support/cli.ts';
+import { runBin, runPaperboy, templateDataDir } from '../support/cli.ts';
 
 const bin = fileURLToPath(new URL('../../bin/paperboy.js', import.meta.url));
 
@@ -74,5 +74,35 @@ describe('the embedded database shared by two processes', () => {
     // Once released, the next process gets in, and nothing was corrupted.
     const after = await runPaperboy(['ask', 'today'], { PAPERBOY_DATA_DIR: data.dataDir });
     expect(after.code).toBe(0);
+  });
+});
+
+describe('paperboy ask - (batch mode)', () => {
+  const data = templateDataDir();
+  const env = { PAPERBOY_DATA_DIR: data.dataDir };
+
+  beforeAll(async () => {
+    expect((await runPaperboy(['import', demoPapersFile], env)).code).toBe(0);
+  });
+  afterAll(() => data.remove());
+
+  it('answers one command a line from standard input, in order, one JSON answer a line', async () => {
+    const input = 'search grokking\n\nfollow grokking\nfollows\nfrobnicate\nsearch "latent diffusion"';
+    const result = await runBin(['ask', '-', '--json', '--user', 'batch'], env, input);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const answers = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { title: string; notice?: { text: string }; cards: { id: string }[]; lines: string[] });
+    expect(answers.map((answer) => answer.title)).toEqual(['Search: grokking', 'Following', 'Follows', 'Unknown command', 'Search: "latent diffusion"']);
+    expect(answers[2]!.lines).toEqual(['• grokking']);
+    expect(answers[4]!.cards.map((card) => card.id)).toEqual(['2112.10752']);
+  });
+
+  it('prints each answer as text followed by a blank line, and ends quietly on empty input', async () => {
+    const text = await runBin(['ask', '-'], env, 'help\ntoday\n');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^paperboy: research papers, delivered\n[\s\S]*\n\nPapers for /);
+    expect(await runBin(['ask', '-', '--json'], env, '')).toMatchObject({ code: 0, stdout: '' });
   });
 });

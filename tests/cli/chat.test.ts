@@ -1,42 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPapersFile } from '../../src/app.ts';
-import { runPaperboy, templateDataDir } from '../support/cli.ts';
-
-const bin = fileURLToPath(new URL('../../bin/paperboy.js', import.meta.url));
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the real `paperboy` bin as a child process with `input` piped to its stdin (undefined:
- * stdin is /dev/null) and waits for it to exit; a child still running after `timeoutMs` is
- * killed and reported with its signal, so a hang fails the test instead of stalling it.
- */
-function runBin(args: string[], env: Record<string, string>, input: string | undefined, timeoutMs = 25_000): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent', INGEST_ON_START: 'false', ...env },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const out = { stdout: '', stderr: '' };
-    child.stdout!.on('data', (chunk) => (out.stdout += String(chunk)));
-    child.stderr!.on('data', (chunk) => (out.stderr += String(chunk)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, ...out });
-    });
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+import { bin, type Finished, runBin, runPaperboy, templateDataDir } from '../support/cli.ts';
 
 describe('paperboy chat with piped input', () => {
   const data = templateDataDir();
