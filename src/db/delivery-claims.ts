@@ -1,9 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import type { DeliveryLedger, DueSlot, DueSubscription, PlatformFilter, ResumePoints } from '../core/ports/delivery-ledger.ts';
 import type { Db } from './db.ts';
-import { dueSlotsTable, isDue } from './delivery-due.ts';
+import { dueSlotsTable, isDue, period } from './delivery-due.ts';
 import { platformClause } from './platform-clause.ts';
-import type { Database, RecipientKind, StoredReason } from './schema.ts';
+import type { CadenceKind, Database, RecipientKind, StoredReason } from './schema.ts';
 
 /** The part of the ledger that claims due subscriptions. */
 export type DeliveryClaims = Pick<DeliveryLedger, 'activeSchedules' | 'lockDue' | 'insert' | 'countDueByPlatform' | 'dueSubscriptions'>;
@@ -78,7 +78,7 @@ export function createDeliveryClaims(db: Db): DeliveryClaims {
     /**
      * In one statement: inserts the ledger rows with their chosen papers and reasons, moves the
      * subscriptions' claimed_through, and records the papers in delivered_papers so no later
-     * digest picks them again. The unique (subscription, local_date) key makes a second claim
+     * digest picks them again. The unique (subscription, period) key makes a second claim
      * of the same digest insert nothing (and record no papers).
      */
     async insert(choices, stamp) {
@@ -89,6 +89,8 @@ export function createDeliveryClaims(db: Db): DeliveryClaims {
           subscription_id: c.subscriptionId,
           recipient_id: c.recipientId,
           local_date: c.localDate,
+          period: c.period,
+          cadence: c.cadence,
           due_at: c.dueAt.toISOString(),
           empty: c.empty,
           paper_ids: c.paperIds,
@@ -105,14 +107,15 @@ export function createDeliveryClaims(db: Db): DeliveryClaims {
       const { rows } = await sql<{ id: number; subscription_id: number; local_date: string; status: 'claimed' | 'empty' }>`
         with input as (
           select * from jsonb_to_recordset(${json}::jsonb)
-            as c(subscription_id int, recipient_id int, local_date date, due_at timestamptz, empty boolean, paper_ids text[], reasons jsonb)
+            as c(subscription_id int, recipient_id int, local_date date, period date, cadence text, due_at timestamptz, empty boolean,
+                 paper_ids text[], reasons jsonb)
         ),
         inserted as (
-          insert into deliveries (subscription_id, local_date, status, claimed_by, lease_expires_at, due_at, created_at, paper_ids, reasons)
-          select subscription_id, local_date, case when empty then 'empty' else 'claimed' end, ${stamp.workerId},
+          insert into deliveries (subscription_id, local_date, period, cadence, status, claimed_by, lease_expires_at, due_at, created_at, paper_ids, reasons)
+          select subscription_id, local_date, period, cadence, case when empty then 'empty' else 'claimed' end, ${stamp.workerId},
                  case when empty then null else ${stamp.leaseUntil}::timestamptz end, due_at, ${stamp.now}, paper_ids, reasons
           from input
-          on conflict (subscription_id, local_date) do nothing
+          on conflict (subscription_id, period) do nothing
           returning id, subscription_id, local_date, status
         ),
         moved as (
@@ -201,6 +204,8 @@ async function lockOnce(
     send_time: string;
     claimed_through: string;
     local_date: string;
+    period: string;
+    cadence: CadenceKind;
     due_at: Date;
     papers_per_post: number;
     post_when_empty: boolean;
@@ -212,11 +217,11 @@ async function lockOnce(
       })}
     ),
     picked as (
-      select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through,
+      select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through, s.cadence, s.period,
              d.timezone, d.send_time, d.local_date, d.due_at
       from (select * from slots order by local_date desc, due_at) d
       cross join lateral (
-        select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through
+        select s.id, s.recipient_id, s.papers_per_post, s.post_when_empty, s.claimed_through, s.cadence, ${period}::text as period
         from subscriptions s
         where ${isDue}
           and (s.claimed_through, s.id) > (d.after_ct, d.after_id)
@@ -238,6 +243,8 @@ async function lockOnce(
     sendTime: row.send_time,
     claimedThrough: row.claimed_through,
     localDate: row.local_date,
+    period: row.period,
+    cadence: row.cadence,
     dueAt: row.due_at,
     papersPerPost: row.papers_per_post,
     postWhenEmpty: row.post_when_empty,

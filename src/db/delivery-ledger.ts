@@ -7,7 +7,7 @@ import { platformClause } from './platform-clause.ts';
 
 /**
  * The delivery ledger over `deliveries` and `delivered_papers`: one row per (subscription,
- * local date), claimed by inserting it (delivery-claims.ts). Every later transition is a
+ * period), claimed by inserting it (delivery-claims.ts). Every later transition is a
  * conditional UPDATE on the row's status and owner (`claimed_by`), so two workers can never
  * both move the same row forward. See core/schedule/delivery-pass.ts for the life of a row.
  */
@@ -85,6 +85,7 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
           'r.external_id',
           'r.kind',
           'd.local_date',
+          'd.cadence',
           'd.due_at',
           'd.paper_ids',
           'd.reasons',
@@ -101,6 +102,7 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
         recipientId: row.recipient_id,
         recipient: { platform: row.platform, externalId: row.external_id, kind: row.kind },
         localDate: row.local_date,
+        cadence: row.cadence,
         dueAt: row.due_at,
         paperIds: row.paper_ids,
         reasons: row.reasons,

@@ -92,6 +92,8 @@ export interface FeedbackTable {
 }
 
 export type SubscriptionStatus = 'active' | 'paused';
+/** A daily digest, or a weekly one (migration 2026_11_30_130000). */
+export type CadenceKind = 'daily' | 'weekly';
 
 export interface SubscriptionsTable {
   id: Generated<number>;
@@ -110,6 +112,10 @@ export interface SubscriptionsTable {
   updated_at: UpdatedAt;
   /** The latest local date this subscription has a delivery for ('-infinity' before the first); set when claiming. */
   claimed_through: ColumnType<string, string | undefined, string>;
+  /** 'weekly' posts once a week on weekly_day (ISO, 1 = Monday); 'daily' on its weekdays. */
+  cadence: ColumnType<CadenceKind, CadenceKind | undefined, CadenceKind>;
+  /** Set exactly when cadence is 'weekly' (a check constraint says so). */
+  weekly_day: number | null;
 }
 
 /**
@@ -123,8 +129,11 @@ export type DeliveryStatus = 'claimed' | 'sending' | 'sent' | 'failed' | 'empty'
 export interface DeliveriesTable {
   id: Generated<number>;
   subscription_id: number;
-  /** The subscriber's local date this delivery is for; unique with subscription_id. */
+  /** The subscriber's local date this delivery is for. */
   local_date: DateColumn;
+  /** The first day of its period: local_date (daily) or the Monday of its local week (weekly); unique with subscription_id. */
+  period: DateColumn;
+  cadence: ColumnType<CadenceKind, CadenceKind | undefined, CadenceKind>;
   status: DeliveryStatus;
   /** Papers chosen at claim time, in post order. */
   paper_ids: ColumnType<string[], string[] | undefined, string[]>;

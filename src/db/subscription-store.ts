@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { DeliveryStatus } from '../core/ports/delivery-ledger.ts';
 import type { SubscriptionStore } from '../core/ports/subscription-store.ts';
-import type { Subscription, SubscriptionChanges } from '../core/subscription.ts';
+import type { Cadence, Subscription, SubscriptionChanges } from '../core/subscription.ts';
 import type { Db } from './db.ts';
-import type { RecipientKind, SubscriptionRow } from './schema.ts';
+import type { CadenceKind, RecipientKind, SubscriptionRow } from './schema.ts';
 
 /** Daily-picks subscriptions over `subscriptions` (one per recipient). */
 export function createSubscriptionStore(db: Db): SubscriptionStore {
@@ -41,6 +41,29 @@ export function createSubscriptionStore(db: Db): SubscriptionStore {
       return deleted !== undefined;
     },
 
+    async pause(recipient, reason, now) {
+      const row = await db
+        .updateTable('subscriptions')
+        .set({ status: 'paused', paused_reason: reason.slice(0, 300), updated_at: now })
+        .where('recipient_id', '=', recipient)
+        .where('status', '=', 'active')
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** updated_at moves too: a post that fell due while it was paused is not owed (the next one is). */
+    async resume(recipient, now) {
+      const row = await db
+        .updateTable('subscriptions')
+        .set({ status: 'active', paused_reason: null, updated_at: now })
+        .where('recipient_id', '=', recipient)
+        .where('status', '=', 'paused')
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async overview(options = {}) {
       const { rows } = await sql<{
         id: number;
@@ -50,6 +73,8 @@ export function createSubscriptionStore(db: Db): SubscriptionStore {
         send_time: string;
         timezone: string;
         weekdays: number[];
+        cadence: CadenceKind;
+        weekly_day: number | null;
         status: 'active' | 'paused';
         paused_reason: string | null;
         updated_at: Date;
@@ -62,14 +87,14 @@ export function createSubscriptionStore(db: Db): SubscriptionStore {
         last_error: string | null;
         papers: number | null;
       }>`
-        select s.id, r.platform, r.external_id, r.kind, s.send_time, s.timezone, s.weekdays, s.status, s.paused_reason,
+        select s.id, r.platform, r.external_id, r.kind, s.send_time, s.timezone, s.weekdays, s.cadence, s.weekly_day, s.status, s.paused_reason,
                s.updated_at, s.claimed_through,
                d.local_date as last_date, d.status as last_status, d.sent_at, d.due_at, d.attempts, d.last_error,
                cardinality(d.paper_ids) as papers
         from subscriptions s
         join recipients r on r.id = s.recipient_id
         left join lateral (
-          select * from deliveries d where d.subscription_id = s.id order by d.local_date desc, d.id desc limit 1
+          select * from deliveries d where d.subscription_id = s.id order by d.period desc limit 1
         ) d on true
         ${options.status ? sql`where s.status = ${options.status}` : sql``}
         order by s.id`.execute(db);
@@ -79,6 +104,7 @@ export function createSubscriptionStore(db: Db): SubscriptionStore {
         sendTime: row.send_time,
         timezone: row.timezone,
         weekdays: row.weekdays.map(Number),
+        cadence: cadenceOf(row),
         status: row.status,
         pausedReason: row.paused_reason,
         updatedAt: row.updated_at,
@@ -109,11 +135,18 @@ function toSubscription(row: SubscriptionRow): Subscription {
     sendTime: row.send_time,
     timezone: row.timezone,
     weekdays: row.weekdays.map(Number),
+    cadence: cadenceOf(row),
     papersPerPost: row.papers_per_post,
     postWhenEmpty: row.post_when_empty,
     status: row.status,
     pausedReason: row.paused_reason,
+    // '-infinity' (the date type parser keeps dates as text) until the first claim.
+    claimedThrough: row.claimed_through === '-infinity' ? undefined : row.claimed_through,
   };
+}
+
+function cadenceOf(row: { cadence: CadenceKind; weekly_day: number | null }): Cadence {
+  return row.cadence === 'weekly' && row.weekly_day !== null ? { kind: 'weekly', day: row.weekly_day } : { kind: 'daily' };
 }
 
 function changedColumns(changes: SubscriptionChanges) {
@@ -121,6 +154,7 @@ function changedColumns(changes: SubscriptionChanges) {
     ...(changes.sendTime !== undefined ? { send_time: changes.sendTime } : {}),
     ...(changes.timezone !== undefined ? { timezone: changes.timezone } : {}),
     ...(changes.weekdays !== undefined ? { weekdays: changes.weekdays } : {}),
+    ...(changes.cadence !== undefined ? { cadence: changes.cadence.kind, weekly_day: changes.cadence.kind === 'weekly' ? changes.cadence.day : null } : {}),
     ...(changes.papersPerPost !== undefined ? { papers_per_post: changes.papersPerPost } : {}),
     ...(changes.postWhenEmpty !== undefined ? { post_when_empty: changes.postWhenEmpty } : {}),
   };

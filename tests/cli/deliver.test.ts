@@ -99,19 +99,31 @@ describe('paperboy subscriptions agrees with the delivery pass on what is due', 
     const now = Date.now();
     const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
     const sendTime = hhmm(now - 30 * 60_000);
+    const tomorrow = (new Date(now - 30 * 60_000).getUTCDay() % 7) + 1;
     const handle = await createDb({ dataDir: data.dataDir, migrate: false, command: 'vitest' });
     try {
       await addPapers(handle.db, [paper('2611.00001', '2026-11-27', { upvotes: 3 })]);
       await addSubscription(handle.db, { externalId: 'late', platform: 'terminal', sendTime, at: new Date(now - 5 * 60_000).toISOString() });
       await addSubscription(handle.db, { externalId: 'early', platform: 'terminal', sendTime, at: new Date(now - 60 * 60_000).toISOString() });
+      // Weekly on tomorrow's weekday (UTC): not due now, whatever the time.
+      await addSubscription(handle.db, {
+        externalId: 'weekly',
+        platform: 'terminal',
+        sendTime,
+        weeklyDay: tomorrow,
+        at: new Date(now - 60 * 60_000).toISOString(),
+      });
     } finally {
       await handle.close();
     }
     const rows = JSON.parse((await runPaperboy(['subscriptions', '--json'], env)).stdout) as { recipient: { externalId: string }; next: { state: string } }[];
-    expect(Object.fromEntries(rows.map((row) => [row.recipient.externalId, row.next.state]))).toEqual({ late: 'scheduled', early: 'due' });
+    expect(Object.fromEntries(rows.map((row) => [row.recipient.externalId, row.next.state]))).toEqual({ late: 'scheduled', early: 'due', weekly: 'scheduled' });
     const table = (await runPaperboy(['subscriptions'], env)).stdout.split('\n');
     expect(table.find((line) => line.includes('terminal user late'))).not.toContain('due now');
     expect(table.find((line) => line.includes('terminal user early'))).toContain('due now');
+    expect(table.find((line) => line.includes('terminal user weekly'))).toContain(
+      `${sendTime} UTC weekly ${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'][tomorrow - 1]}`,
+    );
     // The dry run previews exactly the one the listing calls due.
     const preview = await runPaperboy(['deliver', '--dry-run'], env);
     expect(preview.stdout).toContain('── terminal user early');

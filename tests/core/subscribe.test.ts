@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeOfDay, parseWeekdays } from '../../src/core/commands/subscribe.ts';
+import { parseCadence, parseTimeOfDay, parseWeekdays, settingsCommand } from '../../src/core/commands/subscribe.ts';
 import { asChannel, asUser, testCore } from '../support/core.ts';
 import { useTestDb } from '../support/db.ts';
 
@@ -129,6 +129,34 @@ describe('subscribe, unsubscribe and settings', () => {
     expect((await core.run('settings', asUser())).lines[0]).toBe('Time: 09:00 UTC, every day');
   });
 
+  it('switches to a weekly digest on one day and back, keeping the daily weekdays', async () => {
+    // Friday 2026-11-27, 10:00 UTC.
+    const core = testCore(t.db, '2026-11-27T10:00:00Z');
+    await core.run('subscribe', asUser());
+    await core.run('settings days mon-fri', asUser());
+    const weekly = await core.run('settings cadence weekly mon, time 08:00', asUser());
+    expect(weekly.notice).toMatchObject({ tone: 'success' });
+    expect(weekly.lines[0]).toBe('Time: 08:00 UTC, weekly on mon (the best of the week)');
+    expect(weekly.lines).toContain('Next post: 2026-11-30 08:00 (UTC)');
+    expect((await core.run('subscribe 07:00', asUser())).notice?.text).toBe('Updated: weekly picks (weekly on mon) for you at 07:00 (UTC).');
+    // Structured input (Discord) sends the same words.
+    expect((await core.execute('settings', { setting: 'cadence', value: 'Weekly on Sunday' }, asUser())).lines[0]).toBe(
+      'Time: 07:00 UTC, weekly on sun (the best of the week)',
+    );
+    expect((await core.run('settings cadence weekly', asUser())).notice).toMatchObject({ tone: 'error', text: expect.stringContaining('`weekly mon`') });
+    expect((await core.run('settings cadence daily', asUser())).lines[0]).toBe('Time: 07:00 UTC, on weekdays');
+  });
+
+  it('says when a weekly digest comes next when its week already had a digest', async () => {
+    const core = testCore(t.db, '2026-11-25T10:00:00Z');
+    await core.run('subscribe 09:00', asUser());
+    // Wednesday's daily digest went out; weekly on Friday from now on: the first one is next week's.
+    await t.db.updateTable('subscriptions').set({ claimed_through: '2026-11-25' }).execute();
+    expect((await core.run('settings cadence weekly fri', asUser())).lines).toContain('Next post: 2026-12-04 09:00 (UTC)');
+    expect((await core.run('settings cadence weekly sat', asUser())).lines).toContain('Next post: 2026-12-05 09:00 (UTC)');
+    expect((await core.run('settings cadence daily', asUser())).lines).toContain('Next post: 2026-11-26 09:00 (UTC)');
+  });
+
   it('says so when unsubscribing without a subscription', async () => {
     expect((await testCore(t.db).run('unsubscribe', asUser())).notice?.text).toContain('no daily digest');
   });
@@ -148,6 +176,20 @@ describe('parsing times and days', () => {
     ['24:00', undefined],
     ['13pm', undefined],
   ])('%s → %s', (text, expected) => expect(parseTimeOfDay(text)).toBe(expected));
+
+  it('reads a cadence: daily, or weekly and its day', () => {
+    expect(parseCadence('daily')).toEqual({ kind: 'daily' });
+    expect(parseCadence('weekly mon')).toEqual({ kind: 'weekly', day: 1 });
+    expect(parseCadence('Weekly on Fri')).toEqual({ kind: 'weekly', day: 5 });
+    expect(parseCadence('weekly thurs')).toEqual({ kind: 'weekly', day: 4 });
+    expect(parseCadence('weekly sunday')).toEqual({ kind: 'weekly', day: 7 });
+    for (const text of ['weekly', 'weekly mo', 'weekly mon fri', 'monthly', 'daily mon', 'weekly someday']) expect(parseCadence(text), text).toBeUndefined();
+  });
+
+  it('offers the cadence among the settings structured input chooses from', () => {
+    const setting = settingsCommand.options.find((o) => o.name === 'setting');
+    expect(setting?.type === 'string' && setting.choices?.map((c) => c.value)).toEqual(['time', 'timezone', 'days', 'cadence', 'papers', 'empty']);
+  });
 
   it('reads day lists', () => {
     expect(parseWeekdays('mon-fri')).toEqual([1, 2, 3, 4, 5]);

@@ -2,15 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Reason } from '../../src/core/answer.ts';
 import type { DueSlot, PlatformFilter, ResumePoints } from '../../src/core/ports/delivery-ledger.ts';
 import type { Storage } from '../../src/core/ports/storage.ts';
+import { slotOf } from '../../src/core/schedule/due-slots.ts';
 import { engines, useTestDb } from '../support/db.ts';
 
 /** Contract of DeliveryLedger (and of the ledger side of SubscriptionStore.overview). */
 
 const at = (iso: string) => new Date(iso);
-const slot = (localDate: string, sendTime = '09:00'): DueSlot => {
-  const dueAt = at(`${localDate}T${sendTime}:00Z`);
-  return { timezone: 'UTC', sendTime, localDate, weekday: ((dueAt.getUTCDay() + 6) % 7) + 1, dueAt };
-};
+const slot = (localDate: string, sendTime = '09:00'): DueSlot => slotOf('UTC', sendTime, localDate);
 const papers = ['2401.00001', '2401.00002', '2401.00003'].map((id) => ({ id, title: `Paper ${id}`, source: 'hf' as const, featuredOn: '2024-01-04' }));
 const reasons: Reason[][] = [
   [{ kind: 'follow', follow: 'author:Ann Lee' }, { kind: 'liked' }],
@@ -39,6 +37,8 @@ async function claim(storage: Storage, slots: DueSlot[], workerId = 'w1', option
         subscriptionId: d.subscriptionId,
         recipientId: d.recipientId,
         localDate: d.localDate,
+        period: d.period,
+        cadence: d.cadence,
         dueAt: d.dueAt,
         paperIds: papers.map((p) => p.id),
         reasons,
@@ -68,6 +68,8 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
         recipientId: ann.recipient,
         recipient: { platform: 'test', externalId: 'ann', kind: 'user' },
         localDate: '2024-01-04',
+        period: '2024-01-04',
+        cadence: 'daily',
         dueAt: at('2024-01-04T09:00:00Z'),
         papersPerPost: 5,
         postWhenEmpty: false,
@@ -84,6 +86,8 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
             subscriptionId: ann.subscription.id,
             recipientId: ann.recipient,
             localDate: '2024-01-04',
+            period: '2024-01-04',
+            cadence: 'daily',
             dueAt: at('2024-01-04T09:00:00Z'),
             paperIds: [],
             reasons: [],
@@ -106,6 +110,7 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
       recipientId: ann.recipient,
       recipient: { platform: 'test', externalId: 'ann', kind: 'user' },
       localDate: '2024-01-04',
+      cadence: 'daily',
       dueAt: at('2024-01-04T09:00:00Z'),
       paperIds: papers.map((p) => p.id),
       reasons,
@@ -206,6 +211,48 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
     expect((await claim(t.storage, slots)).due.map((d) => d.recipient.externalId)).toEqual(['due']);
     expect(await ledger().dueSubscriptions(slots)).toEqual(new Map());
     expect(await ledger().dueSubscriptions([])).toEqual(new Map());
+  });
+
+  it('claims a weekly digest on its day, once per week (its period is the week’s Monday), whatever day or cadence it had before', async () => {
+    // Thursday 2024-01-04 is in the week of Monday 2024-01-01.
+    const weekly = await subscriber(t.storage, 'weekly');
+    await t.storage.subscriptions.update(weekly.recipient, { cadence: { kind: 'weekly', day: 4 } }, at('2024-01-01T00:00:00Z'));
+    // Daily through Wednesday, then weekly on Friday from Wednesday evening: its first weekly digest comes the week after.
+    const switched = await subscriber(t.storage, 'switched');
+    expect(await ledger().dueSubscriptions([slot('2024-01-02')])).toEqual(new Map([[switched.subscription.id, '2024-01-02']]));
+    expect((await claim(t.storage, [slot('2024-01-03')])).due.map((d) => [d.recipient.externalId, d.period, d.cadence])).toEqual([
+      ['switched', '2024-01-03', 'daily'],
+    ]);
+    await t.storage.subscriptions.update(switched.recipient, { cadence: { kind: 'weekly', day: 5 } }, at('2024-01-03T20:00:00Z'));
+
+    const thursday = await claim(t.storage, [slot('2024-01-03'), slot('2024-01-04')]);
+    expect(thursday.due.map((d) => [d.recipient.externalId, d.localDate, d.period, d.cadence])).toEqual([['weekly', '2024-01-04', '2024-01-01', 'weekly']]);
+    expect(thursday.inserted).toHaveLength(1);
+    // Moved to Friday after Thursday's digest: nothing more this week, for either of them.
+    await t.storage.subscriptions.update(weekly.recipient, { cadence: { kind: 'weekly', day: 5 } }, at('2024-01-04T10:00:00Z'));
+    expect(await ledger().dueSubscriptions([slot('2024-01-05')])).toEqual(new Map());
+    expect((await claim(t.storage, [slot('2024-01-05')])).due).toEqual([]);
+    // Not on the other days of the next week; both on its Friday, for the week of 2024-01-08.
+    expect(await ledger().dueSubscriptions(['2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11', '2024-01-13', '2024-01-14'].map((d) => slot(d)))).toEqual(
+      new Map(),
+    );
+    expect(await ledger().countDueByPlatform([slot('2024-01-12')])).toEqual(new Map([['test', 2]]));
+    const friday = await claim(t.storage, [slot('2024-01-11'), slot('2024-01-12')]);
+    expect(friday.due.map((d) => [d.recipient.externalId, d.localDate, d.period])).toEqual([
+      ['weekly', '2024-01-12', '2024-01-08'],
+      ['switched', '2024-01-12', '2024-01-08'],
+    ]);
+    // A second claim of the same week inserts nothing, even for another day of it.
+    const again = await t.storage.transaction((tx) =>
+      tx.ledger.insert([{ ...friday.due[0]!, localDate: '2024-01-13', paperIds: [], reasons: [], empty: true }], {
+        workerId: 'w2',
+        now: at('2024-01-13T09:00:00Z'),
+        leaseUntil: at('2024-01-13T09:10:00Z'),
+      }),
+    );
+    expect(again).toEqual([]);
+    const [loaded] = await ledger().load([friday.inserted[0]!.id]);
+    expect(loaded).toMatchObject({ localDate: '2024-01-12', cadence: 'weekly' });
   });
 
   it('a filter may name some recipients of a platform: lockDue, takeOver and countDueByPlatform touch only those', async () => {

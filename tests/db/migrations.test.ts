@@ -89,12 +89,66 @@ describe.each(engines)('structured reasons migration on %s', (engine) => {
 
       await migrateAround('structured_reasons', true);
       expect(await reasons()).toEqual([structured, []]);
-      // What the ledger reads back is the core's Reason.
-      const [loaded] = await t.storage.ledger.load([delivery!.id]);
-      expect(loaded?.reasons).toEqual(structured);
 
       await migrateAround('structured_reasons', false);
       expect(await reasons()).toEqual([english.map((list) => list.filter((line) => !line.startsWith('something'))), []]);
+
+      // Up again, through every later migration: what the ledger reads back is the core's Reason.
+      await migrateToLatest(t.db);
+      const [loaded] = await t.storage.ledger.load([delivery!.id]);
+      expect(loaded?.reasons).toEqual(structured);
+    } finally {
+      await migrateToLatest(t.db);
+    }
+  });
+});
+
+describe.each(engines)('digest periods migration on %s', (engine) => {
+  const t = useTestDb(engine);
+
+  it('gives every stored delivery its local date as its period, keys the ledger by period, and keeps a weekly day only for weekly subscriptions', async () => {
+    const migrator = new Migrator({ db: t.db, provider: new MigrationFolderProvider() });
+    const names = (await migrator.getMigrations()).map((m) => m.name);
+    const index = names.findIndex((name) => name.endsWith('_digest_periods'));
+    expect(index).toBeGreaterThan(0);
+    try {
+      const { error } = await migrator.migrateTo(names[index - 1]!);
+      if (error) throw error;
+      const {
+        rows: [subscription],
+      } = await sql<{ id: number }>`
+        with r as (insert into recipients (platform, external_id, kind) values ('test', 'ann', 'user') returning id)
+        insert into subscriptions (recipient_id, send_time, timezone) select id, '09:00', 'UTC' from r returning id`.execute(t.db);
+      await sql`insert into deliveries (subscription_id, local_date, status) values
+        (${subscription!.id}, '2026-11-27', 'sent'), (${subscription!.id}, '2026-11-28', 'empty')`.execute(t.db);
+
+      await migrateToLatest(t.db);
+      const rows = await t.db.selectFrom('deliveries').select(['local_date', 'period', 'cadence']).orderBy('local_date').execute();
+      expect(rows).toEqual([
+        { local_date: '2026-11-27', period: '2026-11-27', cadence: 'daily' },
+        { local_date: '2026-11-28', period: '2026-11-28', cadence: 'daily' },
+      ]);
+      expect(await t.db.selectFrom('subscriptions').select(['cadence', 'weekly_day']).execute()).toEqual([{ cadence: 'daily', weekly_day: null }]);
+      // One row per (subscription, period): a weekly digest of the week of 2026-11-23 after the daily one of that Monday is refused.
+      await sql`insert into deliveries (subscription_id, local_date, period, cadence, status) values (${subscription!.id}, '2026-11-23', '2026-11-23', 'daily', 'sent')`.execute(
+        t.db,
+      );
+      await expect(
+        sql`insert into deliveries (subscription_id, local_date, period, cadence, status) values (${subscription!.id}, '2026-11-26', '2026-11-23', 'weekly', 'sent')`.execute(
+          t.db,
+        ),
+      ).rejects.toThrow(/deliveries_subscription_period_key/);
+      await expect(sql`update subscriptions set cadence = 'weekly'`.execute(t.db)).rejects.toThrow(/subscriptions_cadence_day_check/);
+      await expect(sql`update subscriptions set weekly_day = 3`.execute(t.db)).rejects.toThrow(/subscriptions_cadence_day_check/);
+      await sql`update subscriptions set cadence = 'weekly', weekly_day = 3`.execute(t.db);
+
+      // And back: the key is (subscription, local date) again.
+      await sql`delete from deliveries where cadence = 'weekly'`.execute(t.db);
+      const { error: down } = await migrator.migrateTo(names[index - 1]!);
+      if (down) throw down;
+      await expect(
+        sql`insert into deliveries (subscription_id, local_date, status) values (${subscription!.id}, '2026-11-27', 'sent')`.execute(t.db),
+      ).rejects.toThrow(/deliveries_subscription_local_date_key/);
     } finally {
       await migrateToLatest(t.db);
     }

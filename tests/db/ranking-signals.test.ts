@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PaperInput } from '../../src/core/paper.ts';
 import type { Storage } from '../../src/core/ports/storage.ts';
+import { slotOf } from '../../src/core/schedule/due-slots.ts';
 import { engines, useTestDb } from '../support/db.ts';
 
 /** Contract of RankingSignals. */
@@ -25,7 +26,7 @@ async function deliver(storage: Storage, recipient: number, localDate: string, p
   await storage.subscriptions.subscribe(recipient, {}, at('2024-01-01T00:00:00Z'));
   const dueAt = at(`${localDate}T09:00:00Z`);
   return storage.transaction(async (tx) => {
-    const slot = { timezone: 'UTC', sendTime: '09:00', localDate, weekday: ((dueAt.getUTCDay() + 6) % 7) + 1, dueAt };
+    const slot = slotOf('UTC', '09:00', localDate);
     const [due] = await tx.ledger.lockDue({ slots: [slot], platforms: undefined, limit: 10 });
     const [row] = await tx.ledger.insert(
       [
@@ -33,6 +34,8 @@ async function deliver(storage: Storage, recipient: number, localDate: string, p
           subscriptionId: due!.subscriptionId,
           recipientId: recipient,
           localDate,
+          period: due!.period,
+          cadence: due!.cadence,
           dueAt,
           paperIds,
           reasons: paperIds.map(() => [{ kind: 'liked' }]),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DueSlot } from '../../src/core/ports/delivery-ledger.ts';
+import { slotOf } from '../../src/core/schedule/due-slots.ts';
 import { engines, useTestDb } from '../support/db.ts';
 
 /** Contract of Storage itself: transactions and ping. */
 
 const ref = (externalId: string) => ({ platform: 'test', externalId, kind: 'user' as const });
-const slot: DueSlot = { timezone: 'UTC', sendTime: '09:00', localDate: '2024-01-04', weekday: 4, dueAt: new Date('2024-01-04T09:00:00Z') };
+const slot = slotOf('UTC', '09:00', '2024-01-04');
 
 describe.each(engines)('storage on %s', (engine) => {
   const t = useTestDb(engine);
@@ -63,7 +63,17 @@ describe.each(engines)('storage on %s', (engine) => {
     const ann = await t.storage.recipients.ensure(ref('ann'));
     const { subscription } = await t.storage.subscriptions.subscribe(ann, {}, new Date('2024-01-01T00:00:00Z'));
     await expect(t.storage.ledger.lockDue({ slots: [slot], platforms: undefined, limit: 10 })).rejects.toThrow(/lockDue must run inside Storage\.transaction/);
-    const choice = { subscriptionId: subscription.id, recipientId: ann, localDate: slot.localDate, dueAt: slot.dueAt, paperIds: [], reasons: [], empty: true };
+    const choice = {
+      subscriptionId: subscription.id,
+      recipientId: ann,
+      localDate: slot.localDate,
+      period: slot.localDate,
+      cadence: 'daily' as const,
+      dueAt: slot.dueAt,
+      paperIds: [],
+      reasons: [],
+      empty: true,
+    };
     const stamp = { workerId: 'w1', now: slot.dueAt, leaseUntil: slot.dueAt };
     await expect(t.storage.ledger.insert([choice], stamp)).rejects.toThrow(/insert must run inside Storage\.transaction/);
     // Nothing was claimed: inside a transaction the same calls work.

@@ -97,10 +97,12 @@ describe.each(engines)('small stores on %s', (engine) => {
         sendTime: '09:00',
         timezone: 'Europe/Paris',
         weekdays: [1, 2, 3, 4, 5, 6, 7],
+        cadence: { kind: 'daily' },
         papersPerPost: 5,
         postWhenEmpty: false,
         status: 'active',
         pausedReason: null,
+        claimedThrough: undefined,
       });
       expect(await t.storage.subscriptions.update(ann, { weekdays: [1, 3], papersPerPost: 3 }, at('2024-01-02T00:00:00Z'))).toMatchObject({
         weekdays: [1, 3],
@@ -111,6 +113,37 @@ describe.each(engines)('small stores on %s', (engine) => {
       expect(again).toEqual({ subscription: { ...subscription, weekdays: [1, 3], papersPerPost: 3, postWhenEmpty: true }, created: false });
       expect(await t.storage.subscriptions.unsubscribe(ann)).toBe(true);
       expect(await t.storage.subscriptions.unsubscribe(ann)).toBe(false);
+    });
+
+    it('switches between a daily and a weekly cadence, keeping the weekdays for daily', async () => {
+      const ann = await t.storage.recipients.ensure(ref('ann'));
+      await t.storage.subscriptions.subscribe(ann, { weekdays: [1, 2, 3, 4, 5] }, at('2024-01-01T00:00:00Z'));
+      expect(await t.storage.subscriptions.update(ann, { cadence: { kind: 'weekly', day: 5 } }, at('2024-01-02T00:00:00Z'))).toMatchObject({
+        cadence: { kind: 'weekly', day: 5 },
+        weekdays: [1, 2, 3, 4, 5],
+      });
+      expect((await t.storage.subscriptions.overview())[0]!.cadence).toEqual({ kind: 'weekly', day: 5 });
+      expect(await t.storage.subscriptions.update(ann, { cadence: { kind: 'daily' } }, at('2024-01-03T00:00:00Z'))).toMatchObject({
+        cadence: { kind: 'daily' },
+        weekdays: [1, 2, 3, 4, 5],
+      });
+      const row = await t.db.selectFrom('subscriptions').select(['cadence', 'weekly_day']).executeTakeFirstOrThrow();
+      expect(row).toEqual({ cadence: 'daily', weekly_day: null });
+    });
+
+    it('pauses an active subscription with a reason and resumes a paused one, each only once', async () => {
+      const ann = await t.storage.recipients.ensure(ref('ann'));
+      expect(await t.storage.subscriptions.pause(ann, 'blocked the bot', at('2024-01-02T00:00:00Z'))).toBe(false);
+      await t.storage.subscriptions.subscribe(ann, {}, at('2024-01-01T00:00:00Z'));
+      expect(await t.storage.subscriptions.resume(ann, at('2024-01-02T00:00:00Z'))).toBe(false);
+      expect(await t.storage.subscriptions.pause(ann, 'blocked the bot', at('2024-01-02T00:00:00Z'))).toBe(true);
+      expect(await t.storage.subscriptions.pause(ann, 'again', at('2024-01-02T00:01:00Z'))).toBe(false);
+      expect(await t.storage.subscriptions.find(ann)).toMatchObject({ status: 'paused', pausedReason: 'blocked the bot' });
+      expect(await t.storage.subscriptions.resume(ann, at('2024-01-03T00:00:00Z'))).toBe(true);
+      expect(await t.storage.subscriptions.resume(ann, at('2024-01-03T00:01:00Z'))).toBe(false);
+      expect(await t.storage.subscriptions.find(ann)).toMatchObject({ status: 'active', pausedReason: null });
+      // Both count as a change of settings: a post due before is not owed.
+      expect((await t.storage.subscriptions.overview())[0]!.updatedAt).toEqual(at('2024-01-03T00:00:00Z'));
     });
 
     it('gives operators an overview by id, optionally by status', async () => {
@@ -126,6 +159,7 @@ describe.each(engines)('small stores on %s', (engine) => {
           sendTime: '09:00',
           timezone: 'UTC',
           weekdays: [1, 2, 3, 4, 5, 6, 7],
+          cadence: { kind: 'daily' },
           status: 'active',
           pausedReason: null,
           updatedAt: at('2024-01-01T00:00:00Z'),

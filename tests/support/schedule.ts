@@ -19,6 +19,8 @@ export interface TestSubscription {
   sendTime?: string;
   timezone?: string;
   weekdays?: number[];
+  /** A weekly digest on this ISO weekday (1 = Monday) instead of a daily one. */
+  weeklyDay?: number;
   papersPerPost?: number;
   postWhenEmpty?: boolean;
   /** When it was made or last changed (default 2026-01-01). */
@@ -45,6 +47,7 @@ export async function addSubscription(db: Kysely<Database>, sub: TestSubscriptio
       send_time: sub.sendTime ?? '09:00',
       timezone: sub.timezone ?? 'UTC',
       ...(sub.weekdays ? { weekdays: sub.weekdays } : {}),
+      ...(sub.weeklyDay ? { cadence: 'weekly' as const, weekly_day: sub.weeklyDay } : {}),
       ...(sub.papersPerPost ? { papers_per_post: sub.papersPerPost } : {}),
       ...(sub.postWhenEmpty !== undefined ? { post_when_empty: sub.postWhenEmpty } : {}),
       created_at: at,

@@ -2,14 +2,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { SubscriptionOverview } from '../../core/ports/subscription-store.ts';
 import { describeRecipient } from '../../core/recipient.ts';
-import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
-import { localDateTime, nextSendTime } from '../../core/schedule/local-time.ts';
+import { cutoffMs, dueSlots, nextPostTime } from '../../core/schedule/due-slots.ts';
+import { localDateTime } from '../../core/schedule/local-time.ts';
 import { type CliCommand, UsageError } from '../cli-command.ts';
 
 const USAGE = [
   'paperboy subscriptions [--status active|paused] [--json]',
   '',
-  'Lists the daily-picks subscriptions: recipient, local time and timezone, days, the next',
+  'Lists the daily-picks subscriptions: recipient, local time and timezone, days (or weekly and its day), the next',
   'send time (UTC and local) and the latest delivery with its outcome.',
 ].join('\n');
 
@@ -84,13 +84,14 @@ type NextPost = { state: 'due'; localDate: string } | { state: 'scheduled'; at: 
 function nextPost(sub: SubscriptionOverview, now: Date, dueFor: string | undefined): NextPost {
   if (sub.status !== 'active') return { state: 'none' };
   if (dueFor) return { state: 'due', localDate: dueFor };
-  const next = nextSendTime(sub, now);
+  const next = nextPostTime(sub, now);
   if (!next) return { state: 'none' };
   const local = localDateTime(next, sub.timezone);
   return { state: 'scheduled', at: next.toISOString(), local: `${local.date} ${local.time}` };
 }
 
 function schedule(sub: SubscriptionOverview): string {
+  if (sub.cadence.kind === 'weekly') return `${sub.sendTime} ${sub.timezone} weekly ${DAY_NAMES[sub.cadence.day - 1]}`;
   const days = sub.weekdays.length === 7 ? 'daily' : sub.weekdays.join() === '1,2,3,4,5' ? 'weekdays' : sub.weekdays.map((d) => DAY_NAMES[d - 1]).join(',');
   return `${sub.sendTime} ${sub.timezone} ${days}`;
 }

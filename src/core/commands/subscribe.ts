@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { localDateTime, nextSendTime } from '../schedule/local-time.ts';
-import type { Subscription, SubscriptionChanges } from '../subscription.ts';
+import { nextPostTime } from '../schedule/due-slots.ts';
+import { localDateTime } from '../schedule/local-time.ts';
+import type { Cadence, Subscription, SubscriptionChanges } from '../subscription.ts';
 import { offsetZones, resolveTimezone, suggestTimezones, timezoneNames } from '../timezone.ts';
 import { defineCommand } from './command.ts';
 import { rankSuggestions } from './suggestions.ts';
@@ -11,6 +12,7 @@ import { rankSuggestions } from './suggestions.ts';
 export const MAX_PAPERS_PER_POST = 10;
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const FULL_DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 /** 'HH:MM', 'H:MM', '9' (an hour, 0–23), '9am', '6:30pm' → 'HH:MM'; undefined when it is not a time of day. */
 export function parseTimeOfDay(text: string): string | undefined {
@@ -78,12 +80,19 @@ function describeWeekdays(days: number[]): string {
   return `on ${days.map((d) => DAY_NAMES[d - 1]).join(', ')}`;
 }
 
+/** "daily" or "weekly on mon", as settings show the cadence. */
+function describeCadence(cadence: Cadence): string {
+  return cadence.kind === 'weekly' ? `weekly on ${DAY_NAMES[cadence.day - 1]}` : 'daily';
+}
+
 /** Settings of a subscription as lines, with the next send time. */
 export function describeSubscription(sub: Subscription, now: Date): string[] {
-  const next = sub.status === 'active' ? nextSendTime(sub, now) : undefined;
+  const next = sub.status === 'active' ? nextPostTime(sub, now) : undefined;
   const nextLocal = next && localDateTime(next, sub.timezone);
   return [
-    `Time: ${sub.sendTime} ${sub.timezone}, ${describeWeekdays(sub.weekdays)}`,
+    sub.cadence.kind === 'weekly'
+      ? `Time: ${sub.sendTime} ${sub.timezone}, ${describeCadence(sub.cadence)} (the best of the week)`
+      : `Time: ${sub.sendTime} ${sub.timezone}, ${describeWeekdays(sub.weekdays)}`,
     `Papers per post: ${sub.papersPerPost}`,
     `Post when nothing new matched: ${sub.postWhenEmpty ? 'yes' : 'no'}`,
     sub.status === 'paused'
@@ -127,6 +136,7 @@ export const subscribeCommand = defineCommand({
     const timezone = args.timezone ?? (await deps.recipients.timezone(recipient));
     const { subscription, created } = await deps.subscriptions.subscribe(recipient, { sendTime: args.time, timezone }, deps.clock());
     const where = ctx.recipient.kind === 'channel' ? 'this channel' : 'you';
+    const weekly = subscription.cadence.kind === 'weekly';
     return {
       title: 'Daily picks',
       cards: [],
@@ -135,7 +145,7 @@ export const subscribeCommand = defineCommand({
         tone: 'success',
         text: created
           ? `Subscribed: I'll post the best new papers for ${where} at ${subscription.sendTime} (${subscription.timezone}).`
-          : `Updated: daily picks for ${where} at ${subscription.sendTime} (${subscription.timezone}).`,
+          : `Updated: ${weekly ? `weekly picks (${describeCadence(subscription.cadence)})` : 'daily picks'} for ${where} at ${subscription.sendTime} (${subscription.timezone}).`,
       },
       actions: [],
       visibility: 'personal',
@@ -200,6 +210,17 @@ const SETTINGS: Record<string, SettingSpec> = {
     }),
     (weekdays) => ({ weekdays }),
   ),
+  cadence: setting(
+    z.string().transform((text, ctx) => {
+      const cadence = parseCadence(text);
+      if (!cadence) {
+        ctx.addIssue({ code: 'custom', message: 'cadence is `daily`, or `weekly` and a day: `weekly mon`.' });
+        return z.NEVER;
+      }
+      return cadence;
+    }),
+    (cadence) => ({ cadence }),
+  ),
   papers: setting(
     z.coerce
       .number({ error: `Papers per post is a number from 1 to ${MAX_PAPERS_PER_POST}.` })
@@ -221,7 +242,8 @@ const SETTINGS: Record<string, SettingSpec> = {
 /** Other names typed for a setting. */
 const SETTING_ALIASES: Record<string, string> = { tz: 'timezone', weekdays: 'days', count: 'papers' };
 
-const SETTINGS_HELP = 'Settings are `time HH:MM`, `timezone Area/City`, `days mon-fri`, `papers N` and `empty on|off`, several separated by commas.';
+const SETTINGS_HELP =
+  'Settings are `time HH:MM`, `timezone Area/City`, `days mon-fri`, `cadence daily|weekly <day>`, `papers N` and `empty on|off`, several separated by commas.';
 
 /** The setting a name typed before a value stands for (`tz` → `timezone`); undefined when there is none. */
 function settingName(typed: string): string | undefined {
@@ -281,6 +303,19 @@ const settingArgs = z.preprocess(
     }),
 );
 
+/** 'daily', 'weekly mon', 'weekly on friday' → a cadence; undefined when unreadable (a weekly one needs its day). */
+export function parseCadence(text: string): Cadence | undefined {
+  const words = text
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== 'on');
+  if (words.length === 1 && words[0] === 'daily') return { kind: 'daily' };
+  if (words.length !== 2 || words[0] !== 'weekly') return undefined;
+  const day = FULL_DAY_NAMES.findIndex((name) => words[1]!.length >= 3 && name.startsWith(words[1]!)) + 1;
+  return day > 0 ? { kind: 'weekly', day } : undefined;
+}
+
 /** 'every', 'weekdays', 'weekends', 'mon-fri', 'mon,wed,fri' → ISO weekdays; undefined when unreadable. */
 export function parseWeekdays(text: string): number[] | undefined {
   const t = text.trim().toLowerCase();
@@ -305,12 +340,12 @@ export function parseWeekdays(text: string): number[] | undefined {
   return days.size ? [...days].sort((a, b) => a - b) : undefined;
 }
 
-/** `settings [time HH:MM, timezone Area/City, days mon-fri, papers N, empty on|off]`: show or change the daily digest. */
+/** `settings [time HH:MM, timezone Area/City, days mon-fri, cadence daily|weekly <day>, papers N, empty on|off]`: show or change the digest. */
 export const settingsCommand = defineCommand({
   name: 'settings',
   aliases: ['config'],
-  usage: '[time HH:MM, timezone Area/City, days mon-fri, papers N, empty on|off]',
-  summary: 'Show or change the daily digest: time, timezone, days, papers per post, empty posts.',
+  usage: '[time HH:MM, timezone Area/City, days mon-fri, cadence daily|weekly <day>, papers N, empty on|off]',
+  summary: 'Show or change the digest: time, timezone, days, daily or weekly, papers per post, empty posts.',
   options: [
     {
       name: 'setting',
@@ -320,6 +355,7 @@ export const settingsCommand = defineCommand({
         { name: 'time (HH:MM)', value: 'time' },
         { name: 'timezone (Area/City)', value: 'timezone' },
         { name: 'days (every, weekdays, mon-fri, mon,wed,fri)', value: 'days' },
+        { name: 'cadence (daily, weekly mon)', value: 'cadence' },
         { name: `papers per post (1-${MAX_PAPERS_PER_POST})`, value: 'papers' },
         { name: 'post when nothing new matched (on/off)', value: 'empty' },
       ],

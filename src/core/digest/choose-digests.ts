@@ -4,10 +4,15 @@ import type { DeliveryChoice, DueSubscription } from '../ports/delivery-ledger.t
 import type { RankingSignals } from '../ports/ranking-signals.ts';
 import { composeDigests, type DigestPick } from './compose-digests.ts';
 
-/** Why a paper was picked, as its card says: the follows it matched, a 👍 likeness, or "top paper of the day". */
-export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'listedOn' | 'latestDay'>): Reason[] {
+/**
+ * Why a paper was picked, as its card says: the follows it matched, a 👍 likeness, or "top
+ * paper of the day" (of its day, in a weekly digest or when it is from the day before).
+ */
+export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'listedOn' | 'latestDay' | 'cadence'>): Reason[] {
   const reasons = reasonsFor(pick);
-  if (pick.matched.length === 0) reasons.unshift({ kind: 'top', day: pick.listedOn === pick.latestDay ? null : pick.listedOn });
+  if (pick.matched.length === 0) {
+    reasons.unshift({ kind: 'top', day: pick.cadence === 'daily' && pick.listedOn === pick.latestDay ? null : pick.listedOn });
+  }
   return reasons;
 }
 
@@ -19,7 +24,7 @@ export function pickReasons(pick: Pick<DigestPick, 'matched' | 'affinity' | 'lis
 export async function chooseDigests(ranking: RankingSignals, due: readonly DueSubscription[]): Promise<DeliveryChoice[]> {
   const picks = await composeDigests(
     ranking,
-    due.map((d) => ({ key: d.subscriptionId, recipientId: d.recipientId, localDate: d.localDate, limit: d.papersPerPost })),
+    due.map((d) => ({ key: d.subscriptionId, recipientId: d.recipientId, localDate: d.localDate, limit: d.papersPerPost, cadence: d.cadence })),
   );
   const bySubscription = new Map<number, DigestPick[]>();
   for (const pick of picks) {
@@ -33,6 +38,8 @@ export async function chooseDigests(ranking: RankingSignals, due: readonly DueSu
       subscriptionId: d.subscriptionId,
       recipientId: d.recipientId,
       localDate: d.localDate,
+      period: d.period,
+      cadence: d.cadence,
       dueAt: d.dueAt,
       paperIds: chosen.map((pick) => pick.paperId),
       reasons: chosen.map(pickReasons),

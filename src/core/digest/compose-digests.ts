@@ -3,6 +3,7 @@ import { followText } from '../follow.ts';
 import type { CandidatePaper, PaperWindow, RankingSignals } from '../ports/ranking-signals.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
 import { byLabel, communitySignal, personalScore } from '../ranking/score.ts';
+import type { CadenceKind } from '../subscription.ts';
 
 /** One digest to compose: for whom, for which local date, how many papers at most. */
 export interface DigestRequest {
@@ -13,6 +14,8 @@ export interface DigestRequest {
   localDate: string;
   /** papers_per_post. */
   limit: number;
+  /** Which window it draws from (see DIGEST_WINDOWS); default daily. */
+  cadence?: CadenceKind;
 }
 
 /** One paper picked for one digest. */
@@ -27,57 +30,77 @@ export interface DigestPick {
   affinity: number;
   /** The day the paper is listed on. */
   listedOn: string;
-  /** The newest day with papers on or before the local date ("the day" of this digest). */
+  /** The newest day with papers on or before the local date ("the day" of a daily digest). */
   latestDay: string;
+  cadence: CadenceKind;
+}
+
+/** The days a digest draws from, counted in days with papers on or before its local date. */
+export interface DigestWindow {
+  days: number;
+  /** Whether the newest day's papers come before older ones (else the whole window is ranked as one). */
+  newestDayFirst: boolean;
 }
 
 /**
- * How many of the latest days with papers (on or before the local date) a digest draws from.
+ * The window of each cadence.
  *
- * Why two: Hugging Face fills a day's list during that day, and a subscriber whose morning
- * comes before Europe's and America's (Asia/Kolkata at 09:00 is 03:30 UTC) would otherwise
- * get the first two or three papers of a half-listed day and never see the rest. With the day
- * before in the window, whatever was listed after their last digest still arrives the next
- * morning; delivered_papers makes sure nothing comes twice. Newer days are shown first, so a
- * subscriber late in the day gets that day's papers and only fills up from the day before.
+ * Daily: the two latest days with papers. Hugging Face fills a day's list during that day, and
+ * a subscriber whose morning comes before Europe's and America's (Asia/Kolkata at 09:00 is 03:30
+ * UTC) would otherwise get the first two or three papers of a half-listed day and never see the
+ * rest. With the day before in the window, whatever was listed after their last digest still
+ * arrives the next morning; delivered_papers makes sure nothing comes twice. Newer days are
+ * shown first, so a subscriber late in the day gets that day's papers and only fills up from
+ * the day before.
+ *
+ * Weekly: the best of the last week, ranked as one list: the seven latest days with papers,
+ * plus the day before them for the same reason as above (the day of the previous weekly
+ * digest was still filling up when it went out).
  */
-export const DIGEST_WINDOW_DAYS = 2;
+export const DIGEST_WINDOWS: Readonly<Record<CadenceKind, DigestWindow>> = {
+  daily: { days: 2, newestDayFirst: true },
+  weekly: { days: 8, newestDayFirst: false },
+};
 
 /** Candidates beyond papers_per_post checked against delivered_papers in the first round. */
 const EXCLUSION_MARGIN = 3;
 
 /**
- * Picks the papers for many digests at once. Per local date in the batch (usually one or two)
- * a fixed handful of set-based queries serves every digest: the window's papers, the
+ * Picks the papers for many digests at once. Per local date and cadence in the batch (usually
+ * one or two) a fixed handful of set-based queries serves every digest: the window's papers, the
  * recipients' follows, which papers each distinct follow matches (cached until the window's
  * papers change, so a pass of many batches matches each follow once), vote affinities, and
  * one probe of delivered_papers for the best candidates of every digest. Never a query per
  * subscriber or per follow.
  *
- * - Candidates: papers listed on the {@link DIGEST_WINDOW_DAYS} latest days with papers on
- *   or before the local date, minus papers this recipient was already sent (delivered_papers)
- *   or voted on (it has seen them).
+ * - Candidates: papers listed in the digest's window ({@link DIGEST_WINDOWS}: the latest days
+ *   with papers on or before the local date), minus papers this recipient was already sent
+ *   (delivered_papers) or voted on (it has seen them).
  * - A recipient that follows anything gets only papers matching its follows; one that follows
  *   nothing gets the day's top papers.
  * - Scored by `personalScore`, the ranking of `today` (a paper voted on is never a candidate, so
- *   the own-vote term does not arise); order: newer day first, then score, upvotes, recency, id.
+ *   the own-vote term does not arise); order: newer day first (daily), then score, upvotes,
+ *   recency, id.
  *
  * Read-only; pass the claiming transaction's signals to see its own claims.
  */
 export async function composeDigests(signals: RankingSignals, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
-  const byDate = new Map<string, DigestRequest[]>();
+  const groups = new Map<string, { localDate: string; cadence: CadenceKind; requests: DigestRequest[] }>();
   for (const request of requests) {
-    const group = byDate.get(request.localDate);
-    if (group) group.push(request);
-    else byDate.set(request.localDate, [request]);
+    const cadence = request.cadence ?? 'daily';
+    const key = `${request.localDate} ${cadence}`;
+    const group = groups.get(key);
+    if (group) group.requests.push(request);
+    else groups.set(key, { localDate: request.localDate, cadence, requests: [request] });
   }
   const picks: DigestPick[] = [];
-  for (const [localDate, group] of byDate) picks.push(...(await composeForDate(signals, localDate, group)));
+  for (const group of groups.values()) picks.push(...(await composeForDate(signals, group.localDate, group.cadence, group.requests)));
   return picks.sort((a, b) => a.key - b.key || a.rank - b.rank);
 }
 
-async function composeForDate(ranking: RankingSignals, localDate: string, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
-  const window = await ranking.window(localDate, DIGEST_WINDOW_DAYS);
+async function composeForDate(ranking: RankingSignals, localDate: string, cadence: CadenceKind, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+  const { days, newestDayFirst } = DIGEST_WINDOWS[cadence];
+  const window = await ranking.window(localDate, days);
   if (!window.latest) return [];
   const latest = window.latest;
   const papers = await papersOf(ranking, window);
@@ -91,7 +114,7 @@ async function composeForDate(ranking: RankingSignals, localDate: string, reques
   const size = papers.length;
   const pordOf = new Map(papers.map((paper, index) => [paper.id, index]));
   const base = Float64Array.from(papers, (paper) => communitySignal(paper.upvotes));
-  const older = Uint8Array.from(papers, (paper) => (paper.listedOn === latest ? 0 : 1));
+  const older = Uint8Array.from(papers, (paper) => (newestDayFirst && paper.listedOn !== latest ? 1 : 0));
   // Each follow's matches as window indexes, converted once per batch.
   const pordLists = new Map<string, Int32Array>();
   const pordsOf = (follow: Follow): Int32Array => {
@@ -128,9 +151,14 @@ async function composeForDate(ranking: RankingSignals, localDate: string, reques
       ranked = Array.from({ length: size }, (_, pord) => pord);
       for (const pord of ranked) score[pord] = personalScore(base[pord]!, 0, affinity.get(papers[pord]!.id) ?? 0);
       ranked.sort(byRank);
-    } else {
+    } else if (newestDayFirst) {
       // Without follows or votes the window's own order is the ranking (score grows with upvotes).
       ranked = Array.from({ length: size }, (_, pord) => pord);
+    } else {
+      // The same, for a window ranked as one list: by score alone.
+      ranked = Array.from({ length: size }, (_, pord) => pord);
+      for (const pord of ranked) score[pord] = base[pord]!;
+      ranked.sort(byRank);
     }
     if (voted) ranked = ranked.filter((pord) => !voted.has(papers[pord]!.id));
     const sortedUpTo = own.length > 0 ? Math.min(ranked.length, request.limit + EXCLUSION_MARGIN) : ranked.length;
@@ -179,6 +207,7 @@ async function composeForDate(ranking: RankingSignals, localDate: string, reques
         affinity: affinity?.get(paper.id) ?? 0,
         listedOn: paper.listedOn,
         latestDay: latest,
+        cadence,
       };
     }),
   );

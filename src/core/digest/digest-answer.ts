@@ -3,6 +3,7 @@ import { voteActions } from '../commands/shared.ts';
 import { type Paper, toCard } from '../paper.ts';
 import type { PendingDelivery } from '../ports/delivery-ledger.ts';
 import type { PaperLibrary } from '../ports/paper-library.ts';
+import type { CadenceKind } from '../subscription.ts';
 
 /** One paper of a digest with the reasons it was picked. */
 export interface DigestEntry {
@@ -11,25 +12,27 @@ export interface DigestEntry {
 }
 
 /**
- * The daily post: "Daily picks for 2026-11-28", one card per paper with why it was picked,
- * 👍/👎 buttons, public. With no papers it is the short "nothing new today" note that
- * subscribers who turned on `settings empty on` get.
+ * The scheduled post: "Daily picks for 2026-11-28" (or "Weekly picks for the week to
+ * 2026-11-28"), one card per paper with why it was picked, 👍/👎 buttons, public. With no
+ * papers it is the short "nothing new" note that subscribers who turned on `settings empty on` get.
  */
 export function digestAnswer(
   localDate: string,
   entries: readonly DigestEntry[],
   card: (paper: Paper, reasons: Reason[]) => PaperCard = (paper, reasons) => toCard(paper, reasons),
+  cadence: CadenceKind = 'daily',
 ): Answer {
-  const title = `Daily picks for ${localDate}`;
+  const title = cadence === 'weekly' ? `Weekly picks for the week to ${localDate}` : `Daily picks for ${localDate}`;
+  const when = cadence === 'weekly' ? 'this week' : 'today';
   if (entries.length === 0) {
     return {
       title,
       cards: [],
       lines: [
-        'Nothing new today: no new papers matched what you follow since the last digest.',
+        `Nothing new ${when}: no new papers matched what you follow since the last digest.`,
         'Follow more with `follow <topic>`, or stop these notes with `settings empty off`.',
       ],
-      notice: { tone: 'info', text: 'Nothing new today.' },
+      notice: { tone: 'info', text: `Nothing new ${when}.` },
       actions: [],
       visibility: 'public',
     };
@@ -42,7 +45,7 @@ export function digestAnswer(
     subtitle: personal
       ? `${count} for what you follow.`
       : topOnly
-        ? `${count}: the day's top picks. Follow topics with \`follow <topic>\` to get picks of your own.`
+        ? `${count}: the ${cadence === 'weekly' ? "week's" : "day's"} top picks. Follow topics with \`follow <topic>\` to get picks of your own.`
         : `${count}.`,
     cards: entries.map((entry) => card(entry.paper, entry.reasons)),
     lines: [],
@@ -71,7 +74,7 @@ export async function digestAnswers(library: Pick<PaperLibrary, 'findMany'>, del
         const paper = papers.get(id);
         return paper ? [{ paper, reasons: delivery.reasons[index] ?? [] }] : [];
       });
-      return [delivery.id, digestAnswer(delivery.localDate, entries, card)];
+      return [delivery.id, digestAnswer(delivery.localDate, entries, card, delivery.cadence)];
     }),
   );
 }

@@ -1,5 +1,6 @@
 import type { Reason } from '../answer.ts';
 import type { RecipientRef } from '../recipient.ts';
+import type { CadenceKind } from '../subscription.ts';
 import type { RecipientId } from './recipient-store.ts';
 
 /**
@@ -10,7 +11,10 @@ import type { RecipientId } from './recipient-store.ts';
  */
 export type DeliveryStatus = 'claimed' | 'sending' | 'sent' | 'failed' | 'empty' | 'gone';
 
-/** A local send time that is due now: subscriptions on this schedule may be claimed for `localDate`. */
+/**
+ * A local send time that is due now: subscriptions on this schedule may be claimed for `localDate`.
+ * Build slots with `dueSlots` (core/schedule/due-slots.ts), which also says what a period is.
+ */
 export interface DueSlot {
   timezone: string;
   /** 'HH:MM' */
@@ -19,6 +23,8 @@ export interface DueSlot {
   localDate: string;
   /** ISO weekday of localDate (1 = Monday). */
   weekday: number;
+  /** The Monday of localDate's week: the period a weekly digest on localDate is for (a daily digest's period is localDate). */
+  weekStart: string;
   /** The instant `sendTime` on `localDate` in `timezone`. */
   dueAt: Date;
 }
@@ -38,6 +44,9 @@ export interface DueSubscription {
   recipientId: RecipientId;
   recipient: RecipientRef;
   localDate: string;
+  /** The first day of the period the digest is for: localDate (daily) or its week's Monday (weekly). */
+  period: string;
+  cadence: CadenceKind;
   dueAt: Date;
   papersPerPost: number;
   postWhenEmpty: boolean;
@@ -54,6 +63,9 @@ export interface DeliveryChoice {
   subscriptionId: number;
   recipientId: RecipientId;
   localDate: string;
+  /** As in DueSubscription: the ledger holds one row per (subscription, period). */
+  period: string;
+  cadence: CadenceKind;
   dueAt: Date;
   paperIds: string[];
   /** Why each paper was picked, parallel to paperIds. */
@@ -84,6 +96,7 @@ export interface PendingDelivery {
   recipientId: RecipientId;
   recipient: RecipientRef;
   localDate: string;
+  cadence: CadenceKind;
   dueAt: Date | null;
   paperIds: string[];
   reasons: Reason[][];
@@ -103,7 +116,8 @@ export interface ClaimStamp {
 export const RESENT_NOTE = 'resent after a worker stopped while sending; the recipient may see this post twice';
 
 /**
- * The delivery ledger: one row per (subscription, local date), claimed by inserting it.
+ * The delivery ledger: one row per (subscription, period), claimed by inserting it; a period
+ * is a local date for a daily digest, a week (Monday to Sunday) for a weekly one.
  * Every transition is conditional on the row's status and owner, so two workers can never
  * both move the same row forward. See core/schedule/delivery-pass.ts for the life of a row.
  */
@@ -112,15 +126,15 @@ export interface DeliveryLedger {
   activeSchedules(): Promise<{ timezone: string; sendTime: string }[]>;
   /**
    * Locks up to `limit` subscriptions due for one of the slots and not yet claimed for its
-   * local date (nor a later one): active, on that schedule and weekday, with settings not
-   * changed after the due instant. Subscriptions another transaction is claiming are skipped.
+   * period (nor a later one): active, on that schedule and weekday (a weekly digest's one day),
+   * with settings not changed after the due instant. Subscriptions another transaction is claiming are skipped.
    * Only inside `Storage.transaction`; the locks last until it ends.
    */
   lockDue(options: { slots: readonly DueSlot[]; platforms: PlatformFilter; limit: number; resume?: ResumePoints }): Promise<DueSubscription[]>;
   /**
    * The claim itself: inserts the ledger rows ('claimed' with a lease, or 'empty') with their
    * papers and reasons, and records the papers as delivered to their recipients. A second
-   * claim of the same (subscription, local date) inserts nothing. Only inside the transaction
+   * claim of the same (subscription, period) inserts nothing. Only inside the transaction
    * that locked the subscriptions.
    */
   insert(choices: readonly DeliveryChoice[], stamp: ClaimStamp): Promise<InsertedDelivery[]>;

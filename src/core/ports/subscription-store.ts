@@ -1,5 +1,5 @@
 import type { RecipientRef } from '../recipient.ts';
-import type { Subscription, SubscriptionChanges } from '../subscription.ts';
+import type { Cadence, Subscription, SubscriptionChanges } from '../subscription.ts';
 import type { DeliveryStatus } from './delivery-ledger.ts';
 import type { RecipientId } from './recipient-store.ts';
 
@@ -10,6 +10,7 @@ export interface SubscriptionOverview {
   sendTime: string;
   timezone: string;
   weekdays: number[];
+  cadence: Cadence;
   status: 'active' | 'paused';
   pausedReason: string | null;
   /** When the settings last changed: a post due before that is not owed (see core/schedule). */
@@ -40,6 +41,10 @@ export interface SubscriptionStore {
   update(recipient: RecipientId, changes: SubscriptionChanges, now: Date): Promise<Subscription | undefined>;
   /** Removes the subscription; false when there was none. Papers already sent stay recorded. */
   unsubscribe(recipient: RecipientId): Promise<boolean>;
+  /** Pauses the recipient's active subscription with the reason (it cannot be reached); false when there is none or it is paused already. */
+  pause(recipient: RecipientId, reason: string, now: Date): Promise<boolean>;
+  /** Resumes the recipient's paused subscription (it can be reached again); false when there is none or it is active. */
+  resume(recipient: RecipientId, now: Date): Promise<boolean>;
   /** Every subscription (optionally only active or paused ones) with its latest delivery, by id. */
   overview(options?: { status?: 'active' | 'paused' }): Promise<SubscriptionOverview[]>;
 }

@@ -17,7 +17,8 @@ import { type SendOutcome, type SendSettings, sendDelivery } from './send-delive
 /**
  * One delivery pass: claim what is due, choose papers, send, record.
  *
- * Life of a ledger row (`deliveries`, unique per subscription and local date):
+ * Life of a ledger row (`deliveries`, unique per subscription and period: a local date for a
+ * daily digest, a local week for a weekly one):
  *
  *   (none) ──claim──▶ claimed ──mark──▶ sending ──▶ sent | gone | failed
  *                       │                              failed ──retry_at──▶ claimed
@@ -203,6 +204,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
             recipientId: claim.recipientId,
             recipient: claim.recipient,
             localDate: claim.localDate,
+            cadence: claim.cadence,
             dueAt: claim.dueAt,
             paperIds: choice.paperIds,
             reasons: choice.reasons,

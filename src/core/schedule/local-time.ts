@@ -85,15 +85,3 @@ export function weekdayOf(date: string): number {
   const day = new Date(`${date}T00:00:00Z`).getUTCDay();
   return day === 0 ? 7 : day;
 }
-
-/** The next instant after `now` at which a daily post at `time` on `weekdays` is due, in `timeZone`. */
-export function nextSendTime(schedule: { sendTime: string; timezone: string; weekdays: number[] }, now: Date): Date | undefined {
-  const today = localDateTime(now, schedule.timezone).date;
-  for (let offset = 0; offset <= 8; offset++) {
-    const date = addDays(today, offset);
-    if (!schedule.weekdays.includes(weekdayOf(date))) continue;
-    const at = zonedInstant(date, schedule.sendTime, schedule.timezone);
-    if (at > now) return at;
-  }
-  return undefined;
-}

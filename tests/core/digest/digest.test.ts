@@ -152,6 +152,48 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     ]);
   });
 
+  it('a weekly digest holds the best of the last week, ranked as one list, next to a daily one of the same day', async () => {
+    // Papers on nine days with papers up to Friday 2026-11-27 (none on the weekend of the 21st and 22nd).
+    const days = ['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
+    await addPapers(
+      t.db,
+      days.flatMap((day, i) => [
+        paper(`2611.${String(100 + i)}01`, day, { title: `Grokking on day ${i}`, upvotes: [90, 5, 7, 60, 8, 2, 40, 3, 1][i]! }),
+        paper(`2611.${String(100 + i)}02`, day, { title: `Optics on day ${i}`, upvotes: 0 }),
+      ]),
+    );
+    await addSubscription(t.db, { externalId: 'weekly', weeklyDay: 5, follows: ['grokking'], papersPerPost: 3 });
+    await addSubscription(t.db, { externalId: 'weekly-top', weeklyDay: 5, papersPerPost: 2 });
+    await addSubscription(t.db, { externalId: 'daily', follows: ['grokking'], papersPerPost: 3 });
+    const port = recordingPort();
+    await pass(t.db, '2026-11-27T09:00:30Z', [port]);
+    const posts = new Map(port.sent.map((s) => [s.target.externalId, s.answer]));
+    // The eight latest days with papers (not 11-17), best first whatever the day.
+    expect(posts.get('weekly')!.title).toBe('Weekly picks for the week to 2026-11-27');
+    expect(posts.get('weekly')!.cards.map((c) => c.title)).toEqual(['Grokking on day 3', 'Grokking on day 6', 'Grokking on day 4']);
+    expect(posts.get('weekly-top')!.cards.map((c) => [c.title, reasons(c)])).toEqual([
+      ['Grokking on day 3', ['top paper of 2026-11-20']],
+      ['Grokking on day 6', ['top paper of 2026-11-25']],
+    ]);
+    expect(posts.get('weekly-top')!.subtitle).toContain("the week's top picks");
+    // The daily digest: the newest day first, then the day before.
+    expect(posts.get('daily')!.cards.map((c) => c.title)).toEqual(['Grokking on day 8', 'Grokking on day 7']);
+    expect((await ledger(t.db)).map((row) => [row.local_date, row.period, row.cadence])).toEqual([
+      ['2026-11-27', '2026-11-23', 'weekly'],
+      ['2026-11-27', '2026-11-23', 'weekly'],
+      ['2026-11-27', '2026-11-27', 'daily'],
+    ]);
+  });
+
+  it('says “nothing new this week” in an empty weekly note', async () => {
+    await addPapers(t.db, [paper('2611.00051', '2026-11-27', { title: 'Optics' })]);
+    await addSubscription(t.db, { externalId: 'chatty', weeklyDay: 5, follows: ['grokking'], postWhenEmpty: true });
+    const port = recordingPort();
+    await pass(t.db, '2026-11-27T09:00:00Z', [port]);
+    expect(port.sent[0]!.answer.lines[0]).toContain('Nothing new this week');
+    expect(port.sent[0]!.answer.notice?.text).toBe('Nothing new this week.');
+  });
+
   it('composes many digests in one query without mixing recipients up', async () => {
     await addPapers(t.db, [
       paper('2611.00071', '2026-11-27', { title: 'Grokking' }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dueSlots } from '../../../src/core/schedule/due-slots.ts';
-import { useTestDb } from '../../support/db.ts';
+import { engines, useTestDb } from '../../support/db.ts';
 import { addPapers, addSubscription, paper, pass, recordingPort } from '../../support/schedule.ts';
 
 const MINUTE = 60_000;
@@ -99,6 +99,47 @@ describe('one post per local day at the local send time, across DST', () => {
     expect(await simulate(t.db, '2026-11-27T08:00:00Z', '2026-11-30T10:00:00Z', 60)).toEqual([
       '2026-11-27T09:00 weekdays 2026-11-27',
       '2026-11-30T09:00 weekdays 2026-11-30',
+    ]);
+  });
+});
+
+describe.each(engines)('one weekly digest per local week, on its day at its local time, across DST, on %s', (engine) => {
+  const t = useTestDb(engine);
+
+  /** Passes every hour at half past, from `from` to `to`: when each post went out, to whom, titled how. */
+  async function weeks(from: string, to: string) {
+    const port = recordingPort();
+    const log: string[] = [];
+    for (let at = Date.parse(from); at <= Date.parse(to); at += 60 * MINUTE) {
+      const before = port.sent.length;
+      await pass(t.db, new Date(at).toISOString(), [port], { catchUpHours: 0 });
+      for (const post of port.sent.slice(before)) log.push(`${new Date(at).toISOString().slice(0, 16)} ${post.target.externalId} ${post.answer.title}`);
+    }
+    return log;
+  }
+
+  it('Europe/Berlin spring forward: Sunday 02:30 (skipped that night) goes out at 03:30, Monday 09:30 an hour earlier in UTC', async () => {
+    await addSubscription(t.db, { externalId: 'sunday', sendTime: '02:30', timezone: 'Europe/Berlin', weeklyDay: 7, postWhenEmpty: true });
+    await addSubscription(t.db, { externalId: 'monday', sendTime: '09:30', timezone: 'Europe/Berlin', weeklyDay: 1, postWhenEmpty: true });
+    expect(await weeks('2026-03-21T00:30:00Z', '2026-04-05T23:30:00Z')).toEqual([
+      '2026-03-22T01:30 sunday Weekly picks for the week to 2026-03-22',
+      '2026-03-23T08:30 monday Weekly picks for the week to 2026-03-23',
+      '2026-03-29T01:30 sunday Weekly picks for the week to 2026-03-29', // 02:30 does not exist that night: 03:30 CEST
+      '2026-03-30T07:30 monday Weekly picks for the week to 2026-03-30',
+      '2026-04-05T00:30 sunday Weekly picks for the week to 2026-04-05',
+    ]);
+  });
+
+  it('Europe/Berlin fall back: Sunday 02:30 happens twice and is sent once, at the first; America/New_York across the change', async () => {
+    await addSubscription(t.db, { externalId: 'twice', sendTime: '02:30', timezone: 'Europe/Berlin', weeklyDay: 7, postWhenEmpty: true });
+    await addSubscription(t.db, { externalId: 'ny', sendTime: '08:30', timezone: 'America/New_York', weeklyDay: 1, postWhenEmpty: true });
+    expect(await weeks('2026-10-24T00:30:00Z', '2026-11-09T23:30:00Z')).toEqual([
+      '2026-10-25T00:30 twice Weekly picks for the week to 2026-10-25', // 02:30 CEST; 02:30 CET an hour later is the same week
+      '2026-10-26T12:30 ny Weekly picks for the week to 2026-10-26',
+      '2026-11-01T01:30 twice Weekly picks for the week to 2026-11-01',
+      '2026-11-02T13:30 ny Weekly picks for the week to 2026-11-02', // New York left summer time on 2026-11-01
+      '2026-11-08T01:30 twice Weekly picks for the week to 2026-11-08',
+      '2026-11-09T13:30 ny Weekly picks for the week to 2026-11-09',
     ]);
   });
 });
