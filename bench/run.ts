@@ -19,10 +19,11 @@ import { benchFanout } from './measures/fanout.ts';
 import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
 import { benchRss } from './measures/rss.ts';
 import { benchSearch } from './measures/search.ts';
+import { benchSimilar, benchSimilarQuality } from './measures/similar.ts';
 import { benchToday } from './measures/today.ts';
 import { type BenchResult, count, type EngineName, progress, renderTable } from './report.ts';
 
-const MEASURES = ['search', 'today', 'ingest', 'rss', 'digest', 'fanout'] as const;
+const MEASURES = ['search', 'today', 'similar', 'ingest', 'rss', 'digest', 'fanout'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -44,6 +45,7 @@ const sizeList = z
 const flagsSchema = z.object({
   quick: z.boolean().default(false),
   fresh: z.boolean().default(false),
+  reindex: z.boolean().default(false),
   only: list(MEASURES).optional(),
   engines: list(['pglite', 'postgres'] as const).optional(),
   'pglite-sizes': sizeList.optional(),
@@ -59,6 +61,7 @@ const USAGE = `npm run bench [-- options]
   --pglite-sizes 100k,10k corpus sizes on PGlite, in this order (default quick 10k; full 100k,10k)
   --postgres-sizes …      corpus sizes on Postgres, in this order (default quick 10k; full 1M,100k,10k)
   --fresh                 reload stored benchmark corpora even when they are current
+  --reindex               time a full content reindex of each corpus even when it is indexed already
   --seed N                corpus and query seed (default ${DEFAULT_SEED})
 Postgres measures run when DATABASE_URL is set (a server where databases may be created).`;
 
@@ -68,6 +71,9 @@ const TARGETS = {
   searchPglite100k: { p95: 60 },
   today1M: { p95: 20 },
   ingestRate: 5000,
+  similarPostgres1M: { p95: 50 },
+  similarPglite100k: { p95: 100 },
+  reindexPostgres1MMinutes: 10,
   digestSeconds: 30,
   rssMb: 200,
 } as const;
@@ -79,6 +85,7 @@ async function main(): Promise<number> {
       options: {
         quick: { type: 'boolean' },
         fresh: { type: 'boolean' },
+        reindex: { type: 'boolean' },
         only: { type: 'string' },
         engines: { type: 'string' },
         'pglite-sizes': { type: 'string' },
@@ -145,7 +152,7 @@ async function main(): Promise<number> {
 
   for (const engine of engines) {
     for (const size of sizes[engine]) {
-      const perSize = want('search') || want('today') || want('ingest');
+      const perSize = want('search') || want('today') || want('similar') || want('ingest');
       if (!perSize && size !== Math.max(...sizes[engine])) continue;
       if (!perSize && !want('rss') && !want('digest') && !want('fanout')) break;
       const bench = await openCorpusDb(engine, { size, seed: flags.seed, fresh: flags.fresh, databaseUrl });
@@ -167,6 +174,21 @@ async function main(): Promise<number> {
         if (want('today')) {
           const isTarget = engine === 'Postgres' && size === 1_000_000;
           record(...(await benchToday(bench, { requests: quick ? 60 : 200, seed: flags.seed, ...(isTarget ? { p95Target: TARGETS.today1M.p95 } : {}) })));
+        }
+        if (want('similar')) {
+          const isTarget1M = engine === 'Postgres' && size === 1_000_000;
+          const isTarget100k = engine === 'PGlite' && size === 100_000;
+          record(
+            ...(await benchSimilar(bench, {
+              requests: quick ? 100 : 300,
+              baselineQueries: size >= 1_000_000 ? 3 : 10,
+              recallQueries: quick ? 20 : 50,
+              seed: flags.seed,
+              reindex: flags.reindex,
+              ...(isTarget1M ? { p95Target: TARGETS.similarPostgres1M.p95, reindexTargetMinutes: TARGETS.reindexPostgres1MMinutes } : {}),
+              ...(isTarget100k ? { p95Target: TARGETS.similarPglite100k.p95 } : {}),
+            })),
+          );
         }
         if (want('digest') && size === Math.max(...sizes[engine])) {
           // 100k subscribers on Postgres (the target); fewer on PGlite, an embedded single-user database.
@@ -202,6 +224,9 @@ async function main(): Promise<number> {
       );
     }
   }
+
+  // Quality does not depend on the engine or the corpus: once, on real papers.
+  if (want('similar')) record(...(await benchSimilarQuality({ batch: 200, svmQueries: quick ? 50 : 200 })));
 
   printTable(false);
   return 0;

@@ -91,7 +91,9 @@ export type Action =
   /** 👍/👎 on a paper; 'clear' takes the recipient's vote back. */
   | { kind: 'vote'; paperId: string; vote: Vote | 'clear' }
   /** Follow (or, with `follow: false`, unfollow) a topic. */
-  | { kind: 'follow'; topic: string; follow: boolean };
+  | { kind: 'follow'; topic: string; follow: boolean }
+  /** More like this: the papers closest in content to a paper (`similar`). */
+  | { kind: 'similar'; paperId: string };
 
 /** Why a paper was picked for a recipient. Stored with each digest, rendered by adapters. */
 export type Reason =
@@ -100,7 +102,9 @@ export type Reason =
   /** It resembles papers the recipient 👍 (and not the ones they 👎). */
   | { kind: 'liked' }
   /** One of the best papers of a day, for a recipient that follows nothing: `day` null means the digest's own day. */
-  | { kind: 'top'; day: string | null };
+  | { kind: 'top'; day: string | null }
+  /** It is about the same things as the paper it was found from (`similar`): the terms they share most, in words. */
+  | { kind: 'shares'; terms: string[] };
 
 /** An answer that is only a notice (confirmation, refusal, error). */
 export function noticeAnswer(title: string, notice: Notice, lines: string[] = []): Answer {

@@ -52,6 +52,7 @@ export function createCore(options: CoreOptions): Core {
     feedback: storage.feedback,
     ranking: storage.ranking,
     subscriptions: storage.subscriptions,
+    content: storage.content,
     log: options.log,
     clock: options.clock ?? systemClock,
   };
@@ -120,6 +121,8 @@ export function createCore(options: CoreOptions): Core {
           return execute(action.follow ? 'follow' : 'unfollow', { topic: action.topic }, ctx);
         case 'page':
           return execute(action.call.command, action.call.args, ctx);
+        case 'similar':
+          return execute('similar', { paper: action.paperId }, ctx);
       }
     },
     async complete(command, option, typed, ctx, args = {}) {

@@ -3,6 +3,8 @@ import type { PaperInput } from '../core/paper.ts';
 import type { BulkStoreOptions, StoreResult } from '../core/ports/paper-library.ts';
 import type { Db } from './db.ts';
 import { inTransaction } from './in-transaction.ts';
+import { indexPapers } from './index-papers.ts';
+import { indexPendingContent } from './reindex-content.ts';
 
 /**
  * Inserts new papers and merges known ones, in one statement per batch.
@@ -11,14 +13,22 @@ import { inTransaction } from './in-transaction.ts';
  * fields filled in (an arXiv-only paper gains its HF day, keywords, repo…); nothing
  * already stored is overwritten. A row whose merge would change nothing is not written
  * at all, so re-ingesting the same day writes nothing. Inputs with the same id are merged.
- * The words of written titles and keywords join `vocabulary` for spelling suggestions.
- * Everything is written in one transaction (the caller's, if it has one).
+ * The words of written titles and keywords join `vocabulary` for spelling suggestions, and
+ * written papers are (re)indexed in the content model (new ones counted into its document
+ * frequencies). Everything is written in one transaction (the caller's, if it has one).
  */
 export async function upsertPapers(db: Db, inputs: readonly PaperInput[], now = new Date()): Promise<StoreResult> {
   return inTransaction(db, async (trx) => {
     await commitWithoutWaiting(trx);
     const result: StoreResult = { inserted: 0, updated: 0, unchanged: 0 };
-    for (const batch of batchesOf(inputs)) tally(result, batch, await upsertBatch(trx, batch.papers, batch.refreshCounts, now));
+    for (const batch of batchesOf(inputs)) {
+      const written = await upsertBatch(trx, batch.papers, batch.refreshCounts, now);
+      await indexPapers(
+        trx,
+        written.map((row) => ({ id: row.id, count: row.inserted })),
+      );
+      tally(result, batch, written);
+    }
     return result;
   });
 }
@@ -31,6 +41,10 @@ export async function upsertPapers(db: Db, inputs: readonly PaperInput[], now = 
  * (PGlite has a single connection, so its batches simply queue.) Inside a caller's
  * transaction there is only its connection: the batches are written there one after another,
  * and commit or roll back with it.
+ *
+ * The content model is brought up to date once, after the last batch (`indexPendingContent`):
+ * two writers counting document frequencies batch by batch would wait for each other on every
+ * common term. Papers of a failed import stay pending and are indexed by the next one.
  */
 export async function upsertPapersInBulk(db: Db, inputs: readonly PaperInput[], options: BulkStoreOptions = {}): Promise<StoreResult> {
   const batches = batchesOf(inputs);
@@ -41,6 +55,8 @@ export async function upsertPapersInBulk(db: Db, inputs: readonly PaperInput[], 
   let next = 0;
   let stored = 0;
   let failed = false;
+  // Papers this import changed that were indexed before: rebuilt (not counted again) at the end.
+  const updated: string[] = [];
   const writer = async () => {
     while (!failed && next < batches.length) {
       const batch = batches[next++]!;
@@ -52,6 +68,7 @@ export async function upsertPapersInBulk(db: Db, inputs: readonly PaperInput[], 
         throw error;
       });
       tally(result, batch, rows);
+      for (const row of rows) if (!row.inserted) updated.push(row.id);
       stored += batch.papers.length;
       options.onProgress?.(stored, total);
     }
@@ -60,6 +77,7 @@ export async function upsertPapersInBulk(db: Db, inputs: readonly PaperInput[], 
   const outcomes = await Promise.allSettled(Array.from({ length: writers }, writer));
   const failure = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
+  await indexPendingContent(db, updated, { writers, ...(options.onIndexProgress ? { onProgress: options.onIndexProgress } : {}) });
   return result;
 }
 
@@ -111,7 +129,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-async function upsertBatch(db: Db, batch: readonly PaperInput[], refreshCounts: boolean, now: Date): Promise<{ inserted: boolean }[]> {
+async function upsertBatch(db: Db, batch: readonly PaperInput[], refreshCounts: boolean, now: Date): Promise<{ id: string; inserted: boolean }[]> {
   const payload = JSON.stringify(
     batch.map((paper) => ({
       id: paper.id,
@@ -133,7 +151,7 @@ async function upsertBatch(db: Db, batch: readonly PaperInput[], refreshCounts: 
     })),
   );
   const countsChanged = refreshCounts ? sql`papers.upvotes <> excluded.upvotes or papers.comments <> excluded.comments` : sql`false`;
-  const { rows } = await sql<{ inserted: boolean }>`
+  const { rows } = await sql<{ id: string; inserted: boolean }>`
     with written as (
     insert into papers as papers (
       id, title, abstract, authors, published_at, featured_on, upvotes, comments, ai_summary,
@@ -176,7 +194,7 @@ async function upsertBatch(db: Db, batch: readonly PaperInput[], refreshCounts: 
       or (cardinality(papers.categories) = 0 and cardinality(excluded.categories) > 0)
       or (papers.primary_category is null and excluded.primary_category is not null)
       or not (excluded.sources[1] = any(papers.sources))
-    returning (xmax = 0) as inserted, title, ai_keywords
+    returning id, (xmax = 0) as inserted, title, ai_keywords
     ), new_words as (
       -- Titles never change once stored; keywords may be filled in later, so every written row counts.
       -- In word order, so concurrent writers that meet the same new words wait for each other
@@ -188,6 +206,6 @@ async function upsertBatch(db: Db, batch: readonly PaperInput[], refreshCounts: 
       order by word
       on conflict do nothing
     )
-    select inserted from written`.execute(db);
+    select id, inserted from written`.execute(db);
   return rows;
 }

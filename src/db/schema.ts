@@ -16,6 +16,11 @@ export interface Database {
   ingest_runs: IngestRunsTable;
   action_tokens: ActionTokensTable;
   vocabulary: VocabularyTable;
+  content_terms: ContentTermsTable;
+  content_stats: ContentStatsTable;
+  content_vectors: ContentVectorsTable;
+  content_postings: ContentPostingsTable;
+  content_df_staging: ContentDfStagingTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -156,7 +161,12 @@ export interface DeliveriesTable {
  * The core's `Reason` has the same shape; it is spelled out here so that changing that type
  * fails to compile until a migration converts the stored rows.
  */
-export type StoredReason = { kind: 'follow'; follow: string } | { kind: 'liked' } | { kind: 'top'; day: string | null };
+export type StoredReason =
+  | { kind: 'follow'; follow: string }
+  | { kind: 'liked' }
+  | { kind: 'top'; day: string | null }
+  /** Added with `similar` (no stored row needs converting: it is a new kind, not a new shape of an old one). */
+  | { kind: 'shares'; terms: string[] };
 
 export interface DeliveredPapersTable {
   recipient_id: number;
@@ -194,6 +204,50 @@ export interface ActionTokensTable {
 /** Lower-cased words (3–40 characters) of stored titles and keywords, for spelling suggestions. */
 export interface VocabularyTable {
   word: string;
+}
+
+/** The content model's term dictionary (migration 2026_11_30_100000): stemmed words and two-word phrases. */
+export interface ContentTermsTable {
+  id: Generated<number>;
+  /** A lexeme (`languag`) or two separated by a space (`languag model`). */
+  term: string;
+  /** How many papers hold the term (as last counted: ingestion adds, a reindex recounts). */
+  df: ColumnType<number, number | undefined, number>;
+  /** The term in real words ("language model"), filled in when first shown. */
+  label: string | null;
+}
+
+/** One row: the library size the document frequencies were counted on. */
+export interface ContentStatsTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  papers: ColumnType<number, number | undefined, number>;
+  reindexed_at: Date | null;
+}
+
+/** Each indexed paper's strongest terms, L2-normalised, under a compact key. */
+export interface ContentVectorsTable {
+  key: Generated<number>;
+  paper_id: string;
+  /** content_terms ids, ascending. */
+  terms: number[];
+  /** Parallel to terms. */
+  weights: number[];
+  /** The reindex run that last wrote this vector; null when ingestion did. */
+  built_by: number | null;
+}
+
+/** content_vectors by term, strongest first (index on term, weight desc, paper_key). */
+export interface ContentPostingsTable {
+  term: number;
+  weight: number;
+  paper_key: number;
+}
+
+/** Scratch counts of a bulk indexing run (unlogged). */
+export interface ContentDfStagingTable {
+  run: number;
+  term: string;
+  n: number;
 }
 
 export type PaperRow = Selectable<PapersTable>;

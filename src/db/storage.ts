@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Storage } from '../core/ports/storage.ts';
 import { createActionTokenStore } from './action-token-store.ts';
+import { createContentIndex } from './content-index.ts';
 import type { Db } from './db.ts';
 import { createDeliveryLedger } from './delivery-ledger.ts';
 import { createFeedbackStore } from './feedback-store.ts';
@@ -25,6 +26,7 @@ export function createStorage(db: Db): Storage {
     ledger: createDeliveryLedger(db),
     actionTokens: createActionTokenStore(db),
     ingestLog: createIngestLog(db),
+    content: createContentIndex(db),
     transaction(work) {
       if (db.isTransaction) return work(storage);
       return db.transaction().execute((trx) => work(createStorage(trx)));

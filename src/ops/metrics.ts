@@ -168,7 +168,16 @@ export function instrumentCore(core: Core, metrics: Metrics, platform: string): 
 }
 
 function clickedCommand(action: Action): string {
-  return action.kind === 'page' ? action.call.command : action.kind === 'vote' ? 'vote' : action.follow ? 'follow' : 'unfollow';
+  switch (action.kind) {
+    case 'page':
+      return action.call.command;
+    case 'vote':
+      return 'vote';
+    case 'similar':
+      return 'similar';
+    case 'follow':
+      return action.follow ? 'follow' : 'unfollow';
+  }
 }
 
 /** The names `createMetrics({ commandNames })` should accept: every command and alias of the core. */

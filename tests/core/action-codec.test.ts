@@ -13,6 +13,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     vote: fc.constantFrom('up' as const, 'down' as const, 'clear' as const),
   }),
   fc.record({ kind: fc.constant('follow' as const), topic: fc.string({ minLength: 1, maxLength: 100 }).map((s) => s.trim() || 'x'), follow: fc.boolean() }),
+  fc.record({ kind: fc.constant('similar' as const), paperId: fc.oneof(fc.stringMatching(/^\d{4}\.\d{4,5}$/), fc.stringMatching(/^[a-z-]{2,12}\/\d{7}$/)) }),
   fc.record({
     kind: fc.constant('page' as const),
     direction: fc.constantFrom('prev' as const, 'next' as const),
@@ -40,6 +41,7 @@ describe('the action codec', () => {
     const codec = memoryCodec();
     expect(await codec.encode({ kind: 'vote', paperId: '2405.15071', vote: 'up' }, TELEGRAM_LIMIT)).toBe('vote 2405.15071 up');
     expect(await codec.encode({ kind: 'follow', topic: 'grokking', follow: false }, TELEGRAM_LIMIT)).toBe('unfollow grokking');
+    expect(await codec.encode({ kind: 'similar', paperId: 'hep-th/9901001' }, TELEGRAM_LIMIT)).toBe('similar hep-th/9901001');
     const long: Action = {
       kind: 'page',
       direction: 'next',
@@ -80,9 +82,11 @@ describe('labels and reasons in plain words', () => {
     expect(actionLabel({ kind: 'vote', paperId: 'x', vote: 'up' })).toBe('👍');
     expect(actionLabel({ kind: 'follow', topic: 'grokking', follow: true })).toBe('Follow “grokking”');
     expect(actionLabel({ kind: 'page', direction: 'prev', call: { command: 'today', args: {} } })).toBe('◀ Previous');
+    expect(actionLabel({ kind: 'similar', paperId: '2405.15071' })).toBe('More like this');
     expect(reasonText({ kind: 'follow', follow: 'cat:cs.LG' })).toBe('matches your follow: cat:cs.LG');
     expect(reasonText({ kind: 'liked' })).toBe('similar to papers you liked');
     expect(reasonText({ kind: 'top', day: null })).toBe('top paper of the day');
     expect(reasonText({ kind: 'top', day: '2026-11-26' })).toBe('top paper of 2026-11-26');
+    expect(reasonText({ kind: 'shares', terms: ['gamma ray', 'blazars'] })).toBe('in common: gamma ray, blazars');
   });
 });

@@ -104,20 +104,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   /**
    * Buttons: paging updates the message in place when it is the clicker's own answer (or
    * private); on someone else's message or a scheduled post it answers privately instead.
-   * Votes and follows answer with an ephemeral confirmation.
+   * Votes and follows answer with an ephemeral confirmation. More like this (`opensNew`, known
+   * once the button is decoded) always answers privately, so the list it came from stays.
    */
-  async function clickOn(interaction: ButtonInteraction, work: () => Promise<Answer>): Promise<void> {
-    const inPlace = mayUpdateInPlace(interaction);
+  async function clickOn(interaction: ButtonInteraction, work: () => Promise<Answer>, opensNew: () => boolean = () => false): Promise<void> {
+    const inPlace = () => mayUpdateInPlace(interaction) && !opensNew();
     const rendered = work().then(render);
     const quick = await raceDeadline(rendered, deferDelay(interaction));
     if (quick !== TIMED_OUT) {
-      if (!quick.ephemeral && inPlace) await interaction.update(body(quick));
+      if (!quick.ephemeral && inPlace()) await interaction.update(body(quick));
       else await interaction.reply({ ...body(quick), flags: MessageFlags.Ephemeral });
       return;
     }
     await interaction.deferUpdate();
     const late = await rendered;
-    if (!late.ephemeral && inPlace) await interaction.editReply(body(late));
+    if (!late.ephemeral && inPlace()) await interaction.editReply(body(late));
     else await interaction.followUp({ ...body(late), flags: MessageFlags.Ephemeral });
   }
 
@@ -139,14 +140,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const ctx = contextFor(interaction);
-    await clickOn(interaction, async () => {
-      const action = await actionForCustomId(core.actions, interaction.customId);
-      if (action === null) return noticeAnswer('Not mine', { tone: 'info', text: 'That button does not belong to paperboy.' });
-      if (action === undefined) {
-        return noticeAnswer('Button expired', { tone: 'info', text: 'That button is too old to work now. Run the command again.' });
-      }
-      return core.click(action, ctx);
-    });
+    let opensNew = false;
+    await clickOn(
+      interaction,
+      async () => {
+        const action = await actionForCustomId(core.actions, interaction.customId);
+        if (action === null) return noticeAnswer('Not mine', { tone: 'info', text: 'That button does not belong to paperboy.' });
+        if (action === undefined) {
+          return noticeAnswer('Button expired', { tone: 'info', text: 'That button is too old to work now. Run the command again.' });
+        }
+        opensNew = action.kind === 'similar';
+        return core.click(action, ctx);
+      },
+      () => opensNew,
+    );
   }
 
   /** Suggestions from the core for the option being typed, within the time autocomplete allows. */

@@ -262,6 +262,11 @@ function buttonRows(
     ? [...chunk(compact(votes.filter((a) => a.vote === 'up').map(voteButton))), ...chunk(compact(votes.filter((a) => a.vote === 'down').map(voteButton)))]
     : chunk(compact(votes.map(voteButton)));
 
+  const similar = answer.actions.filter((a): a is Extract<Action, { kind: 'similar' }> => a.kind === 'similar' && indexOf.has(a.paperId));
+  const similarRows = chunk(
+    compact(similar.map((a) => button(a, numbered ? `${actionLabel(a)} ${numberOf(indexOf.get(a.paperId)!)}` : actionLabel(a), ButtonStyle.Secondary))),
+  );
+
   const linkRows = numbered
     ? [
         ...chunk(compact(cards.map((c, i) => link(c.links.huggingFace, `🤗 ${numberOf(i)}`)))),
@@ -287,14 +292,15 @@ function buttonRows(
     ]),
   );
 
-  // Keep within 5 rows: link rows go first (embed titles already link to Hugging Face),
-  // then vote rows from the end; paging always stays.
-  const rows = { votes: voteRows, links: linkRows, nav: navRows };
-  const count = () => rows.votes.length + rows.links.length + rows.nav.length;
+  // Keep within 5 rows: link rows go first (embed titles already link to Hugging Face), then
+  // More like this, then vote rows from the end; paging always stays.
+  const rows = { votes: voteRows, similar: similarRows, links: linkRows, nav: navRows };
+  const count = () => rows.votes.length + rows.similar.length + rows.links.length + rows.nav.length;
   while (count() > DISCORD_LIMITS.actionRows && rows.links.length) rows.links.pop();
+  while (count() > DISCORD_LIMITS.actionRows && rows.similar.length) rows.similar.pop();
   while (count() > DISCORD_LIMITS.actionRows && rows.votes.length) rows.votes.pop();
   while (count() > DISCORD_LIMITS.actionRows) rows.nav.pop();
-  return [...rows.votes, ...rows.links, ...rows.nav].map((components) => ({ type: ComponentType.ActionRow, components }));
+  return [...rows.votes, ...rows.similar, ...rows.links, ...rows.nav].map((components) => ({ type: ComponentType.ActionRow, components }));
 }
 
 function chunk<T>(items: T[], size: number = DISCORD_LIMITS.buttonsPerRow): T[][] {

@@ -118,6 +118,14 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
       return;
     }
 
+    // More like this: a new message, so the list (or daily post) it came from stays.
+    if (action.kind === 'similar') {
+      if (answer.cards.length === 0 && answer.notice) return answerQuery(answer.notice.text, answer.notice.tone === 'error');
+      await answerQuery();
+      await reply(ctx, answer);
+      return;
+    }
+
     // Paging: show the new answer in place of the old one.
     if (answer.cards.length === 0 && answer.notice?.tone === 'error') return answerQuery(answer.notice.text, true);
     await answerQuery();

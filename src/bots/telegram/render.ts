@@ -182,7 +182,12 @@ function keyboardFor(answer: Answer, blocks: readonly Block[], isLast: boolean, 
     if (block.card === undefined) continue;
     const card = answer.cards[block.card]!;
     const votes = answer.actions.filter((a): a is Extract<Action, { kind: 'vote' }> => a.kind === 'vote' && a.paperId === card.id);
-    if (votes.length) rows.push(votes.map((action) => voteButton(first + block.card!, card, action)));
+    const similar = answer.actions.filter((a) => a.kind === 'similar' && a.paperId === card.id);
+    const row = [
+      ...votes.map((action) => voteButton(first + block.card!, card, action)),
+      ...similar.map((action) => ({ text: `${first + block.card!} ${actionLabel(action)}`, action })),
+    ];
+    if (row.length) rows.push(row);
   }
   if (!isLast) return rows;
   for (const action of answer.actions) {

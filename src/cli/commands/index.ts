@@ -5,6 +5,7 @@ import { deliverCommand } from './deliver.ts';
 import { importCommand } from './import.ts';
 import { ingestCommand } from './ingest.ts';
 import { migrateCommand } from './migrate.ts';
+import { reindexCommand } from './reindex.ts';
 import { startCommand } from './start.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 
@@ -16,6 +17,7 @@ export const commands: CliCommand[] = [
   ingestCommand,
   importCommand,
   migrateCommand,
+  reindexCommand,
   deliverCommand,
   subscriptionsCommand,
 ];

@@ -9,7 +9,7 @@ export const TOKEN_PREFIX = '~';
 
 /**
  * Turns typed actions into button payloads and back. A payload is a short readable text
- * (`vote 2401.01234 up`, `follow grokking`, `page next search {"query":"x","page":2}`); one
+ * (`vote 2401.01234 up`, `follow grokking`, `similar 2401.01234`, `page next search {"query":"x","page":2}`); one
  * longer than the platform allows is stored and replaced by a token (`~` and 16 characters).
  * Payloads come back from the platform untrusted, so decoding validates them.
  */
@@ -22,6 +22,7 @@ export interface ActionCodec {
 
 const VOTE = /^vote (\S{1,64}) (up|down|clear)$/;
 const FOLLOW = /^(follow|unfollow) (.{1,200})$/s;
+const SIMILAR = /^similar (\S{1,64})$/;
 const PAGE = /^page (next|prev) ([a-z][a-z-]{0,31}) (\{.*\})$/s;
 const pageArgs = z.record(z.string(), z.unknown());
 
@@ -51,6 +52,8 @@ export function createActionCodec(tokens: ActionTokenStore): ActionCodec {
     if (vote) return { kind: 'vote', paperId: vote[1]!, vote: vote[2] as 'up' | 'down' | 'clear' };
     const follow = FOLLOW.exec(payload);
     if (follow) return { kind: 'follow', topic: follow[2]!.trim(), follow: follow[1] === 'follow' };
+    const similar = SIMILAR.exec(payload);
+    if (similar) return { kind: 'similar', paperId: similar[1]! };
     const page = PAGE.exec(payload);
     if (page) {
       const args = parseJson(page[3]!);
@@ -72,6 +75,8 @@ function inlinePayload(action: Action): string {
       return `${action.follow ? 'follow' : 'unfollow'} ${action.topic}`;
     case 'page':
       return `page ${action.direction} ${action.call.command} ${JSON.stringify(action.call.args)}`;
+    case 'similar':
+      return `similar ${action.paperId}`;
   }
 }
 

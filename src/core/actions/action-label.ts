@@ -12,6 +12,8 @@ export function actionLabel(action: Action): string {
       return action.follow ? `Follow “${action.topic}”` : `✓ Following “${action.topic}”`;
     case 'page':
       return action.direction === 'prev' ? '◀ Previous' : 'Next ▶';
+    case 'similar':
+      return 'More like this';
   }
 }
 
@@ -24,5 +26,7 @@ export function reasonText(reason: Reason): string {
       return 'similar to papers you liked';
     case 'top':
       return reason.day === null ? 'top paper of the day' : `top paper of ${reason.day}`;
+    case 'shares':
+      return `in common: ${reason.terms.join(', ')}`;
   }
 }

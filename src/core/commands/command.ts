@@ -6,7 +6,7 @@ import type { Storage } from '../ports/storage.ts';
 import type { RecipientRef } from '../recipient.ts';
 
 /** What a command needs from the outside world: the stores it reads and writes, the time, a logger. */
-export interface CommandDeps extends Pick<Storage, 'papers' | 'recipients' | 'feedback' | 'ranking' | 'subscriptions'> {
+export interface CommandDeps extends Pick<Storage, 'papers' | 'recipients' | 'feedback' | 'ranking' | 'subscriptions' | 'content'> {
   clock: Clock;
   log: Logger;
 }

@@ -4,6 +4,7 @@ import { followCommand, followsCommand, unfollowCommand } from './follows.ts';
 import { helpCommand } from './help.ts';
 import { paperCommand } from './paper.ts';
 import { searchCommand } from './search.ts';
+import { similarCommand } from './similar.ts';
 import { settingsCommand, subscribeCommand, unsubscribeCommand } from './subscribe.ts';
 import { splitCommandText } from './text.ts';
 import { todayCommand } from './today.ts';
@@ -14,6 +15,7 @@ export const commandSpecs: readonly CommandSpec[] = [
   todayCommand,
   searchCommand,
   paperCommand,
+  similarCommand,
   followCommand,
   unfollowCommand,
   followsCommand,

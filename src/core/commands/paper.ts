@@ -4,7 +4,7 @@ import { parseArxivId } from '../arxiv-id.ts';
 import { DomainError } from '../errors.ts';
 import { toCard } from '../paper.ts';
 import { defineCommand } from './command.ts';
-import { followAction, voteActions } from './shared.ts';
+import { cardActions, followAction } from './shared.ts';
 
 const ABSTRACT_LIMIT = 1500;
 
@@ -53,7 +53,7 @@ export const paperCommand = defineCommand({
       // The abstract is shown in full below, so the card carries no snippet of it.
       cards: [{ ...toCard(paper, [], vote), snippet: '' }],
       lines,
-      actions: [...voteActions([paper]), ...suggestions.map(followAction)],
+      actions: [...cardActions([paper]), ...suggestions.map(followAction)],
       visibility: 'public',
     };
   },

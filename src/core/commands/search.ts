@@ -4,7 +4,7 @@ import { parseArxivId } from '../arxiv-id.ts';
 import { toCard } from '../paper.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
 import { type CommandDeps, defineCommand } from './command.ts';
-import { followAction, PAGE_SIZE, pageActions, voteActions } from './shared.ts';
+import { cardActions, followAction, PAGE_SIZE, pageActions } from './shared.ts';
 import { splitTrailingPage } from './text.ts';
 
 /** Longest search accepted. */
@@ -58,7 +58,7 @@ export const searchCommand = defineCommand({
         };
       }
       const votes = recipient ? await deps.feedback.votesOn(recipient, [id]) : new Map();
-      return { title: `Search: ${query}`, cards: [toCard(paper, [], votes.get(id))], lines: [], actions: voteActions([paper]), visibility: 'public' };
+      return { title: `Search: ${query}`, cards: [toCard(paper, [], votes.get(id))], lines: [], actions: cardActions([paper]), visibility: 'public' };
     }
 
     const { text, authors } = splitAuthorFilters(query);
@@ -72,7 +72,7 @@ export const searchCommand = defineCommand({
       : new Map();
     const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
 
-    const actions: Action[] = [...voteActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
+    const actions: Action[] = [...cardActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
     const topic = found.correctedTo ?? query;
     if (cards.length > 0 && page === 1 && (await isFollowable(topic, recipient, deps))) actions.push(followAction(topic));
 

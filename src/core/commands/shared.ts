@@ -17,6 +17,16 @@ export function pageActions(command: string, argsFor: (page: number) => Record<s
   return actions;
 }
 
+/** A "More like this" button for each paper (`similar`). */
+export function similarActions(papers: readonly Pick<Paper, 'id'>[]): Action[] {
+  return papers.map((paper): Action => ({ kind: 'similar', paperId: paper.id }));
+}
+
+/** The buttons every card carries: 👍/👎 and More like this. */
+export function cardActions(papers: readonly Pick<Paper, 'id'>[]): Action[] {
+  return [...voteActions(papers), ...similarActions(papers)];
+}
+
 /** A "Follow <topic>" button. */
 export function followAction(topic: string): Action {
   return { kind: 'follow', topic, follow: true };

@@ -3,7 +3,7 @@ import { previousDay, utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
 import { rankDay } from '../ranking/rank-day.ts';
 import { defineCommand } from './command.ts';
-import { PAGE_SIZE, pageActions, reasonsFor, voteActions } from './shared.ts';
+import { cardActions, PAGE_SIZE, pageActions, reasonsFor } from './shared.ts';
 
 const isoDay = z
   .string()
@@ -67,7 +67,7 @@ export const todayCommand = defineCommand({
       cards,
       lines: [],
       ...(cards.length === 0 ? { notice: { tone: 'info' as const, text: `Page ${args.page} is past the end of ${day}'s papers.` } } : {}),
-      actions: [...voteActions(shown.map((r) => r.paper)), ...pageActions('today', (page) => ({ date: day, page }), args.page, hasNext)],
+      actions: [...cardActions(shown.map((r) => r.paper)), ...pageActions('today', (page) => ({ date: day, page }), args.page, hasNext)],
       page: { number: args.page, hasPrev: args.page > 1, hasNext, offset },
       visibility: 'public',
     };

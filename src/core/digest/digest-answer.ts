@@ -1,5 +1,5 @@
 import type { Answer, PaperCard, Reason } from '../answer.ts';
-import { voteActions } from '../commands/shared.ts';
+import { cardActions } from '../commands/shared.ts';
 import { type Paper, toCard } from '../paper.ts';
 import type { PendingDelivery } from '../ports/delivery-ledger.ts';
 import type { PaperLibrary } from '../ports/paper-library.ts';
@@ -49,7 +49,7 @@ export function digestAnswer(
         : `${count}.`,
     cards: entries.map((entry) => card(entry.paper, entry.reasons)),
     lines: [],
-    actions: voteActions(entries.map((entry) => entry.paper)),
+    actions: cardActions(entries.map((entry) => entry.paper)),
     visibility: 'public',
   };
 }

@@ -1,4 +1,5 @@
 import type { Paper, PaperInput } from '../paper.ts';
+import type { ReindexProgress } from './content-index.ts';
 
 /** What storing a batch of papers did. `inserted + updated + unchanged` papers are now stored. */
 export interface StoreResult {
@@ -32,6 +33,8 @@ export interface BulkStoreOptions {
   writers?: number;
   /** Called after each committed batch. */
   onProgress?: (stored: number, total: number) => void;
+  /** Called as the stored papers are indexed in the content model, after the last batch. */
+  onIndexProgress?: (progress: ReindexProgress) => void;
   now?: Date;
 }
 

@@ -1,4 +1,5 @@
 import type { ActionTokenStore } from './action-token-store.ts';
+import type { ContentIndex } from './content-index.ts';
 import type { DeliveryLedger } from './delivery-ledger.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import type { IngestLog } from './ingest-log.ts';
@@ -20,6 +21,8 @@ export interface Storage {
   readonly ledger: DeliveryLedger;
   readonly actionTokens: ActionTokenStore;
   readonly ingestLog: IngestLog;
+  /** What papers are about (TF-IDF vectors), for `similar` and recommendations. */
+  readonly content: ContentIndex;
   /**
    * Runs `work` against the same ports inside one transaction: committed when it resolves,
    * rolled back when it throws. Inside a transaction, `transaction` simply joins it.

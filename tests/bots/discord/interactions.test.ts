@@ -109,6 +109,19 @@ describe('Discord interactions end to end', () => {
     expect(byBob.data.embeds[0].footer.text).toBe('Page 2');
   });
 
+  it('answers More like this privately, leaving the list it came from, even for the person who asked', async () => {
+    await seedPapers(t.db);
+    const today = slash(APPLICATION_ID, here, 'today');
+    const answer = await h.fake.ask(today);
+    const grokked = answer.data.embeds.findIndex((e: any) => /Grokked Transformers/.test(e.title));
+    const more = buttonsOf(answer.data).find((b) => b.label === `More like this ${grokked}`)!;
+    expect(more.custom_id).toBe('pb:similar 2405.15071');
+    const similar = await h.fake.ask(click(APPLICATION_ID, here, more.custom_id!, h.fake.original(today.token)));
+    expect(similar.type).toBe(4);
+    expect(similar.data.flags).toBe(EPHEMERAL);
+    expect(similar.data.embeds[0].title).toMatch(/^Similar to Grokked Transformers are Implicit Reasoners/);
+  });
+
   it('stores 👍 as the channel’s feedback and confirms privately', async () => {
     await seedPapers(t.db);
     const today = slash(APPLICATION_ID, here, 'today');

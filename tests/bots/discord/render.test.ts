@@ -76,6 +76,22 @@ describe('renderAnswer', () => {
     expect(validateMessage(message)).toBeUndefined();
   });
 
+  it('puts a numbered More like this row under the votes; link rows give way to it', async () => {
+    const cards = ['2405.00001', '2405.00002', '2405.00003', '2405.00004', '2405.00005'].map((id) => card(id));
+    const base = page(cards);
+    const answer: Answer = { ...base, actions: [...base.actions, ...cards.map((c): Action => ({ kind: 'similar', paperId: c.id }))] };
+    const message = renderAnswer(answer, await ids(answer));
+    expect(message.components.map((row) => row.components.map(label))).toEqual([
+      ['👍 1', '👍 2', '👍 3', '👍 4', '👍 5'],
+      ['👎 1', '👎 2', '👎 3', '👎 4', '👎 5'],
+      ['More like this 1', 'More like this 2', 'More like this 3', 'More like this 4', 'More like this 5'],
+      ['🤗 1', '🤗 2', '🤗 3', '🤗 4', '🤗 5'],
+      ['◀ Previous', 'Next ▶', 'Follow “grokking”'],
+    ]);
+    expect(message.components[2]!.components.map((b) => ('custom_id' in b ? b.custom_id : undefined))[0]).toBe('pb:similar 2405.00001');
+    expect(validateMessage(message)).toBeUndefined();
+  });
+
   it('numbers the cards of a later page from where the page before ended', async () => {
     const cards = ['2405.00006', '2405.00007'].map((id) => card(id));
     const answer = page(cards, { page: { number: 2, hasPrev: true, hasNext: false, offset: 5 } });

@@ -18,7 +18,7 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect(names).toEqual(expect.arrayContaining(['today', 'search', 'paper', 'follow', 'unfollow', 'follows', 'vote', 'help', 'papers']));
   });
 
-  it('answers /papers today in a private chat with the day’s cards, links and 👍/👎 rows', async () => {
+  it('answers /papers today in a private chat with the day’s cards, links and a 👍/👎/More like this row each', async () => {
     await seedPapers(t.db);
     const reply = await tg.say(alice, privateChat(alice), '/papers today');
     expect(reply.html).toMatch(/^<b>Papers for 2024-05-24<\/b>/);
@@ -28,10 +28,13 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect(buttonsOf(reply)).toEqual([
       { text: '1 👍', data: 'vote 2405.14831 up' },
       { text: '1 👎', data: 'vote 2405.14831 down' },
+      { text: '1 More like this', data: 'similar 2405.14831' },
       { text: '2 👍', data: 'vote 2405.15319 up' },
       { text: '2 👎', data: 'vote 2405.15319 down' },
+      { text: '2 More like this', data: 'similar 2405.15319' },
       { text: '3 👍', data: 'vote 2405.15071 up' },
       { text: '3 👎', data: 'vote 2405.15071 down' },
+      { text: '3 More like this', data: 'similar 2405.15071' },
     ]);
     const sent = tg.fake.callsOf('sendMessage', { chatId: alice.id })[0]!;
     expect(sent.payload).toMatchObject({ parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
@@ -161,6 +164,7 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect(buttonsOf(marked).filter((b) => b.text.startsWith('3 '))).toEqual([
       { text: '3 👍 ✓', data: 'vote 2405.15071 clear' },
       { text: '3 👎', data: 'vote 2405.15071 down' },
+      { text: '3 More like this', data: 'similar 2405.15071' },
     ]);
 
     const after = await tg.say(bob, chat, '/today');
@@ -215,12 +219,27 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect(answer.payload.text).toMatch(/^👍 Noted/);
     await tg.next('editMessageReplyMarkup', chat.id, mark);
     const marked = tg.fake.botMessages(chat.id).at(-1)!;
-    expect(buttonsOf(marked).slice(4)).toEqual([
+    expect(buttonsOf(marked).slice(6)).toEqual([
       { text: '3 👍 ✓', data: 'vote 2405.15071 clear' },
       { text: '3 👎', data: 'vote 2405.15071 down' },
+      { text: '3 More like this', data: 'similar 2405.15071' },
     ]);
     // The other rows are left as they were.
-    expect(buttonsOf(marked).slice(0, 4)).toEqual(buttonsOf(posted).slice(0, 4));
+    expect(buttonsOf(marked).slice(0, 6)).toEqual(buttonsOf(posted).slice(0, 6));
+  });
+
+  it('answers More like this with a new message, leaving the list it came from as it was', async () => {
+    await seedPapers(t.db);
+    const chat = privateChat(alice);
+    const posted = await tg.say(alice, chat, '/today');
+    const mark = tg.fake.calls.length;
+    const answered = await tg.click(alice, posted, buttonData(posted, '3 More like this'));
+    const sent = await tg.next('sendMessage', chat.id, mark);
+    expect(answered.status).toBe(200);
+    const similar = messageOf(tg.fake, chat.id, sent);
+    expect(similar.html).toMatch(/^<b>Similar to Grokked Transformers are Implicit Reasoners/);
+    expect(cardIds(similar)).not.toContain('2405.15071');
+    expect(tg.fake.callsOf('editMessageText', { chatId: chat.id })).toEqual([]);
   });
 
   it('escapes paper titles and user input for HTML', async () => {
