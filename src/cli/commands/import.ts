@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ImportFileError, importFile } from '../../core/ingest/import-file.ts';
+import type { ReindexProgress } from '../../core/ports/content-index.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+import { indexProgressBar } from './index-progress-bar.ts';
 import { parseOptions, reportOutcome } from './ingest.ts';
 
 /** `paperboy import FILE`: store papers from a JSON array or JSON-lines file of HF daily-papers items. */
@@ -16,9 +18,28 @@ export const importCommand: CliCommand = {
     if (extra.length) throw new UsageError(`import takes one file, got ${positionals.length}`);
     const store = await runtime.openStorage();
     const bar = storingBar(runtime);
+    // After the last batch, a large import indexes what it stored (for `similar`): a bar per phase.
+    const indexing = indexProgressBar(runtime);
+    const onIndexProgress = indexing.onProgress;
+    const stop = () => {
+      bar.stop();
+      indexing.stop();
+    };
     try {
-      return await reportOutcome(runtime, 'paperboy import', { onProgress: undefined, stop: () => bar.stop() }, async () => ({
-        report: await importFile({ store, path, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }),
+      return await reportOutcome(runtime, 'paperboy import', { onProgress: undefined, stop }, async () => ({
+        report: await importFile({
+          store,
+          path,
+          ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+          ...(onIndexProgress
+            ? {
+                onIndexProgress: (progress: ReindexProgress) => {
+                  bar.stop();
+                  onIndexProgress(progress);
+                },
+              }
+            : {}),
+        }),
         scope: `from ${basename(path)}`,
         empty: `${basename(path)} holds no items.`,
       }));

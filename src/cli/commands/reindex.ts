@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { z } from 'zod';
-import type { ReindexProgress } from '../../core/ports/content-index.ts';
-import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+import { type CliCommand, UsageError } from '../cli-command.ts';
+import { indexProgressBar } from './index-progress-bar.ts';
 
 const USAGE = [
   'paperboy reindex [--json]',
@@ -14,8 +13,6 @@ const USAGE = [
 ].join('\n');
 
 const reindexArgs = z.object({ json: z.boolean().optional() });
-
-const PHASES: Record<ReindexProgress['phase'], string> = { counting: 'Counting terms ', vectors: 'Building vectors' };
 
 /** `paperboy reindex`: rebuild the content model (document frequencies and every paper's vector). */
 export const reindexCommand: CliCommand = {
@@ -32,7 +29,7 @@ export const reindexCommand: CliCommand = {
     const parsed = reindexArgs.safeParse(values);
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
     const storage = await runtime.openStorage();
-    const bar = phaseBar(runtime);
+    const bar = indexProgressBar(runtime);
     let result: Awaited<ReturnType<typeof storage.content.reindex>>;
     try {
       result = await storage.content.reindex(bar.onProgress ? { onProgress: bar.onProgress } : {});
@@ -53,29 +50,3 @@ export const reindexCommand: CliCommand = {
     return 0;
   },
 };
-
-/** One bar per phase on stderr ("Counting terms ████░░ 5000/100000 papers"), only on a terminal. */
-function phaseBar(runtime: CliRuntime): { onProgress: ((progress: ReindexProgress) => void) | undefined; stop(): void } {
-  if (!runtime.stderr.isTTY) return { onProgress: undefined, stop() {} };
-  let bar: cliProgress.SingleBar | undefined;
-  let phase: ReindexProgress['phase'] | undefined;
-  return {
-    onProgress(progress) {
-      if (progress.phase !== phase) {
-        bar?.stop();
-        phase = progress.phase;
-        bar = new cliProgress.SingleBar({
-          stream: runtime.stderr,
-          format: `${PHASES[progress.phase]} {bar} {value}/{total} papers`,
-          clearOnComplete: true,
-          hideCursor: true,
-        });
-        bar.start(progress.total, progress.done);
-      }
-      bar?.update(progress.done);
-    },
-    stop() {
-      bar?.stop();
-    },
-  };
-}

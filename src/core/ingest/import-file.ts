@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { utcDate } from '../clock.ts';
 import type { PaperInput } from '../paper.ts';
+import type { ReindexProgress } from '../ports/content-index.ts';
 import { checkHfItem, hfItemToPaperInput } from './hf-daily-item.ts';
 import type { DuplicateItem, IngestReport, IngestStore, InvalidItem } from './ingest-report.ts';
 import { recordedIngestRun } from './ingest-runs.ts';
@@ -18,6 +19,8 @@ export interface ImportFileOptions {
   path: string;
   /** Called as papers are stored, e.g. to drive a progress bar. */
   onProgress?: (stored: number, total: number) => void;
+  /** Called as the stored papers are indexed for `similar`, after the last batch (large imports only). */
+  onIndexProgress?: (progress: ReindexProgress) => void;
 }
 
 /**
@@ -42,7 +45,10 @@ export async function importFile(options: ImportFileOptions): Promise<IngestRepo
     const unique = [...papers.values()];
     const counts = await store.papers.storeInBulk(
       unique.map((copies) => copies.paper),
-      options.onProgress ? { onProgress: options.onProgress } : {},
+      {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.onIndexProgress ? { onIndexProgress: options.onIndexProgress } : {}),
+      },
     );
     const duplicates = unique.filter((copies) => copies.where.length > 1).map((copies) => ({ id: copies.paper.id, where: copies.where }));
     return { fetched, ...counts, invalid, duplicates };
