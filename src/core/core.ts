@@ -9,6 +9,8 @@ import { MAX_SUGGESTIONS } from './commands/suggestions.ts';
 import { editDistance, MAX_COMMAND_LENGTH, splitCommandText } from './commands/text.ts';
 import { DomainError } from './errors.ts';
 import type { Storage } from './ports/storage.ts';
+import { type ReachabilityChange, recipientReachable } from './reachability.ts';
+import type { RecipientRef } from './recipient.ts';
 
 /**
  * The platform-neutral bot. Adapters hand it what people typed, clicked or are typing, and
@@ -35,6 +37,13 @@ export interface Core {
    * subscription move with it. False when nothing was stored under the old id.
    */
   recipientMoved(platform: string, fromExternalId: string, toExternalId: string): Promise<boolean>;
+  /**
+   * The bot can (again) or can no longer post to a recipient (added to or removed from a
+   * channel, demoted, blocked or unblocked): unreachable pauses its subscription at once, with
+   * the reason; reachable records the recipient and resumes a paused subscription. Says what
+   * changed. Rejects an invalid ref or reason (a bug in the adapter) and database failures.
+   */
+  recipientReachable(ref: RecipientRef, reachable: boolean, reason?: string): Promise<ReachabilityChange>;
 }
 
 export interface CoreOptions {
@@ -137,6 +146,7 @@ export function createCore(options: CoreOptions): Core {
       }
     },
     recipientMoved: (platform, from, to) => storage.recipients.move(platform, from, to),
+    recipientReachable: (ref, reachable, reason) => recipientReachable(deps, ref, reachable, reason),
   };
 
   function unknownCommand(name: string): Answer {

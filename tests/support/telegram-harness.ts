@@ -1,4 +1,4 @@
-import type { Chat, User } from 'grammy/types';
+import type { Chat, Message, User } from 'grammy/types';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { TelegramLimits } from '../../src/bots/telegram/api-plugins.ts';
@@ -23,6 +23,8 @@ export interface TelegramHarness {
   readonly logText: () => string;
   /** A user writes into a chat; resolves with the bot's reply (the sent message). */
   say(from: User, chat: Chat, text: string): Promise<BotMessage>;
+  /** An admin posts into a channel (signed by the channel, or by `senderChat`); resolves with the post and the bot's answer there. */
+  post(channel: Chat.ChannelChat, text: string, options?: { senderChat?: Chat }): Promise<{ post: Message; answer: BotMessage }>;
   /** A user clicks a button; resolves once the callback query is answered, with that answer call. */
   click(from: User, message: BotMessage, data: string): Promise<RecordedCall>;
   /** The next call of `method` into `chatId` after `mark`. */
@@ -64,6 +66,13 @@ export function useTelegramBot(t: { readonly db: Kysely<Database> }): TelegramHa
       api.userSays(from, chat, text);
       const call = await harness.next('sendMessage', chat.id, mark);
       return messageOf(api, chat.id, call);
+    },
+    async post(channel, text, options = {}) {
+      const api = harness.fake;
+      const mark = api.calls.length;
+      const post = api.channelPost(channel, text, options);
+      const call = await harness.next('sendMessage', channel.id, mark);
+      return { post, answer: messageOf(api, channel.id, call) };
     },
     async click(from, message, data) {
       const api = harness.fake;

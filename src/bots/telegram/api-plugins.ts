@@ -11,7 +11,11 @@ export interface TelegramLimits {
   globalPerSecond: number;
   /** Minimum gap between two messages into one chat, in ms. Default 1000 (Telegram: about 1 per second per chat). */
   perChatIntervalMs: number;
-  /** Messages per minute into one group. Default 20 (Telegram: at most 20 per minute). */
+  /**
+   * Messages per minute into one group or channel. Default 20 (Telegram: at most 20 per minute).
+   * The throttler counts every negative chat id as a group's, so channels (-100…) are held to it
+   * too; paperboy always posts by numeric id, never by @username.
+   */
   groupPerMinute: number;
 }
 

@@ -7,6 +7,7 @@ import { logFailedCalls, messageThrottler, replyRetry, type TelegramLimits } fro
 import { commandMenu } from './command-menu.ts';
 import { createTelegramDeliveryPort } from './delivery.ts';
 import { createDispatcher } from './dispatch.ts';
+import { createMembershipHandler } from './membership.ts';
 import { describeError } from './telegram-errors.ts';
 
 export interface TelegramBotOptions {
@@ -48,6 +49,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   bot.api.config.use(logFailedCalls(log, secrets), replyRetry(), throttle);
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(createMembershipHandler({ core, log, secrets }));
   bot.use(createDispatcher({ core, log, secrets }));
   bot.catch((error) => {
     log.error({ updateId: error.ctx.update.update_id, error: describeError(error.error, secrets) }, 'telegram update failed');

@@ -10,13 +10,13 @@ export const TELEGRAM = 'telegram';
 
 /**
  * Whose follows, votes and subscription a chat's commands act on: in a private chat the
- * user (chat id = user id), in a group or supergroup the group itself.
+ * user (chat id = user id), in a group, supergroup or channel the chat itself.
  */
 export function recipientOfChat(chat: Pick<Chat, 'id' | 'type'>): RecipientRef {
   return { platform: TELEGRAM, externalId: String(chat.id), kind: chat.type === 'private' ? 'user' : 'channel' };
 }
 
-/** Who sent a command: a user, or (anonymous group admins) the group itself via `sender_chat`. */
+/** Who sent a command: a user, or a chat via `sender_chat` (anonymous group admins: the group; channel posts: the channel). */
 export interface Sender {
   from?: Pick<User, 'id'>;
   senderChat?: Pick<Chat, 'id'>;
@@ -25,7 +25,9 @@ export interface Sender {
 /**
  * Whether the sender may change the chat's subscription: always in a private chat; in a
  * group only the creator and administrators (asked with `getChatMember`), plus anonymous
- * admins, whose messages arrive with the group itself as `sender_chat`. Errors count as no.
+ * admins, whose messages arrive with the group itself as `sender_chat`; in a channel a post
+ * signed by the channel itself (only its admins can post there), never one signed by another
+ * chat (a linked discussion group). Errors count as no.
  */
 export async function mayManageChat(api: Api, chat: Pick<Chat, 'id' | 'type'>, sender: Sender, log: Logger, secrets: readonly string[]): Promise<boolean> {
   if (chat.type === 'private') return true;

@@ -4,6 +4,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Action, Answer } from '../../core/answer.ts';
 import { type Core, failureText } from '../../core/core.ts';
 import type { Logger } from '../../logger.ts';
+import { removeCommandPost } from './channel-posts.ts';
 import { commandContextFor, TELEGRAM } from './chat-context.ts';
 import { knownCommandNames } from './command-menu.ts';
 import { shorten } from './html.ts';
@@ -51,7 +52,9 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
     await migrate(String(ctx.msg.migrate_from_chat_id), String(ctx.chat.id));
   });
 
-  composer.on('message:text', async (ctx) => {
+  // Commands in private chats and groups, and channel posts: in a channel, posts come from its
+  // admins, signed by the channel itself (sender_chat), and belong to the channel.
+  composer.on(['message:text', 'channel_post:text'], async (ctx) => {
     if (ctx.from?.is_bot && ctx.msg.sender_chat === undefined) return;
     const text = ctx.msg.text;
     const command = COMMAND_PREFIX.exec(text);
@@ -70,6 +73,8 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
       const answer = name === 'start' ? await welcome(commandCtx) : await core.run(text, commandCtx);
       await reply(ctx, answer);
     });
+    // The channel's feed keeps the answer, not the command.
+    if (ctx.chat.type === 'channel') await removeCommandPost(ctx, log, secrets);
   });
 
   composer.on('callback_query:data', async (ctx) => {

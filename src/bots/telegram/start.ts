@@ -10,8 +10,12 @@ import { createTelegramBot } from './bot.ts';
 import { describeError } from './telegram-errors.ts';
 import { startWebhookServer } from './webhook-server.ts';
 
-/** The update kinds the bot handles; everything else is not even fetched. */
-export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/**
+ * The update kinds the bot handles; everything else is not even fetched. `channel_post`: commands
+ * posted in a channel; `my_chat_member`: the bot was added to or removed from a chat, its rights
+ * changed, or a user blocked or unblocked it.
+ */
+export const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_member'] as const;
 
 /** Thrown when the Telegram adapter cannot start; the message never contains the token. */
 export class TelegramStartError extends Error {

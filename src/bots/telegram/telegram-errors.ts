@@ -27,8 +27,12 @@ export function isNotModified(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /message is not modified/i.test(error.description);
 }
 
-/** 400 descriptions that mean the chat is gone for good (deleted, never existed, bot removed). */
-const GONE_DESCRIPTIONS = /chat not found|peer_id_invalid|user not found|group chat was deactivated|chat was deleted|bot was kicked|not a member/i;
+/**
+ * 400 descriptions that mean the chat is gone for good (deleted, never existed, bot removed),
+ * or that the bot may not post there any more (a channel admin took its Post messages right).
+ */
+const GONE_DESCRIPTIONS =
+  /chat not found|peer_id_invalid|user not found|group chat was deactivated|chat was deleted|bot was kicked|not a member|need administrator rights|not enough rights to send/i;
 
 /**
  * Maps an error from a send onto the delivery port's outcomes:

@@ -8,8 +8,11 @@ import type { BotCommand, Chat, InlineKeyboardMarkup, Message, Update, User } fr
  * long-polling `getUpdates` with offsets, HTML parse-mode validation (unknown tags,
  * unescaped `<`/`&`, over 4096 characters → 400), 1–64-byte `callback_data`, "message is
  * not modified", callback queries answerable once, getUpdates refused while a webhook is
- * set. Tests queue updates (messages, button clicks, migrations), set member statuses and
- * script failures (429 with retry_after, 403, 400 with migrate_to_chat_id, dropped sockets).
+ * set. Tests queue updates (messages, button clicks, migrations, channel posts, changes of the
+ * bot's own membership), set member statuses and script failures (429 with retry_after, 403,
+ * 400 with migrate_to_chat_id, dropped sockets). Where a test has set the bot's membership of a
+ * chat, posting and deleting there follow Telegram's rights (a channel needs an administrator
+ * with Post messages to post, Delete messages to delete others' posts).
  */
 
 /** One recorded Bot API call and what the fake answered. */
@@ -40,6 +43,12 @@ export interface BotMessage {
 }
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+
+/** The bot's own membership of a chat, as a test sets it (see `setBotMembership`). */
+export type BotMembership =
+  | { status: 'administrator'; can_post_messages?: boolean; can_delete_messages?: boolean }
+  | { status: 'member' | 'left' | 'kicked' }
+  | { status: 'restricted'; can_send_messages: boolean; is_member: boolean };
 
 interface Waiter {
   offset: number;
@@ -76,6 +85,11 @@ export function makeSupergroup(id: number, title = `Supergroup ${id}`): Chat.Sup
   return { id, type: 'supergroup', title };
 }
 
+/** A broadcast channel (ids look like -100…, as a supergroup's). */
+export function makeChannel(id: number, title = `Channel ${id}`): Chat.ChannelChat {
+  return { id, type: 'channel', title };
+}
+
 export class FakeTelegramBotApi {
   /** Every call, in arrival order. */
   readonly calls: RecordedCall[] = [];
@@ -90,6 +104,11 @@ export class FakeTelegramBotApi {
   private readonly waiters = new Set<Waiter>();
   private readonly scripts: Script[] = [];
   private readonly members = new Map<string, MemberStatus>();
+  /** The bot's membership by chat id, where a test set one; chats the fake learnt of (channels) by id. */
+  private readonly botMemberships = new Map<number, BotMembership>();
+  private readonly chats = new Map<number, Chat>();
+  /** Posts of others (channel posts) the bot may delete, as `chat:message` keys. */
+  private readonly othersPosts = new Set<string>();
   private readonly messages = new Map<string, BotMessage>();
   private readonly messageIds = new Map<number, number>();
   private readonly callbackQueries = new Map<string, { answered: boolean; text?: string; show_alert?: boolean }>();
@@ -138,6 +157,8 @@ export class FakeTelegramBotApi {
     this.calls.length = 0;
     this.scripts.length = 0;
     this.members.clear();
+    this.botMemberships.clear();
+    this.othersPosts.clear();
     this.messages.clear();
     this.callbackQueries.clear();
   }
@@ -202,6 +223,42 @@ export class FakeTelegramBotApi {
     this.queueUpdate({
       message: { message_id: this.nextMessageId(supergroupId), date: now(), chat: supergroup, from: by, migrate_from_chat_id: group.id },
     } as Omit<Update, 'update_id'>);
+  }
+
+  /**
+   * The bot's own membership of `chat` changes (`by` added it as an administrator, removed or
+   * demoted it; a private chat's user blocked it: 'kicked', or unblocked it: 'member'): queues the
+   * my_chat_member update Telegram sends, and from now on getChatMember, sendMessage and
+   * deleteMessage in that chat follow it. Returns the update id.
+   */
+  setBotMembership(chat: Chat, membership: BotMembership, by: User): number {
+    const old = this.botMemberships.get(chat.id) ?? { status: chat.type === 'private' ? 'member' : 'left' };
+    this.botMemberships.set(chat.id, membership);
+    this.chats.set(chat.id, chat);
+    return this.queueUpdate({
+      my_chat_member: { chat, from: by, date: now(), old_chat_member: this.botMember(old), new_chat_member: this.botMember(membership) },
+    } as unknown as Omit<Update, 'update_id'>);
+  }
+
+  /**
+   * A post in a channel (as its admins post: no `from`, signed by the channel itself as
+   * `sender_chat`, unless `senderChat` says another chat signed it). A leading /command gets its
+   * bot_command entity. Returns the post.
+   */
+  channelPost(channel: Chat.ChannelChat, text: string, options: { senderChat?: Chat } = {}): Message {
+    this.chats.set(channel.id, channel);
+    const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
+    const post = {
+      message_id: this.nextMessageId(channel.id),
+      date: now(),
+      chat: channel,
+      sender_chat: options.senderChat ?? channel,
+      text,
+      ...(command ? { entities: [{ type: 'bot_command' as const, offset: 0, length: command[0].length }] } : {}),
+    } as Message;
+    this.othersPosts.add(`${channel.id}:${post.message_id}`);
+    this.queueUpdate({ channel_post: post } as Omit<Update, 'update_id'>);
+    return post;
   }
 
   /** Sets what getChatMember answers for a user in a chat (default 'member'). */
@@ -381,10 +438,14 @@ export class FakeTelegramBotApi {
         return ok(true);
       }
       case 'getChatMember': {
+        const mine = Number(p.user_id) === this.me.id ? this.botMemberships.get(Number(p.chat_id)) : undefined;
+        if (mine) return ok(this.botMember(mine));
         const status = this.members.get(`${Number(p.chat_id)}:${Number(p.user_id)}`) ?? 'member';
         return ok({ status, user: makeUser(Number(p.user_id)), ...(status === 'administrator' ? { can_be_edited: false, is_anonymous: false } : {}) });
       }
       case 'sendMessage': {
+        const refused = this.mayNotPost(Number(p.chat_id));
+        if (refused) return refused;
         const problem = checkText(p) ?? checkMarkup(p.reply_markup);
         if (problem) return bad(problem);
         const chatId = Number(p.chat_id);
@@ -418,6 +479,19 @@ export class FakeTelegramBotApi {
         stored.edits++;
         return ok(this.asMessage(stored));
       }
+      case 'deleteMessage': {
+        const key = `${Number(p.chat_id)}:${Number(p.message_id)}`;
+        const own = this.messages.has(key);
+        if (!own && !this.othersPosts.has(key)) return bad('message to delete not found');
+        const membership = this.botMemberships.get(Number(p.chat_id));
+        const channel = this.chats.get(Number(p.chat_id))?.type === 'channel';
+        // In a channel: the bot's own posts with Post messages, anyone's with Delete messages.
+        const allowed = !channel || (membership?.status === 'administrator' && (own ? membership.can_post_messages : membership.can_delete_messages) === true);
+        if (!allowed) return bad("message can't be deleted");
+        this.messages.delete(key);
+        this.othersPosts.delete(key);
+        return ok(true);
+      }
       case 'answerCallbackQuery': {
         const query = this.callbackQueries.get(String(p.callback_query_id));
         if (!query || query.answered) return bad('query is too old and response timeout expired or query ID is invalid');
@@ -443,7 +517,52 @@ export class FakeTelegramBotApi {
     } as Message;
   }
 
+  /** The ChatMember object of the bot for a membership (all rights given unless said otherwise). */
+  private botMember(membership: BotMembership): Record<string, unknown> {
+    if (membership.status !== 'administrator') return { user: this.me, ...membership };
+    return {
+      status: 'administrator',
+      user: this.me,
+      can_be_edited: false,
+      is_anonymous: false,
+      can_manage_chat: true,
+      can_change_info: false,
+      can_invite_users: false,
+      can_restrict_members: false,
+      can_promote_members: false,
+      can_manage_video_chats: false,
+      can_post_stories: false,
+      can_edit_stories: false,
+      can_delete_stories: false,
+      can_post_messages: membership.can_post_messages ?? true,
+      can_edit_messages: false,
+      can_delete_messages: membership.can_delete_messages ?? true,
+    };
+  }
+
+  /** Telegram's refusal to post into a chat the bot was removed from, was blocked in, or may not post in; undefined when it may. */
+  private mayNotPost(chatId: number): { ok: false; error_code: number; description: string } | undefined {
+    const membership = this.botMemberships.get(chatId);
+    if (!membership) return undefined;
+    const type = this.chats.get(chatId)?.type ?? this.chatOf(chatId).type;
+    const refuse = (error_code: number, description: string) => ({ ok: false as const, error_code, description });
+    if (type === 'private') return membership.status === 'kicked' ? refuse(403, 'Forbidden: bot was blocked by the user') : undefined;
+    if (membership.status === 'left' || membership.status === 'kicked') {
+      return type === 'channel'
+        ? refuse(403, 'Forbidden: bot is not a member of the channel chat')
+        : refuse(403, 'Forbidden: bot was kicked from the group chat');
+    }
+    if (type === 'channel' && !(membership.status === 'administrator' && membership.can_post_messages !== false)) {
+      return refuse(400, 'Bad Request: need administrator rights in the channel chat');
+    }
+    if (membership.status === 'restricted' && !membership.can_send_messages)
+      return refuse(400, 'Bad Request: not enough rights to send text messages to the chat');
+    return undefined;
+  }
+
   private chatOf(id: number): Chat {
+    const known = this.chats.get(id);
+    if (known) return known;
     if (id > 0) return { id, type: 'private', first_name: `User${id}` };
     return String(id).startsWith('-100') ? makeSupergroup(id) : makeGroup(id);
   }
