@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Env } from './config.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { type Core, createCore } from './core/core.ts';
+import { raceDeadline, TIMED_OUT } from './core/deadline.ts';
 import type { DeliveryPort } from './core/delivery-port.ts';
 import { importFile } from './core/ingest/import-file.ts';
 import { storedCount } from './core/ingest/ingest-report.ts';
@@ -36,9 +37,26 @@ export interface App {
   firstIngest: Promise<PassOutcome | undefined>;
   /** The port serving /healthz and /metrics, when HTTP_PORT is set (0 picks a free one). */
   opsPort: number | undefined;
-  /** Stops everything, newest first; calling it again (a signal while stopping) waits for the same stop. */
-  stop(): Promise<void>;
+  /**
+   * Stops everything, newest first, within SHUTDOWN_TIMEOUT_MS: the scheduler starts no more
+   * sends and hands back the posts it had not started; posts already handed to a platform finish
+   * and are recorded; then the adapters (gateways, polling) and the database close. Calling it
+   * again (a signal while stopping) waits for the same stop.
+   */
+  stop(): Promise<StopOutcome>;
 }
+
+/** How a stop went. */
+export interface StopOutcome {
+  /**
+   * Something did not stop within SHUTDOWN_TIMEOUT_MS and was left behind (the database was
+   * still closed): a post under way then may be sent again after a restart. Exit non-zero.
+   */
+  forced: boolean;
+}
+
+/** The database closes last however long the rest took, given at least this long. */
+const DATABASE_CLOSE_GRACE_MS = 2000;
 
 export interface StartOptions {
   config: Env;
@@ -64,15 +82,23 @@ export async function startApp(options: StartOptions): Promise<App> {
   services.push({ name: 'database', stop: () => db.close() });
   log.info({ engine: db.engine, location: db.location }, 'database ready');
 
-  const stopAll = async () => {
+  const stopAll = async (): Promise<StopOutcome> => {
+    const timeoutMs = config.SHUTDOWN_TIMEOUT_MS;
+    const deadline = performance.now() + timeoutMs;
+    let forced = false;
     for (const service of services.reverse()) {
+      const left = Math.max(deadline - performance.now(), service.name === 'database' ? DATABASE_CLOSE_GRACE_MS : 0);
       try {
-        await service.stop();
+        if ((await raceDeadline(service.stop(), left)) === TIMED_OUT) {
+          forced = true;
+          log.error({ service: service.name, timeoutMs }, 'did not stop within SHUTDOWN_TIMEOUT_MS; leaving it behind');
+        }
       } catch (error) {
         log.warn({ err: error, service: service.name }, 'stopping failed');
       }
     }
     services.length = 0;
+    return { forced };
   };
 
   const storage = createStorage(db.db);
@@ -113,6 +139,8 @@ export async function startApp(options: StartOptions): Promise<App> {
       catchUpHours: config.DELIVERY_CATCH_UP_HOURS,
       log: log.child({ part: 'delivery' }),
       observer: metrics.deliveryObserver,
+      // After a restart, what is due (and what a stopped instance handed back) goes out at once.
+      passAtStart: true,
     });
     services.push({ name: 'scheduler', stop: () => scheduler.stop() });
 
@@ -129,7 +157,7 @@ export async function startApp(options: StartOptions): Promise<App> {
       services.push({ name: 'ops server', stop: () => ops.close() });
       opsPort = ops.port;
     }
-    let stopping: Promise<void> | undefined;
+    let stopping: Promise<StopOutcome> | undefined;
     const stop = () => (stopping ??= stopAll());
     return { db, storage, core, ports, adapters, firstIngest: polling.firstPass, opsPort, stop };
   } catch (error) {

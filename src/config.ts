@@ -112,6 +112,11 @@ export const envSchema = z.object({
     })
     .transform(Number)
     .default(6),
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take: posts already handed to a platform finish and are
+   * recorded, the rest is handed back; past this the process exits with code 1 anyway.
+   */
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(1000, 600_000, 'a whole number of milliseconds from 1000 to 600000').default(8000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}; got ${quoted(issue.input)}` }).default('info'),
 });
 

@@ -7,6 +7,7 @@ import type { PassOutcome } from './core/ingest/poller.ts';
 import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { configurationMessage, EXIT, isConfigurationError } from './exit-codes.ts';
 import { createLogger, type Logger, redact } from './logger.ts';
+import { aborted, exitSoon, listenForStop } from './stop-signals.ts';
 
 /**
  * `npm start` / `paperboy start`: runs the bot as configured. With no chat platform token,
@@ -27,30 +28,26 @@ export async function main(env: Record<string, string | undefined> = process.env
     const screen = new TerminalScreen(process.stdout);
     // The chat shows this user's digests only; other terminal users' stay unclaimed for their own chat or `paperboy deliver`.
     const terminalPort = createTerminalDeliveryPort({ print: (text) => screen.print(text), reaches: [user] });
-    const app = await startApp({ config, log, extraPorts: chatInTerminal ? [terminalPort] : [] });
-
-    const signalled = new AbortController();
-    const stopped = new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        signalled.abort();
-        void app.stop().then(resolve);
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-    });
-
-    if (app.adapters.length === 0) {
-      if (chatInTerminal) {
-        await showLibrary(app, config, log, screen);
-        await runTerminalChat({ core: app.core, user, input: process.stdin, screen, signal: signalled.signal });
-        await app.stop();
-        return EXIT.ok;
+    // Listening before anything starts: a signal during the start still stops cleanly once started.
+    const stop = listenForStop(log);
+    try {
+      const app = await startApp({ config, log, extraPorts: chatInTerminal ? [terminalPort] : [] });
+      if (app.adapters.length === 0 && chatInTerminal) {
+        if (!stop.signal.aborted) {
+          await showLibrary(app, config, log, screen);
+          await runTerminalChat({ core: app.core, user, input: process.stdin, screen, signal: stop.signal });
+        }
+      } else {
+        if (app.adapters.length === 0) log.warn('no chat platform configured (set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN): ingesting and scheduling only');
+        await aborted(stop.signal);
       }
-      log.warn('no chat platform configured (set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN): ingesting and scheduling only');
+      const { forced } = await app.stop();
+      if (!forced) return EXIT.ok;
+      exitSoon(EXIT.failed);
+      return EXIT.failed;
+    } finally {
+      stop.dispose();
     }
-    await stopped;
-    return EXIT.ok;
   } catch (error) {
     const message =
       isConfigurationError(error) || error instanceof DataDirLockedError

@@ -16,7 +16,23 @@ export type SendResult =
   /** The chat moved to a new id (Telegram group → supergroup); nothing was posted; send there instead. */
   | { status: 'migrated'; newExternalId: string }
   /** Anything else (5xx, network). `retryable` is false for errors that will not fix themselves. */
-  | { status: 'failed'; reason: string; retryable: boolean };
+  | { status: 'failed'; reason: string; retryable: boolean }
+  /**
+   * The process is stopping (`SendOptions.signal` aborted) and the post had not been handed to the
+   * platform yet (it was still waiting in the adapter's queue): nothing was posted, so the
+   * scheduler hands the delivery back for another pass.
+   */
+  | { status: 'not-sent'; reason: string };
+
+/** How one send may be told that the process is stopping. */
+export interface SendOptions {
+  /**
+   * Aborted when the process stops. A port may then give up a post it has not handed to the
+   * platform yet (answering `not-sent`); a request already handed over must be left to finish
+   * (never aborted), so its outcome is known and recorded.
+   */
+  signal?: AbortSignal;
+}
 
 /**
  * The port each chat adapter implements so the scheduler can post digests without
@@ -33,7 +49,7 @@ export interface DeliveryPort {
    */
   readonly reaches?: readonly string[];
   /** Posts an answer to a user (DM / private chat) or a channel / group. Must not throw. */
-  send(target: RecipientRef, answer: Answer): Promise<SendResult>;
+  send(target: RecipientRef, answer: Answer, options?: SendOptions): Promise<SendResult>;
 }
 
 /** The recipients a set of delivery ports reaches, as the ledger's filter: each port's platform, narrowed to its `reaches` when it has one. */

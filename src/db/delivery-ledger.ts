@@ -198,6 +198,18 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
         .execute();
     },
 
+    async handBack(id, workerId, now) {
+      const row = await db
+        .updateTable('deliveries')
+        .set({ status: 'claimed', attempts: sql<number>`greatest(attempts - 1, 0)`, lease_expires_at: now })
+        .where('id', '=', id)
+        .where('claimed_by', '=', workerId)
+        .where('status', '=', 'sending')
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async countOpen() {
       const { rows } = await sql<{ status: DeliveryStatus; n: number }>`
         select status, count(*)::int as n from deliveries

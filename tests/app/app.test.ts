@@ -111,6 +111,7 @@ describe('configuration mistakes', () => {
       DISCORD_GUILD_ID: ['guild', /must be a Discord id \(15 to 25 digits\)/],
       HTTP_PORT: ['abc', /must be a port number from 0 to 65535 \(0 picks a free one\), got "abc"/],
       DELIVERY_CATCH_UP_HOURS: ['six', /must be a number of hours from 0 to 24, got "six"/],
+      SHUTDOWN_TIMEOUT_MS: ['10s', /must be a whole number of milliseconds from 1000 to 600000, got "10s"/],
       LOG_LEVEL: ['verbose', /must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"/],
     };
     for (const [name, [value, expected]] of Object.entries(bad)) {

@@ -1,7 +1,7 @@
 import { type APIChannel, type REST, Routes } from 'discord.js';
 import type { ActionCodec } from '../../core/actions/action-codec.ts';
 import type { Answer } from '../../core/answer.ts';
-import type { DeliveryPort, SendResult } from '../../core/delivery-port.ts';
+import type { DeliveryPort, SendOptions, SendResult } from '../../core/delivery-port.ts';
 import type { RecipientRef } from '../../core/recipient.ts';
 import type { Logger } from '../../logger.ts';
 import { PLATFORM } from './context.ts';
@@ -33,6 +33,10 @@ export interface DiscordDeliveryOptions {
  * Missing Access/Permissions and "cannot send messages to this user" → gone; a rate
  * limit that discord.js surfaces instead of waiting out → retry-after; 5xx and network
  * errors → failed, retryable. Never throws. Needs no gateway connection.
+ *
+ * Stopping (`SendOptions.signal` aborted) before the post's message request was made: `not-sent`.
+ * A request made is never aborted (discord.js's queue holds one back only for a short bucket
+ * wait; longer limits on these routes come back as retry-after), so its outcome is recorded.
  */
 export function createDiscordDeliveryPort(options: DiscordDeliveryOptions): DeliveryPort {
   const { rest, actions, secrets } = options;
@@ -47,13 +51,17 @@ export function createDiscordDeliveryPort(options: DiscordDeliveryOptions): Deli
     return channel.id;
   }
 
-  async function send(target: RecipientRef, answer: Answer): Promise<SendResult> {
+  async function send(target: RecipientRef, answer: Answer, sendOptions?: SendOptions): Promise<SendResult> {
     if (target.platform !== PLATFORM) {
       return { status: 'failed', reason: `not a Discord recipient (${target.platform})`, retryable: false };
     }
+    const stopping = () => sendOptions?.signal?.aborted === true;
+    const notSent: SendResult = { status: 'not-sent', reason: 'stopped before the post reached Discord' };
     try {
+      if (stopping()) return notSent;
       const message = renderAnswer(answer, await customIdsFor(actions, answer));
       const channelId = target.kind === 'channel' ? target.externalId : await dmChannelOf(target.externalId);
+      if (stopping()) return notSent;
       await rest.post(Routes.channelMessages(channelId), {
         body: { embeds: message.embeds, components: message.components, allowed_mentions: message.allowed_mentions },
       });

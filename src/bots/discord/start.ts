@@ -103,8 +103,8 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   const delivery = createDiscordDeliveryPort({ rest: client.rest, actions: core.actions, log, secrets });
   const port: DeliveryPort = {
     platform: delivery.platform,
-    send: (target, answer) =>
-      stopped ? Promise.resolve({ status: 'failed', reason: 'the Discord bot is stopped', retryable: true }) : delivery.send(target, answer),
+    send: (target, answer, sendOptions) =>
+      stopped ? Promise.resolve({ status: 'failed', reason: 'the Discord bot is stopped', retryable: true }) : delivery.send(target, answer, sendOptions),
   };
 
   let stopping: Promise<void> | undefined;

@@ -8,12 +8,14 @@ import { renderText } from '../../bots/terminal/render.ts';
 import { secretsOf } from '../../config.ts';
 import { createActionCodec } from '../../core/actions/action-codec.ts';
 import type { Answer } from '../../core/answer.ts';
+import { raceDeadline, TIMED_OUT } from '../../core/deadline.ts';
 import type { DeliveryPort } from '../../core/delivery-port.ts';
 import type { Storage } from '../../core/ports/storage.ts';
 import { describeRecipient } from '../../core/recipient.ts';
 import { type DeliveryPassResult, type DigestPreview, runDeliveryPass } from '../../core/schedule/delivery-pass.ts';
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
+import { aborted, exitSoon, listenForStop } from '../../stop-signals.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
 
 const USAGE = [
@@ -26,6 +28,8 @@ const USAGE = [
   '  --catch-up-hours   how late a missed post may still go out (default DELIVERY_CATCH_UP_HOURS)',
   'Posts go through the adapters configured in the environment (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN);',
   'digests of terminal users are printed here. Exit code 1 when a digest failed for good.',
+  'SIGTERM or SIGINT stops it cleanly: posts under way finish and are recorded, the rest is handed',
+  'back to the next pass (exit code 1 only when that takes longer than SHUTDOWN_TIMEOUT_MS).',
 ].join('\n');
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -77,8 +81,29 @@ export const deliverCommand: CliCommand = {
     }
 
     const ports = deliveryPorts(runtime, storage);
-    const result = await runDeliveryPass({ storage, ports, clock, catchUpHours, log: runtime.log });
+    // SIGTERM and SIGINT stop the pass as they stop the bot: no more claims or sends, posts under
+    // way finish and are recorded, the rest is handed back to the next pass, within SHUTDOWN_TIMEOUT_MS.
+    const stop = listenForStop(runtime.log);
+    let result: DeliveryPassResult | typeof TIMED_OUT;
+    try {
+      const passing = runDeliveryPass({ storage, ports, clock, catchUpHours, log: runtime.log, signal: stop.signal });
+      result = await Promise.race([passing, aborted(stop.signal).then(() => raceDeadline(passing, runtime.config.SHUTDOWN_TIMEOUT_MS))]);
+    } finally {
+      stop.dispose();
+    }
+    if (result === TIMED_OUT) {
+      runtime.stderr.write(
+        `paperboy deliver: stopped by ${String(stop.signal.reason)}, but the posts under way did not finish within SHUTDOWN_TIMEOUT_MS ` +
+          `(${runtime.config.SHUTDOWN_TIMEOUT_MS} ms); the next pass sends them again after their lease (they may arrive twice).\n`,
+      );
+      exitSoon(1);
+      return 1;
+    }
     runtime.stdout.write(`${summary(at, result)}\n`);
+    if (stop.signal.aborted) {
+      runtime.stdout.write(`Stopped by ${String(stop.signal.reason)}: ${result.released} handed back unsent for the next pass.\n`);
+      return result.failed + result.unrecorded > 0 ? 1 : 0;
+    }
     const waiting = await storage.ledger.countDueByPlatform(dueSlots(await storage.ledger.activeSchedules(), at, cutoffMs(catchUpHours)));
     for (const [platform, count] of waiting) {
       if (!ports.has(platform)) {
@@ -154,6 +179,7 @@ function summary(at: Date, r: DeliveryPassResult): string {
     `${r.retrying} to retry later`,
     `${r.gone} recipients gone (paused)`,
     ...(taken ? [`${taken} resumed or retried`] : []),
+    ...(r.released ? [`${r.released} handed back unsent`] : []),
     ...(r.expired ? [`${r.expired} given up (past the catch-up cut-off)`] : []),
   ];
   return `Delivery pass as of ${at.toISOString()}: ${r.claimed + taken === 0 ? 'nothing was due.' : `${parts.join(', ')}.`}`;

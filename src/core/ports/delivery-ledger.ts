@@ -160,6 +160,12 @@ export interface DeliveryLedger {
   renewLeases(workerId: string, ids: readonly number[], leaseUntil: Date): Promise<void>;
   /** Hands claimed rows this worker will not send to the next pass: their lease ends now. */
   releaseClaims(workerId: string, ids: readonly number[], now: Date): Promise<void>;
+  /**
+   * Hands a 'sending' row back that certainly was not posted (the worker stopped before the
+   * platform took the post): 'claimed' again with its lease ended now, the attempt not counted,
+   * so the next pass sends it as a first send. False when the row is no longer this worker's.
+   */
+  handBack(id: number, workerId: string, now: Date): Promise<boolean>;
   /** Open rows by status: claimed and sending (in flight), failed with a retry to come. */
   countOpen(): Promise<{ claimed: number; sending: number; retrying: number }>;
   /** How many subscriptions are due in the slots (as `lockDue` means it), by platform; only the recipients `platforms` takes, when given. */

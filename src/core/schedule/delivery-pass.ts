@@ -104,6 +104,8 @@ export interface DeliveryPassResult {
   expired: number;
   /** Claimed by someone else before we got to send them. */
   skipped: number;
+  /** Stopping (the pass's signal aborted): claims handed back unsent, for the next pass here or on another instance. */
+  released: number;
   /** Sent or failed, but the outcome could not be written (resent after the lease). */
   unrecorded: number;
   /** Dry run only: what would be posted. */
@@ -121,6 +123,7 @@ function emptyResult(): DeliveryPassResult {
     gone: 0,
     expired: 0,
     skipped: 0,
+    released: 0,
     unrecorded: 0,
     previews: [],
   };
@@ -168,6 +171,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
     maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 5 * 60_000,
     log,
     observer: options.observer,
+    signal: options.signal,
   };
   const leases = keepLeases({ ledger, workerId: o.workerId, clock, leaseMs: o.leaseMs, log });
   try {
@@ -220,7 +224,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
   } finally {
     leases.stop();
   }
-  if (result.claimed || result.sent || result.failed || result.gone || result.expired) {
+  if (result.claimed || result.sent || result.failed || result.gone || result.expired || result.released) {
     const { previews: _, ...counts } = result;
     log.info(counts, 'delivery pass done');
   }
@@ -237,7 +241,11 @@ function countTakeOvers(result: DeliveryPassResult, taken: readonly TakenOver[],
   }
 }
 
-/** Sends claimed rows in due order with at most `concurrency` in flight. */
+/**
+ * Sends claimed rows in due order with at most `concurrency` in flight. When the pass's signal
+ * aborts, no further row is started and the rows not started are handed back at once (their
+ * lease ends now), while the sends under way finish and record their outcome.
+ */
 async function sendBatch(
   options: DeliveryPassOptions,
   settings: SendSettings,
@@ -246,23 +254,35 @@ async function sendBatch(
   result: DeliveryPassResult,
   concurrency: number,
 ): Promise<void> {
-  const answers = await digestAnswers(options.storage.papers, pending);
+  const signal = options.signal;
   let next = 0;
-  const worker = async () => {
-    while (next < pending.length && !options.signal?.aborted) {
-      const delivery = pending[next++]!;
-      const outcome = await sendOne(options, settings, delivery, answers.get(delivery.id)!);
-      leases.drop(delivery.id);
-      result[outcome]++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
-  const unsent = pending.slice(next).map((d) => d.id);
-  if (unsent.length) {
-    // Shutting down: hand the claims we will not send to the next pass right away.
-    await options.storage.ledger.releaseClaims(settings.workerId, unsent, settings.clock());
+  let releasing: Promise<void> = Promise.resolve();
+  const releaseUnstarted = () => {
+    const unsent = pending.slice(next).map((d) => d.id);
+    next = pending.length;
+    if (unsent.length === 0) return;
+    result.released += unsent.length;
     for (const id of unsent) leases.drop(id);
+    releasing = releasing.then(() => options.storage.ledger.releaseClaims(settings.workerId, unsent, settings.clock()));
+  };
+  if (signal?.aborted) releaseUnstarted();
+  signal?.addEventListener('abort', releaseUnstarted, { once: true });
+  try {
+    const answers = next < pending.length ? await digestAnswers(options.storage.papers, pending) : new Map<number, Answer>();
+    const worker = async () => {
+      while (next < pending.length && !signal?.aborted) {
+        const delivery = pending[next++]!;
+        const outcome = await sendOne(options, settings, delivery, answers.get(delivery.id)!);
+        leases.drop(delivery.id);
+        result[outcome]++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+  } finally {
+    signal?.removeEventListener('abort', releaseUnstarted);
   }
+  // Shutting down: the claims we will not send go to the next pass right away.
+  await releasing;
 }
 
 async function sendOne(options: DeliveryPassOptions, settings: SendSettings, delivery: PendingDelivery, answer: Answer): Promise<SendOutcome> {

@@ -1,8 +1,32 @@
-/** Waits `ms` milliseconds (injectable so tests can run 429 storms without real waits). */
-export type Sleep = (ms: number) => Promise<void>;
+/** Waits `ms` milliseconds, or less when `signal` aborts (injectable so tests can run 429 storms without real waits). */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** The real sleep. */
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** The real sleep; an abort clears its timer, so a stopping process is not kept alive by a long wait. */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** `wait`, cut short when `signal` aborts (the wait itself is left to run out on its own). */
+export function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wait;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    wait.then(done, done);
+  });
+}
 
 /**
  * Holds sends to a platform back while it has asked us to slow down: after a 429 with
@@ -15,13 +39,13 @@ export class PlatformGate {
 
   constructor(private readonly sleep: Sleep = realSleep) {}
 
-  /** Resolves once `platform` may be sent to. */
-  async wait(platform: string): Promise<void> {
+  /** Resolves once `platform` may be sent to, or as soon as `signal` aborts (the process is stopping). */
+  async wait(platform: string, signal?: AbortSignal): Promise<void> {
     let until = this.#until.get(platform) ?? 0;
     for (;;) {
       const left = until - performance.now();
-      if (left <= 0) return;
-      await this.sleep(left);
+      if (left <= 0 || signal?.aborted) return;
+      await untilAborted(this.sleep(left, signal), signal);
       // Waited it out, unless another 429 pushed the gate further meanwhile.
       const next = this.#until.get(platform) ?? 0;
       if (next === until) return;

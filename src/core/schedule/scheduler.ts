@@ -5,6 +5,8 @@ import { type DeliveryPassOptions, type DeliveryPassResult, defaultWorkerId, run
 export interface SchedulerOptions extends Omit<DeliveryPassOptions, 'dryRun' | 'signal'> {
   /** Cron expression of the ticks (default every minute: `* * * * *`). */
   cron?: string;
+  /** Also run a pass right away, so what is due (after a restart, say) goes out without waiting for the first tick. */
+  passAtStart?: boolean;
   /** Called after each pass (metrics, tests). */
   onPass?: (result: DeliveryPassResult) => void;
 }
@@ -62,6 +64,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     },
     { name: 'paperboy-deliveries', noOverlap: true },
   );
+
+  if (options.passAtStart) running = runPass();
 
   return {
     runNow() {

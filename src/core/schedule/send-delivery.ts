@@ -6,7 +6,7 @@ import type { PendingDelivery } from '../ports/delivery-ledger.ts';
 import type { Storage } from '../ports/storage.ts';
 import { describeRecipient, type RecipientRef } from '../recipient.ts';
 import type { DeliveryObserver, DeliveryOutcome } from './delivery-observer.ts';
-import type { PlatformGate, Sleep } from './platform-gate.ts';
+import { type PlatformGate, type Sleep, untilAborted } from './platform-gate.ts';
 
 /** What sending one delivery needs from its pass. */
 export interface SendSettings {
@@ -25,10 +25,20 @@ export interface SendSettings {
   maxRateLimitWaitMs: number;
   log: Logger;
   observer?: DeliveryObserver | undefined;
+  /**
+   * Aborted when the process stops: a post not yet handed to the platform (waiting out a 429,
+   * a retry delay, or in the adapter's queue) is handed back for another pass; a platform call
+   * under way is left to finish and its outcome recorded.
+   */
+  signal?: AbortSignal | undefined;
 }
 
-/** How sending ended: an outcome, 'skipped' (the row is no longer ours) or 'unrecorded' (sent or failed, but the database would not take the outcome). */
-export type SendOutcome = DeliveryOutcome | 'skipped' | 'unrecorded';
+/**
+ * How sending ended: an outcome, 'skipped' (the row is no longer ours), 'released' (stopping:
+ * handed back unsent for another pass) or 'unrecorded' (sent or failed, but the database would
+ * not take the outcome).
+ */
+export type SendOutcome = DeliveryOutcome | 'skipped' | 'released' | 'unrecorded';
 
 /** A chat that keeps migrating is a bug somewhere; stop following it after this many moves. */
 const MAX_MIGRATIONS = 3;
@@ -48,7 +58,9 @@ export function retryBackoffMs(attempts: number): number {
  * - retry-after → the platform's gate closes for that long and the same send is retried
  *   (later sends to the platform queue behind it, so order is kept);
  * - failed retryable → retried after `retryDelaysMs`, then left 'failed' for a later pass
- *   (with backoff) until `maxAttempts`; not retryable → 'failed' for good.
+ *   (with backoff) until `maxAttempts`; not retryable → 'failed' for good;
+ * - stopping (`s.signal`) before the post reached the platform → handed back ('claimed', lease
+ *   ended, attempt not counted) for the next pass, here or on another instance.
  */
 export async function sendDelivery(s: SendSettings, port: DeliveryPort, delivery: PendingDelivery, answer: Answer): Promise<SendOutcome> {
   if (!(await s.storage.ledger.markSending(delivery.id, s.workerId, new Date(s.clock().getTime() + s.leaseMs)))) return 'skipped';
@@ -60,9 +72,14 @@ export async function sendDelivery(s: SendSettings, port: DeliveryPort, delivery
   let migrations = 0;
 
   for (;;) {
-    await s.gate.wait(target.platform);
-    const result = await safeSend(port, target, answer);
+    await s.gate.wait(target.platform, s.signal);
+    if (s.signal?.aborted) return handBack(s, log, delivery.id);
+    const result = await safeSend(port, target, answer, s.signal);
     switch (result.status) {
+      case 'not-sent':
+        if (s.signal?.aborted) return handBack(s, log, delivery.id);
+        // Only a stopping pass may be answered so; from anywhere else it is a failure to retry.
+        return fail(s, log, delivery.id, attempts, target, { reason: result.reason, retryable: true });
       case 'ok':
         return record(s, log, 'sent', () => s.storage.ledger.recordSent(delivery.id, s.workerId, s.clock()), target);
       case 'gone':
@@ -89,7 +106,7 @@ export async function sendDelivery(s: SendSettings, port: DeliveryPort, delivery
       case 'failed': {
         if (result.retryable && failures < s.retryDelaysMs.length) {
           log.debug({ reason: result.reason }, 'send failed; retrying');
-          await s.sleep(s.retryDelaysMs[failures++] ?? 0);
+          await untilAborted(s.sleep(s.retryDelaysMs[failures++] ?? 0, s.signal), s.signal);
           continue;
         }
         return fail(s, log, delivery.id, attempts, target, result);
@@ -115,10 +132,22 @@ async function fail(
   return record(s, log, retry ? 'retrying' : 'failed', () => s.storage.ledger.recordFailed(id, s.workerId, { reason: result.reason, retryAt }), target);
 }
 
-/** Calls the port; a port that throws (it must not) counts as a retryable failure. */
-async function safeSend(port: DeliveryPort, target: RecipientRef, answer: Answer): Promise<SendResult> {
+/** Stopping: the row goes back to 'claimed' for the next pass (nothing reached the platform). */
+async function handBack(s: SendSettings, log: Logger, id: number): Promise<SendOutcome> {
   try {
-    return await port.send(target, answer);
+    const owned = await s.storage.ledger.handBack(id, s.workerId, s.clock());
+    log.info({ owned }, 'stopping: delivery handed back unsent for the next pass');
+    return owned ? 'released' : 'skipped';
+  } catch (error) {
+    log.error({ err: error }, 'could not hand the delivery back; it is resumed after its lease');
+    return 'unrecorded';
+  }
+}
+
+/** Calls the port; a port that throws (it must not) counts as a retryable failure. */
+async function safeSend(port: DeliveryPort, target: RecipientRef, answer: Answer, signal: AbortSignal | undefined): Promise<SendResult> {
+  try {
+    return await port.send(target, answer, signal ? { signal } : undefined);
   } catch (error) {
     return { status: 'failed', reason: error instanceof Error ? error.message : String(error), retryable: true };
   }

@@ -139,6 +139,28 @@ describe('Telegram delivery port against the fake Bot API', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
   });
 
+  it('stopping: gives up a post still held by the throttler (nothing reaches Telegram), never a request under way', async () => {
+    const answer = await digest();
+    fake.answerAfter('sendMessage', 300);
+    const strict = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), log: silentLog });
+    const stopping = new AbortController();
+    // Two posts into one chat: the second waits a second behind the first (one message a second per chat).
+    const first = strict.port.send(user(2012), answer, { signal: stopping.signal });
+    const second = strict.port.send(user(2012), answer, { signal: stopping.signal });
+    await fake.waitForCall('sendMessage', { where: (call) => call.payload.chat_id === 2012 });
+    stopping.abort();
+    const started = performance.now();
+    expect(await second).toEqual({ status: 'not-sent', reason: 'stopped before the post reached Telegram' });
+    expect(performance.now() - started).toBeLessThan(100);
+    // The request under way was not aborted: its answer came and was read.
+    expect(await first).toEqual({ status: 'ok' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fake.callsOf('sendMessage', { all: true, chatId: 2012 })).toHaveLength(1);
+    // A post sent under a signal that never aborts goes out as usual.
+    fake.answerAfter('sendMessage', 0);
+    expect(await strict.port.send(user(2013), answer, { signal: new AbortController().signal })).toEqual({ status: 'ok' });
+  });
+
   it('is built without a core or a bot, from a token and an action codec (paperboy deliver)', async () => {
     const actions = memoryCodec();
     const port = createTelegramDeliveryPort({ token: fake.token, apiRoot: fake.apiRoot, actions, log: captured.log, limits: FAST_LIMITS });

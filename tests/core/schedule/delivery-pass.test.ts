@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { digestAnswers } from '../../../src/core/digest/digest-answer.ts';
 import { RESENT_NOTE } from '../../../src/core/ports/delivery-ledger.ts';
 import { claimDueDeliveries } from '../../../src/core/schedule/claim-deliveries.ts';
+import { realSleep } from '../../../src/core/schedule/platform-gate.ts';
 import { createStorage } from '../../../src/db/storage.ts';
 import { asUser, testCore } from '../../support/core.ts';
 import { engines, useTestDb } from '../../support/db.ts';
@@ -251,6 +252,38 @@ describe.each(engines)('delivery pass on %s', (engine) => {
     release();
     expect(await first).toMatchObject({ sent: 1 });
     expect(other.calls()).toBe(0);
+  });
+
+  it('stopping: a send waiting out a 429 and the sends not started are handed back; the send under way is recorded', async () => {
+    await addPapers(t.db, [paper('2611.00001', DAY1)]);
+    for (const id of ['a', 'b', 'c', 'd']) await addSubscription(t.db, { externalId: id });
+    let finish!: () => void;
+    const port = recordingPort('test', (target) => {
+      if (target.externalId === 'a') return new Promise((resolve) => (finish = () => resolve(undefined)));
+      return target.externalId === 'b' ? { status: 'retry-after', retryAfterMs: 120_000 } : undefined;
+    });
+    const stopping = new AbortController();
+    // Real waits: the 429 wait must end with the stop, not after two minutes.
+    const running = pass(t.db, '2026-11-27T09:00:00Z', [port], { concurrency: 2, signal: stopping.signal, sleep: realSleep });
+    await vi_waitFor(() => port.calls() === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // b is waiting out its 429
+    stopping.abort();
+    finish();
+    const started = performance.now();
+    expect(await running).toMatchObject({ sent: 1, released: 3, failed: 0, unrecorded: 0 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    const rows = await ledger(t.db);
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual([
+      ['sent', 1],
+      ['claimed', 0],
+      ['claimed', 0],
+      ['claimed', 0],
+    ]);
+    // Handed back with their lease ended: the next pass (any worker) sends them at once, as first sends.
+    const next = recordingPort();
+    expect(await pass(t.db, '2026-11-27T09:00:00Z', [next], { workerId: 'worker-b' })).toMatchObject({ tookOver: { claimed: 3 }, sent: 3 });
+    expect([...port.sent, ...next.sent].map((s) => s.target.externalId).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect((await ledger(t.db)).every((row) => row.last_error === null)).toBe(true);
   });
 
   it('previews with --dry-run semantics: composes everything due, claims nothing', async () => {

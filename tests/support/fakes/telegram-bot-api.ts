@@ -103,6 +103,7 @@ export class FakeTelegramBotApi {
   private readonly pending: Update[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly scripts: Script[] = [];
+  private readonly answerDelays = new Map<string, number>();
   private readonly members = new Map<string, MemberStatus>();
   /** The bot's membership by chat id, where a test set one; chats the fake learnt of (channels) by id. */
   private readonly botMemberships = new Map<number, BotMembership>();
@@ -156,6 +157,7 @@ export class FakeTelegramBotApi {
   reset(): void {
     this.calls.length = 0;
     this.scripts.length = 0;
+    this.answerDelays.clear();
     this.members.clear();
     this.botMemberships.clear();
     this.othersPosts.clear();
@@ -271,6 +273,16 @@ export class FakeTelegramBotApi {
     this.scripts.push({ method, failure, times: options.times ?? 1, ...(options.where ? { where: options.where } : {}) });
   }
 
+  /**
+   * Answers every later call of `method` `ms` milliseconds after taking it (a slow Bot API): the
+   * call is recorded and its message stored at once, as Telegram would have posted it, and only the
+   * answer waits. `ms` 0 answers at once again.
+   */
+  answerAfter(method: string, ms: number): void {
+    if (ms > 0) this.answerDelays.set(method, ms);
+    else this.answerDelays.delete(method);
+  }
+
   /** Calls of `method` (only successful ones unless `all`). */
   callsOf(method: string, options: { all?: boolean; chatId?: number } = {}): RecordedCall[] {
     return this.calls.filter(
@@ -361,6 +373,8 @@ export class FakeTelegramBotApi {
     }
     if (outcome.ok) record(200, { result: outcome.result });
     else record(outcome.error_code, { description: outcome.description });
+    const delay = this.answerDelays.get(method);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     if (!res.destroyed) send(res, outcome.ok ? 200 : outcome.error_code, outcome);
   }
 
