@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 
 /**
  * The settings of the content model: TF-IDF over the terms `paperboy_content_terms` reads from
- * a paper's weighted tsvector (migration 2026_11_30_100000), close to arxiv-sanity-lite's
+ * a paper's weighted tsvector (migration 2026_11_30_140000), close to arxiv-sanity-lite's
  * scikit-learn settings (sublinear tf, smooth idf, L2 norm, unigrams and bigrams, max_df 0.1)
  * with title words weighted up and each paper cut to its strongest terms.
  */

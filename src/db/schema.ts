@@ -206,7 +206,7 @@ export interface VocabularyTable {
   word: string;
 }
 
-/** The content model's term dictionary (migration 2026_11_30_100000): stemmed words and two-word phrases. */
+/** The content model's term dictionary (migration 2026_11_30_140000): stemmed words and two-word phrases. */
 export interface ContentTermsTable {
   id: Generated<number>;
   /** A lexeme (`languag`) or two separated by a space (`languag model`). */
