@@ -136,6 +136,10 @@ async function composeForDate(ranking: RankingSignals, localDate: string, cadenc
     const affinity = signals.affinity.get(request.recipientId);
     const own = follows.get(request.recipientId) ?? [];
     let ranked: number[];
+    // How many of `ranked` are in order (all, unless set here); the rest is sorted, by `rankRest`,
+    // only if this digest gets that far.
+    let inOrder: number | undefined;
+    let rankRest = byRank;
     if (own.length > 0) {
       const touched: number[] = [];
       for (const follow of own) {
@@ -146,7 +150,13 @@ async function composeForDate(ranking: RankingSignals, localDate: string, cadenc
       }
       // Only the best few are usually needed: put them first in order, leave the rest for later.
       ranked = sortedPrefix(touched, request.limit + EXCLUSION_MARGIN, byRank);
+      inOrder = Math.min(ranked.length, request.limit + EXCLUSION_MARGIN);
       for (const pord of touched) counts[pord] = 0;
+      if (ranked.length > inOrder) {
+        // By then the next digests of the batch have written their own scores into `score`: keep this one's.
+        const mine = new Map(ranked.slice(inOrder).map((pord) => [pord, score[pord]!]));
+        rankRest = (a, b) => older[a]! - older[b]! || mine.get(b)! - mine.get(a)! || a - b;
+      }
     } else if (affinity) {
       ranked = Array.from({ length: size }, (_, pord) => pord);
       for (const pord of ranked) score[pord] = personalScore(base[pord]!, 0, affinity.get(papers[pord]!.id) ?? 0);
@@ -160,9 +170,15 @@ async function composeForDate(ranking: RankingSignals, localDate: string, cadenc
       for (const pord of ranked) score[pord] = base[pord]!;
       ranked.sort(byRank);
     }
-    if (voted) ranked = ranked.filter((pord) => !voted.has(papers[pord]!.id));
-    const sortedUpTo = own.length > 0 ? Math.min(ranked.length, request.limit + EXCLUSION_MARGIN) : ranked.length;
-    return { request, own, affinity, ranked, sortedUpTo, next: 0, picked: [] as number[] };
+    let sortedUpTo = inOrder ?? ranked.length;
+    if (voted) {
+      // Filtered apart, so the part in order stays exactly the part in order.
+      const unvoted = (pord: number) => !voted.has(papers[pord]!.id);
+      const head = ranked.slice(0, sortedUpTo).filter(unvoted);
+      ranked = [...head, ...ranked.slice(sortedUpTo).filter(unvoted)];
+      sortedUpTo = head.length;
+    }
+    return { request, own, affinity, ranked, sortedUpTo, rankRest, next: 0, picked: [] as number[] };
   });
 
   // Drop what each recipient was already sent: probe the best few of every digest in one
@@ -174,7 +190,7 @@ async function composeForDate(ranking: RankingSignals, localDate: string, cadenc
       const wanted = s.request.limit - s.picked.length;
       const end = s.next + wanted * (round + 1) + EXCLUSION_MARGIN * 2 ** round;
       if (end > s.sortedUpTo) {
-        s.ranked = [...s.ranked.slice(0, s.sortedUpTo), ...s.ranked.slice(s.sortedUpTo).sort(byRank)];
+        s.ranked = [...s.ranked.slice(0, s.sortedUpTo), ...s.ranked.slice(s.sortedUpTo).sort(s.rankRest)];
         s.sortedUpTo = s.ranked.length;
       }
       const chunk = s.ranked.slice(s.next, end);

@@ -194,6 +194,46 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     expect(port.sent[0]!.answer.notice?.text).toBe('Nothing new this week.');
   });
 
+  it('ranks what is left after the first candidates were sent by the digest’s own scores, not another digest’s of the batch', async () => {
+    await addPapers(t.db, [
+      ...[1, 2, 3, 4].map((i) => paper(`2611.0090${i}`, '2026-11-27', { title: `Grokking ${i}`, upvotes: 100 })),
+      paper('2611.00905', '2026-11-27', { title: 'Grokking, plainly', upvotes: 20 }),
+      paper('2611.00906', '2026-11-27', { title: 'Grokking and memory', upvotes: 1 }),
+    ]);
+    const ann = await addSubscription(t.db, { externalId: 'ann', follows: ['grokking'] });
+    const bob = await addSubscription(t.db, { externalId: 'bob', follows: ['grokking', 'memory'] });
+    // Ann was sent the four best already: her digest goes past its first candidates.
+    await t.db
+      .insertInto('delivered_papers')
+      .values([1, 2, 3, 4].map((i) => ({ recipient_id: ann.recipientId, paper_id: `2611.0090${i}` })))
+      .execute();
+    const picks = await composeDigests(createStorage(t.db).ranking, [
+      { key: 1, recipientId: ann.recipientId, localDate: '2026-11-27', limit: 1 },
+      { key: 2, recipientId: bob.recipientId, localDate: '2026-11-27', limit: 1 },
+    ]);
+    // For Ann “Grokking, plainly” (20 upvotes) beats “Grokking and memory” (1); memory counts only for Bob.
+    expect(picks.filter((p) => p.key === 1).map((p) => p.paperId)).toEqual(['2611.00905']);
+  });
+
+  it('keeps the best of what is left first when a paper it voted on was among its first candidates', async () => {
+    await addPapers(t.db, [
+      ...[1, 2, 3, 4].map((i) => paper(`2611.0091${i}`, '2026-11-27', { title: `Grokking ${i}`, upvotes: 100 })),
+      paper('2611.00921', '2026-11-27', { title: 'Grokking, widely read', upvotes: 9 }),
+      paper('2611.00922', '2026-11-27', { title: 'Grokking, read', upvotes: 5 }),
+      paper('2611.00923', '2026-11-27', { title: 'Grokking and memory', upvotes: 1 }),
+    ]);
+    const ann = await addSubscription(t.db, { externalId: 'ann', follows: ['grokking', 'memory'] });
+    // Of the four best, Ann voted on one and was sent the others.
+    await t.db.insertInto('feedback').values({ recipient_id: ann.recipientId, paper_id: '2611.00912', vote: -1 }).execute();
+    await t.db
+      .insertInto('delivered_papers')
+      .values([1, 3, 4].map((i) => ({ recipient_id: ann.recipientId, paper_id: `2611.0091${i}` })))
+      .execute();
+    const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId: ann.recipientId, localDate: '2026-11-27', limit: 1 }]);
+    // Both follows (+3 each) beat 9 upvotes: the best of what is left is “Grokking and memory”.
+    expect(picks.map((p) => p.paperId)).toEqual(['2611.00923']);
+  });
+
   it('composes many digests in one query without mixing recipients up', async () => {
     await addPapers(t.db, [
       paper('2611.00071', '2026-11-27', { title: 'Grokking' }),
