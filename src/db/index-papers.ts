@@ -70,19 +70,36 @@ export function indexStatement(papers: readonly PaperToIndex[], rebuild?: Rebuil
     ), n as (
       select coalesce((select papers from stats), (select papers from content_stats), 0) as papers
     ), dict as (
-      select id, term, df from bumped
-      union all
-      -- Looked up term by term (lateral): the planner, misjudging how many terms a chunk has,
-      -- hashed them and read the whole dictionary instead (60 ms for 200,000 terms).
-      select ct.id, ct.term, ct.df
-      from (select distinct term from extracted where not count except select term from extracted where count) as e
-      cross join lateral (select id, term, df from content_terms ct where ct.term = e.term) as ct
+      ${dictionary(counts)}
     ), weighted as (
       select e.doc, d.id as term, ${termWeight(sql`e.tf`, sql`d.df`, n)} as w
       from extracted e join dict d on d.term = e.term cross join n
       where ${usableDf(sql`d.df`, n)}
     ), ${vectorsOf('weighted')}, ${rebuild ? rebuilt(rebuild) : replaced}
-    select x.term, x.weight, w.key from written w, unnest(w.terms, w.weights) as x(term, weight)`;
+    -- In index order: consecutive inserts land on the same leaf pages (~25 % less time for this insert).
+    select x.term, x.weight, w.key from written w, unnest(w.terms, w.weights) as x(term, weight) order by x.term, x.weight desc`;
+}
+
+/**
+ * The dictionary rows of the extracted terms, with df as it now is: for counted papers what
+ * counting them returned, for the others a lookup; the set difference of the two is skipped
+ * when a batch is all one or the other (90 ms for 1,000 papers, for nothing).
+ */
+function dictionary(counts: readonly boolean[]): RawBuilder<unknown> {
+  const counted = counts.some((count) => count);
+  const recounted = counts.some((count) => !count);
+  // Looked up term by term (lateral): the planner, misjudging how many terms a chunk has,
+  // hashed them and read the whole dictionary instead (60 ms for 200,000 terms).
+  const lookup = (terms: RawBuilder<unknown>) => sql`
+      select ct.id, ct.term, ct.df
+      from (${terms}) as e
+      cross join lateral (select id, term, df from content_terms ct where ct.term = e.term) as ct`;
+  if (!recounted) return sql`select id, term, df from bumped`;
+  if (!counted) return lookup(sql`select distinct term from extracted`);
+  return sql`
+      select id, term, df from bumped
+      union all
+      ${lookup(sql`select distinct term from extracted where not count except select term from extracted where count`)}`;
 }
 
 /** Ingestion: vectors that changed are rewritten, their old postings deleted and the new ones inserted. */
