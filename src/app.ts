@@ -12,7 +12,7 @@ import { startScheduler } from './core/schedule/scheduler.ts';
 import { createDb, type DbHandle } from './db/create-db.ts';
 import { createStorage } from './db/storage.ts';
 import type { Logger } from './logger.ts';
-import { commandNamesOf, createMetrics, instrumentCore, startOpsServer } from './ops/index.ts';
+import { commandNamesOf, createMetrics, instrumentCore, type ShardHealth, startOpsServer } from './ops/index.ts';
 
 /** A demo set of well-known papers, loaded when the library is empty and nothing can be fetched. */
 export const demoPapersFile = fileURLToPath(new URL('../examples/demo-papers.json', import.meta.url));
@@ -66,6 +66,8 @@ export interface StartOptions {
   command?: string;
   /** Delivery ports besides the chat adapters' (the terminal's, when a terminal chat runs). */
   extraPorts?: DeliveryPort[];
+  /** Who claims deliveries, as recorded in the ledger's claimed_by (default hostname:pid:random). */
+  workerId?: string;
 }
 
 /**
@@ -105,7 +107,10 @@ export async function startApp(options: StartOptions): Promise<App> {
 
   try {
     const core = createCore({ storage, log, clock });
-    const metrics = createMetrics({ storage, clock, commandNames: commandNamesOf(core) });
+    // Gateway shards held here, by platform (Discord), once its adapter has started.
+    const shardsOf = new Map<string, () => ShardHealth[string]>();
+    const shards = (): ShardHealth => Object.fromEntries([...shardsOf].map(([platform, read]) => [platform, read()]));
+    const metrics = createMetrics({ storage, clock, commandNames: commandNamesOf(core), shards });
     const ports = new Map<string, DeliveryPort>((options.extraPorts ?? []).map((port) => [port.platform, port]));
     const adapters: string[] = [];
     const connected: Record<string, () => boolean> = {};
@@ -125,7 +130,9 @@ export async function startApp(options: StartOptions): Promise<App> {
 
     if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
       const { startDiscord } = await import('./bots/discord/start.ts');
-      addAdapter('discord', await startDiscord(adapterDeps('discord')));
+      const discord = await startDiscord(adapterDeps('discord'));
+      addAdapter('discord', discord);
+      shardsOf.set('discord', () => discord.shards());
     }
 
     const polling = startIngestPolling({ store: storage, config: pollingConfig(config), log: log.child({ part: 'ingest' }), clock });
@@ -141,6 +148,7 @@ export async function startApp(options: StartOptions): Promise<App> {
       observer: metrics.deliveryObserver,
       // After a restart, what is due (and what a stopped instance handed back) goes out at once.
       passAtStart: true,
+      ...(options.workerId ? { workerId: options.workerId } : {}),
     });
     services.push({ name: 'scheduler', stop: () => scheduler.stop() });
 
@@ -153,6 +161,7 @@ export async function startApp(options: StartOptions): Promise<App> {
         clock,
         log,
         health: () => Object.fromEntries(Object.entries(connected).map(([name, isConnected]) => [name, isConnected()])),
+        shards,
       });
       services.push({ name: 'ops server', stop: () => ops.close() });
       opsPort = ops.port;

@@ -61,6 +61,55 @@ const discordId = optionalText.pipe(
     .optional(),
 );
 
+/** Discord allows far fewer; this only catches typos. */
+const MAX_DISCORD_SHARDS = 10_000;
+
+/** DISCORD_SHARD_COUNT: a number of shards, or `auto` (Discord's recommendation from `GET /gateway/bot`). */
+const discordShardCount = optionalText.pipe(
+  z
+    .string()
+    .refine((text) => text === 'auto' || (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_DISCORD_SHARDS), {
+      error: (issue) => `must be a number of shards from 1 to ${MAX_DISCORD_SHARDS}, or auto (Discord's recommendation), got ${quoted(issue.input)}`,
+    })
+    .transform((text): number | 'auto' => (text === 'auto' ? 'auto' : Number(text)))
+    .optional(),
+);
+
+/** DISCORD_SHARD_IDS: ids and ranges, comma-separated (`0-3`, `4,5`, `0-1,6`), as a sorted list. */
+const discordShardIds = optionalText.pipe(
+  z
+    .string()
+    .transform((text, ctx) => {
+      const parts = text.split(',').map((part) => part.trim());
+      const ids: number[] = [];
+      for (const part of parts) {
+        const range = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+        if (!range) {
+          ctx.addIssue({ code: 'custom', message: `must be shard ids and ranges, comma-separated, like 0-3 or 4,5; got ${quoted(text)}` });
+          return z.NEVER;
+        }
+        const from = Number(range[1]);
+        const to = range[2] === undefined ? from : Number(range[2]);
+        if (to < from) {
+          ctx.addIssue({ code: 'custom', message: `has the range ${part}, which runs backwards (write ${to}-${from})` });
+          return z.NEVER;
+        }
+        if (to >= MAX_DISCORD_SHARDS) {
+          ctx.addIssue({ code: 'custom', message: `has shard ${to}; shard ids run from 0 to at most ${MAX_DISCORD_SHARDS - 1}` });
+          return z.NEVER;
+        }
+        for (let id = from; id <= to; id++) ids.push(id);
+      }
+      const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (twice !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `lists shard ${twice} more than once, in ${quoted(text)}` });
+        return z.NEVER;
+      }
+      return ids.sort((a, b) => a - b);
+    })
+    .optional(),
+);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -103,6 +152,10 @@ export const envSchema = z.object({
     z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL like https://discord.com/api, got ${quoted(issue.input)}` }).optional(),
   ),
   DISCORD_GUILD_ID: discordId,
+  /** Shards of the bot over all instances (a number, or `auto`); with DISCORD_SHARD_IDS, this instance serves only some. */
+  DISCORD_SHARD_COUNT: discordShardCount,
+  /** The shards this instance serves (default: all of DISCORD_SHARD_COUNT). */
+  DISCORD_SHARD_IDS: discordShardIds,
   HTTP_PORT: wholeNumber(0, 65_535, 'a port number from 0 to 65535 (0 picks a free one)').optional(),
   DELIVERY_CATCH_UP_HOURS: z
     .string()
@@ -129,6 +182,23 @@ const completeEnvSchema = envSchema.superRefine((env, ctx) => {
       code: 'custom',
       path: ['DISCORD_APPLICATION_ID'],
       message: 'is required when DISCORD_TOKEN is set (the application id from the Discord developer portal)',
+    });
+  }
+  const ids = env.DISCORD_SHARD_IDS;
+  const count = env.DISCORD_SHARD_COUNT;
+  if (ids && count === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_SHARD_IDS'],
+      message: 'needs DISCORD_SHARD_COUNT, the number of shards over all instances (every instance gives the same count)',
+    });
+  }
+  const outside = typeof count === 'number' ? ids?.find((id) => id >= count) : undefined;
+  if (outside !== undefined && typeof count === 'number') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_SHARD_IDS'],
+      message: `has shard ${outside}, but DISCORD_SHARD_COUNT is ${count}: shard ids run from 0 to ${count - 1}`,
     });
   }
 });

@@ -5,12 +5,21 @@ import type { Storage } from '../core/ports/storage.ts';
 /** Whether each chat adapter is connected, by platform: `{ telegram: true, discord: false }`. */
 export type AdapterHealth = Record<string, boolean>;
 
+/**
+ * The gateway shards this instance holds, by platform (Discord): how many the bot has over all
+ * instances, and each shard held here with whether its session is ready.
+ * `{ discord: { count: 2, held: [{ id: 0, connected: true }] } }`.
+ */
+export type ShardHealth = Record<string, { count: number; held: { id: number; connected: boolean }[] }>;
+
 /** What /healthz answers. */
 export interface HealthReport {
   /** ok: all good; degraded: serving, but nothing was fetched from an upstream lately; down: database unreachable or an adapter disconnected. */
   status: 'ok' | 'degraded' | 'down';
   database: { ok: boolean; latencyMs?: number; error?: string };
   adapters: AdapterHealth;
+  /** The gateway shards this instance holds (only platforms with shards: Discord). */
+  shards: ShardHealth;
   /**
    * The last successful fetch from an upstream (Hugging Face or arXiv): what keeps the library
    * fresh. Stale when there is none within `maxIngestAgeMs`.
@@ -27,6 +36,8 @@ export interface HealthOptions {
   storage: Pick<Storage, 'ping' | 'ingestLog'>;
   /** The adapters' connection states (an adapter that is missing from the map is not configured). */
   adapters: () => AdapterHealth | Promise<AdapterHealth>;
+  /** The shards each sharded adapter holds (default none). */
+  shards?: () => ShardHealth;
   clock: Clock;
   /** A database check slower than this counts as unreachable (default 2 s). */
   timeoutMs?: number;
@@ -65,6 +76,12 @@ export async function checkHealth(options: HealthOptions): Promise<HealthReport>
   } catch {
     adapters = { adapters: false };
   }
+  let shards: ShardHealth = {};
+  try {
+    shards = options.shards?.() ?? {};
+  } catch {
+    shards = {};
+  }
   const ageSeconds = last ? Math.max(0, Math.round((options.clock().getTime() - last.finishedAt.getTime()) / 1000)) : null;
   const stale = ageSeconds === null || ageSeconds * 1000 > (options.maxIngestAgeMs ?? 36 * 3_600_000);
   const down = !database.ok || Object.values(adapters).some((connected) => !connected);
@@ -72,6 +89,7 @@ export async function checkHealth(options: HealthOptions): Promise<HealthReport>
     status: down ? 'down' : stale ? 'degraded' : 'ok',
     database,
     adapters,
+    shards,
     ingest: { lastSuccessAt: last?.finishedAt.toISOString() ?? null, source: last?.source ?? null, ageSeconds, stale },
     import: { lastSuccessAt: lastImport?.finishedAt.toISOString() ?? null },
   };

@@ -11,6 +11,6 @@
  * // shutdown: await scheduler.stop(); await ops.close();
  * ```
  */
-export { type AdapterHealth, checkHealth, type HealthReport } from './health.ts';
+export { type AdapterHealth, checkHealth, type HealthReport, type ShardHealth } from './health.ts';
 export { commandNamesOf, createMetrics, instrumentCore, type Metrics, type MetricsOptions } from './metrics.ts';
 export { type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.ts';

@@ -6,6 +6,7 @@ import { splitCommandText } from '../core/commands/text.ts';
 import type { Core } from '../core/core.ts';
 import type { Storage } from '../core/ports/storage.ts';
 import type { DeliveryObserver } from '../core/schedule/delivery-observer.ts';
+import type { ShardHealth } from './health.ts';
 
 /** The metrics paperboy exports, and the hooks that feed them. */
 export interface Metrics {
@@ -30,6 +31,8 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** Command names to label latency with (the core's commands and aliases); others are 'other'. Default: any name. */
   commandNames?: Iterable<string>;
+  /** The gateway shards this instance holds, read at scrape time (default none). */
+  shards?: () => ShardHealth;
 }
 
 /**
@@ -46,6 +49,8 @@ export interface MetricsOptions {
  * | paperboy_papers_ingested | gauge | source — papers stored by successful ingest runs |
  * | paperboy_last_successful_ingest_timestamp_seconds | gauge | source |
  * | paperboy_newest_paper_age_seconds | gauge | — since the newest paper was first stored |
+ * | paperboy_gateway_shards | gauge | platform — shards of the bot over all instances |
+ * | paperboy_gateway_shard_connected | gauge | platform, shard — 1 per shard held here while its session is ready, else 0 |
  */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = options.registry ?? new Registry();
@@ -124,6 +129,32 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       async collect() {
         const newest = await storage.papers.lastAddedAt();
         if (newest) this.set(Math.max(0, (clock().getTime() - newest.getTime()) / 1000));
+      },
+    });
+  }
+
+  const shards = options.shards;
+  if (shards) {
+    new Gauge({
+      name: 'paperboy_gateway_shards',
+      help: 'Gateway shards of the bot over all instances, by platform.',
+      labelNames: ['platform'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [platform, held] of Object.entries(shards())) this.set({ platform }, held.count);
+      },
+    });
+    new Gauge({
+      name: 'paperboy_gateway_shard_connected',
+      help: 'The gateway shards this instance holds: 1 while the shard is connected and ready, 0 otherwise.',
+      labelNames: ['platform', 'shard'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [platform, held] of Object.entries(shards())) {
+          for (const shard of held.held) this.set({ platform, shard: String(shard.id) }, shard.connected ? 1 : 0);
+        }
       },
     });
   }

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Storage } from '../core/ports/storage.ts';
 import type { Logger } from '../logger.ts';
-import { type AdapterHealth, checkHealth } from './health.ts';
+import { type AdapterHealth, checkHealth, type ShardHealth } from './health.ts';
 
 export interface OpsServerOptions {
   /** HTTP_PORT; 0 picks a free port (tests). */
@@ -14,6 +14,8 @@ export interface OpsServerOptions {
   storage: Pick<Storage, 'ping' | 'ingestLog'>;
   /** The adapters' connection states, e.g. `() => ({ telegram: telegram.connected() })`. */
   health: () => AdapterHealth | Promise<AdapterHealth>;
+  /** The gateway shards this instance holds, by platform (see ShardHealth). */
+  shards?: () => ShardHealth;
   /** The registry of `createMetrics()`. */
   registry: Registry;
   clock?: Clock;
@@ -53,6 +55,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       void checkHealth({
         storage: options.storage,
         adapters: options.health,
+        ...(options.shards ? { shards: options.shards } : {}),
         clock,
         ...(options.maxIngestAgeMs ? { maxIngestAgeMs: options.maxIngestAgeMs } : {}),
       }).then((report) => {

@@ -109,6 +109,8 @@ describe('configuration mistakes', () => {
       DISCORD_APPLICATION_ID: ['my-app', /must be a Discord id \(15 to 25 digits\)/],
       DISCORD_API_ROOT: ['discord', /must be an http\(s\) URL/],
       DISCORD_GUILD_ID: ['guild', /must be a Discord id \(15 to 25 digits\)/],
+      DISCORD_SHARD_COUNT: ['0', /must be a number of shards from 1 to 10000, or auto \(Discord's recommendation\), got "0"/],
+      DISCORD_SHARD_IDS: ['first', /must be shard ids and ranges, comma-separated, like 0-3 or 4,5; got "first"/],
       HTTP_PORT: ['abc', /must be a port number from 0 to 65535 \(0 picks a free one\), got "abc"/],
       DELIVERY_CATCH_UP_HOURS: ['six', /must be a number of hours from 0 to 24, got "six"/],
       SHUTDOWN_TIMEOUT_MS: ['10s', /must be a whole number of milliseconds from 1000 to 600000, got "10s"/],
@@ -127,6 +129,19 @@ describe('configuration mistakes', () => {
         .filter((name) => !(name in bad))
         .sort(),
     ).toEqual(['DISCORD_TOKEN', 'PAPERBOY_DATA_DIR', 'TELEGRAM_BOT_TOKEN']);
+  });
+
+  it('says which Discord shards cannot go together', () => {
+    expect(messageFor({ DISCORD_SHARD_IDS: '0-3' })).toBe(
+      'Invalid configuration:\n  DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT, the number of shards over all instances (every instance gives the same count)',
+    );
+    expect(messageFor({ DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '2-4' })).toBe(
+      'Invalid configuration:\n  DISCORD_SHARD_IDS: has shard 4, but DISCORD_SHARD_COUNT is 4: shard ids run from 0 to 3',
+    );
+    expect(messageFor({ DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '3-1' })).toContain('has the range 3-1, which runs backwards (write 1-3)');
+    expect(messageFor({ DISCORD_SHARD_COUNT: '4', DISCORD_SHARD_IDS: '0-1,1' })).toContain('lists shard 1 more than once');
+    expect(createConfig({ DISCORD_SHARD_COUNT: '8', DISCORD_SHARD_IDS: '6-7, 0' })).toMatchObject({ DISCORD_SHARD_COUNT: 8, DISCORD_SHARD_IDS: [0, 6, 7] });
+    expect(createConfig({ DISCORD_SHARD_COUNT: 'auto', DISCORD_SHARD_IDS: '4,5' })).toMatchObject({ DISCORD_SHARD_COUNT: 'auto', DISCORD_SHARD_IDS: [4, 5] });
   });
 
   it('treats an empty variable as unset', () => {

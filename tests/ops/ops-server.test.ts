@@ -123,6 +123,24 @@ describe('the ops server', () => {
     expect(text).toContain('paperboy_newest_paper_age_seconds 10800');
   });
 
+  it('/healthz and /metrics: the gateway shards this instance holds, of how many', async () => {
+    let held = [
+      { id: 2, connected: true },
+      { id: 3, connected: false },
+    ];
+    const shards = () => ({ discord: { count: 4, held } });
+    const metrics = createMetrics({ processMetrics: false, shards });
+    server = await startOpsServer({ port: 0, host: '127.0.0.1', storage: t.storage, registry: metrics.registry, health: () => ({ discord: false }), shards });
+    const url = `http://127.0.0.1:${server.port}`;
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'down', shards: { discord: { count: 4, held } } });
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('paperboy_gateway_shards{platform="discord"} 4');
+    expect(text).toContain('paperboy_gateway_shard_connected{platform="discord",shard="2"} 1');
+    expect(text).toContain('paperboy_gateway_shard_connected{platform="discord",shard="3"} 0');
+    held = [{ id: 2, connected: true }];
+    expect(await (await fetch(`${url}/metrics`)).text()).not.toContain('shard="3"');
+  });
+
   it('answers 404 elsewhere', async () => {
     const { url } = await start({});
     expect((await fetch(`${url}/`)).status).toBe(404);

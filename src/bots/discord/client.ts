@@ -15,15 +15,31 @@ export interface DiscordClientOptions {
   log: Logger;
 }
 
+/** Which gateway shards a client connects (discord.js's own `shards` and `shardCount` options). */
+export interface ShardOptions {
+  /** The ids this process serves, or 'auto': every shard of Discord's recommended count. */
+  shards?: readonly number[] | 'auto';
+  /** Shards over all processes of the bot. */
+  shardCount?: number;
+}
+
 /**
  * A discord.js client for slash commands and buttons only: no gateway intents (interactions
  * arrive without any, so no privileged intents are needed), no mentions, and REST pointed
  * at `apiRoot`. The gateway URL comes from `GET /gateway/bot` through that same root, so
  * a fake server can stand in for Discord entirely. discord.js's REST manager keeps the
  * per-route buckets and the global limit; this only decides which long waits surface.
+ * `shards` and `shardCount` go to discord.js as they are: it identifies each shard with
+ * `shard: [id, count]`, and Discord sends a shard only its guilds' events (DMs to shard 0).
  */
-export function createDiscordClient(options: DiscordClientOptions): Client {
-  const client = new Client({ intents: [], allowedMentions: { parse: [] }, rest: restOptions(options) });
+export function createDiscordClient(options: DiscordClientOptions & ShardOptions): Client {
+  const client = new Client({
+    intents: [],
+    allowedMentions: { parse: [] },
+    rest: restOptions(options),
+    ...(options.shards ? { shards: options.shards } : {}),
+    ...(options.shardCount ? { shardCount: options.shardCount } : {}),
+  });
   logRateLimits(client.rest, options.log);
   return client;
 }

@@ -5,16 +5,18 @@ import type { Core } from '../../core/core.ts';
 import { raceDeadline, TIMED_OUT } from '../../core/deadline.ts';
 import type { DeliveryPort } from '../../core/delivery-port.ts';
 import { type Logger, redact } from '../../logger.ts';
-import { createDiscordClient } from './client.ts';
+import { createDiscordClient, createDiscordRest } from './client.ts';
 import { commandDefinitions } from './commands.ts';
 import { createDiscordDeliveryPort } from './delivery.ts';
 import { createDispatcher } from './dispatch.ts';
 import { safeError } from './errors.ts';
 import { registerCommands } from './register.ts';
+import { planShards, type ShardStatus, shardStatus } from './shards.ts';
 
 export interface StartDiscordOptions {
-  /** DISCORD_TOKEN and DISCORD_APPLICATION_ID are required; DISCORD_API_ROOT and DISCORD_GUILD_ID optional. */
-  config: Pick<Env, 'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_ROOT' | 'DISCORD_GUILD_ID'>;
+  /** DISCORD_TOKEN and DISCORD_APPLICATION_ID are required; DISCORD_API_ROOT, DISCORD_GUILD_ID and the shard settings optional. */
+  config: Pick<Env, 'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_ROOT' | 'DISCORD_GUILD_ID'> &
+    Partial<Pick<Env, 'DISCORD_SHARD_COUNT' | 'DISCORD_SHARD_IDS'>>;
   /** Runs the commands and clicks, and declares the commands registered as `/papers` subcommands. */
   core: Core;
   log: Logger;
@@ -31,8 +33,10 @@ export interface DiscordBot {
   client: Client;
   /** Stops taking interactions, lets those in progress finish (up to 5 s), then disconnects. Idempotent. */
   stop(): Promise<void>;
-  /** Whether the gateway session is ready (false while reconnecting); for /healthz. */
+  /** Whether every gateway shard this instance holds is ready (false while one reconnects); for /healthz. */
   connected(): boolean;
+  /** The shards this instance holds (of how many over all instances) and whether each is ready; for /healthz and /metrics. */
+  shards(): ShardStatus;
 }
 
 /** Thrown when the bot cannot start; the message never contains the token. */
@@ -48,6 +52,12 @@ export class DiscordStartError extends Error {
  * example an invalid token) after cleaning up. A failed command registration is logged,
  * not fatal: the commands registered before keep working.
  *
+ * Sharding (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS): the client connects only this instance's
+ * shards, through discord.js's own sharding (each IDENTIFY carries `shard: [id, count]`), so
+ * it receives the interactions of its shards' guilds only (DMs come to shard 0). Only the
+ * instance holding shard 0 registers the commands. Scheduled posts go over REST and need no
+ * shard: any instance posts to any channel.
+ *
  * Contract for the main program: call it only when DISCORD_TOKEN and
  * DISCORD_APPLICATION_ID are set; hand `port` to the scheduler; call `stop()` on SIGTERM
  * before closing the database.
@@ -60,7 +70,19 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   const secrets = [token];
   const log = options.log.child({ platform: 'discord' });
 
-  const client = createDiscordClient({ apiRoot: config.DISCORD_API_ROOT, log });
+  let plan: Awaited<ReturnType<typeof planShards>>;
+  try {
+    plan = await planShards(config, createDiscordRest({ apiRoot: config.DISCORD_API_ROOT, token, log }));
+  } catch (error) {
+    log.error({ err: safeError(error, secrets) }, 'discord shard plan failed');
+    throw new DiscordStartError(`Discord shards: ${redact(error instanceof Error ? error.message : String(error), secrets)}`);
+  }
+  const client = createDiscordClient({
+    apiRoot: config.DISCORD_API_ROOT,
+    log,
+    ...(plan.shards ? { shards: plan.shards } : {}),
+    ...(plan.shardCount ? { shardCount: plan.shardCount } : {}),
+  });
   const dispatcher = createDispatcher({ core, log, secrets, ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}) });
   let stopped = false;
   client.on(Events.InteractionCreate, (interaction) => {
@@ -92,12 +114,17 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   if (client.application?.id && client.application.id !== applicationId) {
     log.warn({ configured: applicationId, actual: client.application.id }, 'DISCORD_APPLICATION_ID does not match the token’s application');
   }
-  log.info({ user: client.user?.tag, applicationId }, 'discord bot ready');
+  const shards = () => shardStatus(client);
+  log.info({ user: client.user?.tag, applicationId, shards: shards().held.map((shard) => shard.id), shardCount: shards().count }, 'discord bot ready');
 
-  try {
-    await registerCommands({ rest: client.rest, applicationId, guildId: config.DISCORD_GUILD_ID, commands: commandDefinitions(core.commands), log });
-  } catch (error) {
-    log.error({ err: safeError(error, secrets) }, 'discord command registration failed; keeping the commands registered before');
+  if (plan.registersCommands) {
+    try {
+      await registerCommands({ rest: client.rest, applicationId, guildId: config.DISCORD_GUILD_ID, commands: commandDefinitions(core.commands), log });
+    } catch (error) {
+      log.error({ err: safeError(error, secrets) }, 'discord command registration failed; keeping the commands registered before');
+    }
+  } else {
+    log.info('discord commands are registered by the instance holding shard 0');
   }
 
   const delivery = createDiscordDeliveryPort({ rest: client.rest, actions: core.actions, log, secrets });
@@ -111,7 +138,8 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   return {
     port,
     client,
-    connected: () => !stopped && client.isReady(),
+    connected: () => !stopped && client.isReady() && shards().held.every((shard) => shard.connected),
+    shards,
     stop() {
       stopping ??= (async () => {
         stopped = true;

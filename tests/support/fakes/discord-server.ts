@@ -18,6 +18,11 @@ import { type WebSocket, WebSocketServer } from 'ws';
  * Discord's additions (ids, versions, defaults; `required: false` dropped). Failures can be
  * scripted per route: 429 with `retry_after` (and the headers discord.js reads), error
  * codes like 10003/50007, 5xx.
+ *
+ * Sharding as Discord does it: `GET /gateway/bot` recommends `recommendedShards`; each
+ * IDENTIFY may carry `shard: [id, count]` (an id not below the count closes with 4010 Invalid
+ * shard); an event about a guild goes only to the sessions whose shard is
+ * `(guild_id >> 22) % count`, and one outside any guild (a DM) only to shard 0's.
  */
 
 export const API_PREFIX = '/api/v10';
@@ -74,12 +79,31 @@ export interface FakeDiscordOptions {
   botUserId?: string;
   /** HELLO's heartbeat interval (default 1000 ms, so heartbeats happen within a test). */
   heartbeatIntervalMs?: number;
+  /** The shard count `GET /gateway/bot` recommends (default 1). */
+  recommendedShards?: number;
+  /** `session_start_limit.max_concurrency`: shards one process may identify at once (default 1; discord.js waits 5 s between buckets). */
+  maxConcurrency?: number;
 }
 
 interface Session {
   socket: WebSocket;
   identified: boolean;
   seq: number;
+  /** `[id, count]` from IDENTIFY; `[0, 1]` when it sent none. */
+  shard: [number, number];
+}
+
+/** The shard a guild's events go to: Discord's `(guild_id >> 22) % num_shards`. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A guild id (a snowflake) whose events go to `shard` of `shardCount`. */
+export function guildOnShard(shard: number, shardCount: number): string {
+  for (;;) {
+    const id = snowflake();
+    if (shardOfGuild(id, shardCount) === shard) return id;
+  }
 }
 
 let counter = 0;
@@ -104,6 +128,8 @@ export class FakeDiscord {
   readonly commands = new Map<string, any[]>();
   /** How many bulk overwrites (PUT) each scope got. */
   readonly puts = new Map<string, number>();
+  /** Interaction id → the shard ids of the sessions it was dispatched to (none: no session holds its shard). */
+  readonly routed = new Map<string, number[]>();
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -116,6 +142,10 @@ export class FakeDiscord {
   private readonly originals = new Map<string, any>();
   private readonly dmChannels = new Map<string, string>();
   private readonly heartbeatIntervalMs: number;
+  private readonly recommendedShards: number;
+  /** The shard each gateway session was identified for, so a RESUME keeps it. */
+  private readonly sessionShards = new Map<string, [number, number]>();
+  private readonly maxConcurrency: number;
   private port = 0;
 
   private constructor(options: FakeDiscordOptions) {
@@ -123,6 +153,8 @@ export class FakeDiscord {
     this.applicationId = options.applicationId;
     this.botUser = { id: options.botUserId ?? snowflake(), username: 'paperboy', discriminator: '0', global_name: null, avatar: null, bot: true };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
+    this.recommendedShards = options.recommendedShards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
     this.server = createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (socket) => this.onConnection(socket));
@@ -150,6 +182,14 @@ export class FakeDiscord {
     return [...this.sessions].some((s) => s.identified);
   }
 
+  /** The `[id, count]` of every identified session, by shard id. */
+  get shards(): [number, number][] {
+    return [...this.sessions]
+      .filter((s) => s.identified)
+      .map((s) => s.shard)
+      .sort((a, b) => a[0] - b[0]);
+  }
+
   /** Drops every gateway connection without a close frame (like a network blip); the client should resume. */
   dropConnections(): void {
     for (const session of this.sessions) session.socket.terminate();
@@ -169,7 +209,7 @@ export class FakeDiscord {
     this.dispatchedAt.set(interaction.id, at);
     this.interactions.set(interaction.id, interaction);
     if (interaction.message) this.originals.set(interaction.token, structuredClone(interaction.message));
-    this.dispatch('INTERACTION_CREATE', interaction);
+    this.routed.set(interaction.id, this.dispatch('INTERACTION_CREATE', interaction));
     return at;
   }
 
@@ -179,11 +219,21 @@ export class FakeDiscord {
     return this.waitFor(() => this.callbacksFor(interaction.id)[0], 5000, `callback for ${interaction.id}`);
   }
 
-  /** Sends a dispatch event to every identified session. */
-  dispatch(event: string, data: unknown): void {
+  /**
+   * Sends a dispatch event to the identified sessions that Discord would send it to: those of the
+   * shard of its `guild_id`, or shard 0's without one. Returns the shard ids it went to.
+   */
+  dispatch(event: string, data: unknown): number[] {
+    const guildId = (data as { guild_id?: unknown } | null)?.guild_id;
+    const to: number[] = [];
     for (const session of this.sessions) {
-      if (session.identified) session.socket.send(JSON.stringify({ op: 0, t: event, s: ++session.seq, d: data }));
+      if (!session.identified) continue;
+      const [id, count] = session.shard;
+      if ((typeof guildId === 'string' ? shardOfGuild(guildId, count) : 0) !== id) continue;
+      session.socket.send(JSON.stringify({ op: 0, t: event, s: ++session.seq, d: data }));
+      to.push(id);
     }
+    return to;
   }
 
   /** The callback(s) for one interaction. */
@@ -222,7 +272,7 @@ export class FakeDiscord {
   // ---- gateway ----
 
   private onConnection(socket: WebSocket): void {
-    const session: Session = { socket, identified: false, seq: 0 };
+    const session: Session = { socket, identified: false, seq: 0, shard: [0, 1] };
     this.sessions.add(session);
     socket.on('close', () => this.sessions.delete(session));
     socket.on('message', (raw) => {
@@ -238,13 +288,23 @@ export class FakeDiscord {
           this.heartbeats++;
           socket.send(JSON.stringify({ op: 11 }));
           break;
-        case 2:
+        case 2: {
           this.identifies.push(payload.d);
           if (payload.d?.token !== this.token) {
             socket.close(4004, 'Authentication failed.');
             return;
           }
+          if (payload.d.shard !== undefined) {
+            const [id, count] = payload.d.shard as [number, number];
+            if (!Number.isInteger(id) || !Number.isInteger(count) || count < 1 || id < 0 || id >= count) {
+              socket.close(4010, 'Invalid shard.');
+              return;
+            }
+            session.shard = [id, count];
+          }
           session.identified = true;
+          const sessionId = `session-${randomBytes(4).toString('hex')}`;
+          this.sessionShards.set(sessionId, session.shard);
           socket.send(
             JSON.stringify({
               op: 0,
@@ -254,16 +314,18 @@ export class FakeDiscord {
                 v: 10,
                 user: this.botUser,
                 guilds: [],
-                session_id: `session-${randomBytes(4).toString('hex')}`,
+                session_id: sessionId,
                 resume_gateway_url: this.gatewayUrl,
-                shard: payload.d.shard ?? [0, 1],
+                shard: session.shard,
                 application: { id: this.applicationId, flags: 0 },
               },
             }),
           );
           break;
+        }
         case 6:
           session.identified = payload.d?.token === this.token;
+          session.shard = this.sessionShards.get(payload.d?.session_id) ?? session.shard;
           if (!session.identified) socket.close(4004, 'Authentication failed.');
           else {
             this.resumes++;
@@ -337,7 +399,14 @@ export class FakeDiscord {
   private route(method: string, parts: string[], body: any, query: URLSearchParams): [number, unknown] {
     const [a, b, c, d, e, f] = parts;
     if (method === 'GET' && a === 'gateway' && b === 'bot') {
-      return [200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
+      return [
+        200,
+        {
+          url: this.gatewayUrl,
+          shards: this.recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.maxConcurrency },
+        },
+      ];
     }
     if (method === 'GET' && a === 'users' && b === '@me' && !c) return [200, this.botUser];
     if (a === 'applications' && b === this.applicationId) {
