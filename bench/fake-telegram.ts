@@ -1,7 +1,8 @@
 /**
  * A minimal Telegram Bot API for the fan-out benchmark that enforces flood limits the way
  * Telegram describes them: about 30 messages a second over all chats (a token bucket of 30
- * refilled at 30/s) and one message a second into one chat. A message over either limit
+ * refilled at 30/s), one message a second into one chat and, into a group or channel
+ * (a negative chat id), at most `groupPerMinute` messages in any 60 s. A message over a limit
  * gets `429 Too Many Requests` with `retry_after`. Accepted messages are kept per chat so
  * the benchmark can count lost and duplicated posts.
  */
@@ -11,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 export interface FloodLimits {
   globalPerSecond: number;
   perChatIntervalMs: number;
+  /** Messages into one group or channel in any 60 s (Telegram: 20); unlimited when absent. */
+  groupPerMinute?: number;
 }
 
 export class RateLimitedBotApi {
@@ -22,10 +25,12 @@ export class RateLimitedBotApi {
   sendCalls = 0;
   rejected429 = 0;
   /** When each 429 was given (ms, performance.now()) and why. */
-  readonly rejections: { at: number; reason: 'global' | 'chat'; chat: string }[] = [];
+  readonly rejections: { at: number; reason: 'global' | 'chat' | 'group'; chat: string }[] = [];
   private tokens: number;
   private refilledAt = performance.now();
   private readonly lastPerChat = new Map<string, number>();
+  /** Accepted messages of the last minute, per group or channel. */
+  private readonly groupWindows = new Map<string, number[]>();
   private nextMessageId = 1;
   private port = 0;
 
@@ -66,6 +71,14 @@ export class RateLimitedBotApi {
     return true;
   }
 
+  /** The group's accepted messages of the last 60 s, oldest first (older ones dropped). */
+  private groupWindow(chat: string, now: number): number[] {
+    const window = this.groupWindows.get(chat) ?? [];
+    while (window.length && window[0]! <= now - 60_000) window.shift();
+    this.groupWindows.set(chat, window);
+    return window;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -88,14 +101,18 @@ export class RateLimitedBotApi {
     const now = performance.now();
     const last = this.lastPerChat.get(chat);
     const chatWait = last === undefined ? 0 : this.limits.perChatIntervalMs - (now - last);
-    if (chatWait > 0 || !this.takeGlobal(now)) {
+    const window = Number(chat) < 0 && this.limits.groupPerMinute ? this.groupWindow(chat, now) : undefined;
+    const groupWait = window && window.length >= this.limits.groupPerMinute! ? window[0]! + 60_000 - now : 0;
+    const reason = chatWait > 0 ? 'chat' : groupWait > 0 ? 'group' : this.takeGlobal(now) ? undefined : 'global';
+    if (reason) {
       this.rejected429++;
-      this.rejections.push({ at: now, reason: chatWait > 0 ? 'chat' : 'global', chat });
-      const retryAfter = Math.max(1, Math.ceil(chatWait / 1000));
+      this.rejections.push({ at: now, reason, chat });
+      const retryAfter = Math.max(1, Math.ceil(Math.max(chatWait, groupWait) / 1000));
       reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
       return;
     }
     this.lastPerChat.set(chat, now);
+    window?.push(now);
     this.acceptedAt.push(now);
     const list = this.messages.get(chat) ?? [];
     list.push(String(body.text ?? ''));
@@ -105,7 +122,7 @@ export class RateLimitedBotApi {
       result: {
         message_id: this.nextMessageId++,
         date: Math.floor(Date.now() / 1000),
-        chat: { id: Number(chat), type: 'private', first_name: 'U' },
+        chat: Number(chat) < 0 ? { id: Number(chat), type: 'channel', title: 'C' } : { id: Number(chat), type: 'private', first_name: 'U' },
         text: body.text,
       },
     });

@@ -200,6 +200,8 @@ async function main(): Promise<number> {
         const fanoutEngine: EngineName = engines.includes('Postgres') ? 'Postgres' : 'PGlite';
         if (want('fanout') && engine === fanoutEngine && size === Math.max(...sizes[engine])) {
           record(...(await benchFanout(bench, { digests: quick ? 300 : 10_000, seed: flags.seed })));
+          // Channel-heavy: three in four digests to channels (multi-message posts, ≤ 20 messages a minute each).
+          record(...(await benchFanout(bench, { digests: quick ? 300 : 3000, seed: flags.seed, channelShare: 0.75 })));
         }
         if (want('ingest')) {
           record(...(await benchDailyIngest(bench, { bulkSize: 0, days: quick ? 3 : 10, seed: flags.seed, databaseUrl, rateTarget: TARGETS.ingestRate })));

@@ -37,8 +37,25 @@ export interface DigestOptions {
   targetSeconds?: number;
 }
 
+/** What kind of recipients `addSubscribers` makes: private chats (ids `chatIdBase + i`) or channels (ids `-(chatIdBase + i)`, as Telegram's are negative). */
+export interface SubscriberShape {
+  kind?: 'user' | 'channel';
+  /** Papers per post (default 5). */
+  papersPerPost?: number;
+}
+
 /** Inserts N subscribers with 5 follows each, set-based (setup, not measured). */
-export async function addSubscribers(bench: BenchDb, n: number, seed: number, platform = DIGEST_PLATFORM, chatIdBase = 0): Promise<number[]> {
+export async function addSubscribers(
+  bench: BenchDb,
+  n: number,
+  seed: number,
+  platform = DIGEST_PLATFORM,
+  chatIdBase = 0,
+  shape: SubscriberShape = {},
+): Promise<number[]> {
+  const kind = shape.kind ?? 'user';
+  const sign = kind === 'channel' ? -1 : 1;
+  const papersPerPost = shape.papersPerPost ?? 5;
   const { db } = bench.handle;
   const rng = new Rng(seed);
   const topics = new Zipf(TOPICS.length, 0.9);
@@ -48,12 +65,12 @@ export async function addSubscribers(bench: BenchDb, n: number, seed: number, pl
     const count = Math.min(20_000, n - from);
     const { rows } = await sql<{ id: number }>`
       insert into recipients (platform, external_id, kind)
-      select ${platform}, (${chatIdBase}::bigint + g)::text, 'user' from generate_series(${from + 1}::int, ${from + count}::int) g
+      select ${platform}, (${sign}::bigint * (${chatIdBase}::bigint + g))::text, ${kind} from generate_series(${from + 1}::int, ${from + count}::int) g
       returning id`.execute(db);
     const batchIds = rows.map((r) => r.id);
     ids.push(...batchIds);
     const rid: number[] = [];
-    const kind: string[] = [];
+    const followKind: string[] = [];
     const value: string[] = [];
     const label: string[] = [];
     const schedule: number[] = [];
@@ -71,7 +88,7 @@ export async function addSubscribers(bench: BenchDb, n: number, seed: number, pl
       }
       for (const f of follows.values()) {
         rid.push(id);
-        kind.push(f.kind);
+        followKind.push(f.kind);
         value.push(f.label.toLowerCase());
         label.push(f.label);
       }
@@ -79,10 +96,10 @@ export async function addSubscribers(bench: BenchDb, n: number, seed: number, pl
     }
     await sql`
       insert into follows (recipient_id, kind, value, label)
-      select * from unnest(${rid}::int[], ${kind}::text[], ${value}::text[], ${label}::text[])`.execute(db);
+      select * from unnest(${rid}::int[], ${followKind}::text[], ${value}::text[], ${label}::text[])`.execute(db);
     await sql`
       insert into subscriptions (recipient_id, send_time, timezone, papers_per_post, created_at, updated_at)
-      select r, s.send_time, s.timezone, 5, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z'
+      select r, s.send_time, s.timezone, ${papersPerPost}::int, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z'
       from unnest(${batchIds}::int[], ${schedule}::int[]) as x(r, k)
       join (select * from unnest(${SCHEDULES.map((s) => s.sendTime)}::text[], ${SCHEDULES.map((s) => s.timezone)}::text[])
               with ordinality as t(send_time, timezone, k)) s on s.k = x.k + 1`.execute(db);

@@ -62,7 +62,11 @@ export interface DeliveryPassOptions {
   log: Logger;
   /** Deliveries claimed per transaction (default 500). */
   batchSize?: number;
-  /** Sends in flight at once (default 8); the adapters pace each platform. */
+  /**
+   * Sends in flight at once (default 32); the adapters pace each platform. Posts of several
+   * messages spend a second per message in their chat, so fewer than ~30 in flight leave
+   * Telegram's 30 messages/s unused (8 reached 55 % on a channel-heavy mix, docs/benchmarks.md).
+   */
   concurrency?: number;
   /** In-pass retry waits for 5xx/network failures (default 1 s, 5 s). */
   retryDelaysMs?: readonly number[];
@@ -140,7 +144,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
     workerId: options.workerId ?? defaultWorkerId(),
     leaseMs: options.leaseMs ?? 60_000,
     batchSize: options.batchSize ?? 500,
-    concurrency: Math.max(1, options.concurrency ?? 8),
+    concurrency: Math.max(1, options.concurrency ?? 32),
     sleep: options.sleep ?? realSleep,
     cutoff: cutoffMs(options.catchUpHours),
     maxAttempts: options.maxAttempts ?? 5,

@@ -131,6 +131,19 @@ describe('Telegram delivery port against the fake Bot API', () => {
     expect(fake.callsOf('sendMessage', { chatId: 2009 })[0]!.at - first!.at).toBeLessThan(500);
   });
 
+  it('keeps a post’s messages a second apart where they arrive, even when the overall limit held the first one back', async () => {
+    // An overall limit of 5 a second: 4 at once, then one every ~200 ms.
+    const slow = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), log: silentLog, limits: { globalPerSecond: 5 } });
+    const others = [2101, 2102, 2103, 2104].map((chat) => slow.bot.api.sendMessage(chat, 'another chat'));
+    // The two parts of one post: the first waits ~200 ms for the overall limit, the second not.
+    await slow.bot.api.sendMessage(2100, 'part 1');
+    await slow.bot.api.sendMessage(2100, 'part 2');
+    await Promise.all(others);
+    const [first, second] = fake.callsOf('sendMessage', { chatId: 2100 });
+    expect(first!.at - fake.callsOf('sendMessage', { chatId: 2101 })[0]!.at).toBeGreaterThanOrEqual(150);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
+  });
+
   it('shares one throttler between the bot’s replies and its delivery port', async () => {
     const answer = await digest();
     const strict = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: testCore(t.db), log: silentLog });
