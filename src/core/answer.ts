@@ -44,6 +44,8 @@ export interface PaperCard {
   reasons: Reason[];
   /** The recipient's own vote on it, if any. */
   vote?: Vote;
+  /** An image of the paper (Hugging Face's thumbnail), when it has one. Adapters link it; none fetches it. */
+  thumbnail?: string;
 }
 
 export interface PaperLinks {

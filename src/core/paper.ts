@@ -76,5 +76,6 @@ export function toCard(paper: Paper, reasons: Reason[] = [], vote?: Vote): Paper
     snippet: snippetOf(paper),
     reasons,
     ...(vote ? { vote } : {}),
+    ...(paper.thumbnail ? { thumbnail: paper.thumbnail } : {}),
   };
 }
