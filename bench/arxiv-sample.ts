@@ -63,14 +63,36 @@ function tidy(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** `[["Pong", "Y. H.", ""], …]` → `["Y. H. Pong", …]`. */
-function authorNames(parsed: string): string[] {
-  try {
-    const names = JSON.parse(parsed) as string[][];
-    return names.map(([last = '', first = '', suffix = '']) => tidy(`${first} ${last} ${suffix}`));
-  } catch {
-    return [];
+/**
+ * `[['Pong', 'Y. H.', ''], ["O'Brien", 'P. T.', '']]` → `["Y. H. Pong", "P. T. O'Brien"]`: the
+ * snapshot writes the parsed names as a Python literal (single quotes, double quotes around a
+ * name holding an apostrophe, backslash escapes), not JSON. A fourth item (an affiliation) is
+ * left out.
+ */
+export function authorNames(parsed: string): string[] {
+  const names: string[][] = [];
+  let current: string[] | undefined;
+  let depth = 0;
+  for (let i = 0; i < parsed.length; i++) {
+    const ch = parsed[i]!;
+    if (ch === '[') {
+      depth++;
+      if (depth === 2) current = [];
+    } else if (ch === ']') {
+      if (depth === 2 && current) names.push(current);
+      depth--;
+    } else if ((ch === "'" || ch === '"') && depth === 2) {
+      let text = '';
+      for (i++; i < parsed.length && parsed[i] !== ch; i++) {
+        if (parsed[i] === '\\' && i + 1 < parsed.length) {
+          i++;
+          text += parsed[i] === 'n' ? '\n' : parsed[i];
+        } else text += parsed[i];
+      }
+      current?.push(text);
+    }
   }
+  return names.map(([last = '', first = '', suffix = '']) => tidy(`${first} ${last} ${suffix}`)).filter((name) => name !== '');
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. */

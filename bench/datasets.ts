@@ -64,13 +64,25 @@ export async function freshPostgresDb(adminUrl: string, name: string): Promise<s
   return withDatabase(adminUrl, name);
 }
 
+/**
+ * The name of the Postgres corpus databases before `_<size>`: BENCH_DB_PREFIX, else
+ * `paperboy_bench`. A branch with migrations the others do not have yet measures on copies of
+ * its own (`create database <prefix>_<size> template paperboy_bench_<size>`, with the same
+ * comment), so opening them does not migrate the shared ones past what other branches know.
+ */
+function corpusDbPrefix(): string {
+  const prefix = process.env.BENCH_DB_PREFIX?.trim() || 'paperboy_bench';
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`BENCH_DB_PREFIX must be a lower-case SQL identifier, not ${JSON.stringify(prefix)}`);
+  return prefix;
+}
+
 /** Opens (loading first if needed) the corpus database of `size` papers on the engine. */
 export async function openCorpusDb(engine: EngineName, options: CorpusOptions): Promise<BenchDb> {
   const layout = corpusLayout(options.size, options.seed);
   const want = marker(options.size, options.seed);
   if (engine === 'Postgres') {
     if (!options.databaseUrl) throw new Error('DATABASE_URL is needed for Postgres measures');
-    const name = `paperboy_bench_${options.size}`;
+    const name = `${corpusDbPrefix()}_${options.size}`;
     const url = withDatabase(options.databaseUrl, name);
     const rows = await adminQuery<{ comment: string | null }>(
       options.databaseUrl,

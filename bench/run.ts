@@ -63,7 +63,9 @@ const USAGE = `npm run bench [-- options]
   --fresh                 reload stored benchmark corpora even when they are current
   --reindex               time a full content reindex of each corpus even when it is indexed already
   --seed N                corpus and query seed (default ${DEFAULT_SEED})
-Postgres measures run when DATABASE_URL is set (a server where databases may be created).`;
+Postgres measures run when DATABASE_URL is set (a server where databases may be created).
+Corpora are kept in databases paperboy_bench_<size> (BENCH_DB_PREFIX changes the prefix) and
+PGlite directories under the OS temp dir (TMPDIR moves them).`;
 
 /** The targets from issue 6. */
 const TARGETS = {

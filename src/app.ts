@@ -106,6 +106,9 @@ export async function startApp(options: StartOptions): Promise<App> {
   const storage = createStorage(db.db);
 
   try {
+    if ((await storage.content.stats()).stale) {
+      log.warn('the content model behind `similar` was built by an older version: run `paperboy reindex` once (similar answers meanwhile, ranked as before)');
+    }
     const core = createCore({ storage, log, clock });
     // Gateway shards held here, by platform (Discord), once its adapter has started.
     const shardsOf = new Map<string, () => ShardHealth[string]>();

@@ -108,14 +108,22 @@ export function createContentIndex(db: Db): ContentIndex {
     reindex: (options) => reindexContent(db, options ?? {}),
 
     async stats() {
-      const { rows } = await sql<{ indexed: number; papers: number; counted: number; terms: number; reindexed_at: Date | null }>`
+      const { rows } = await sql<{ indexed: number; papers: number; counted: number; terms: number; reindexed_at: Date | null; model: number | null }>`
         select (select count(*) from content_vectors)::integer as indexed,
           (select count(*) from papers)::integer as papers,
           coalesce((select papers from content_stats), 0) as counted,
           (select count(*) from content_terms where df > 0)::integer as terms,
-          (select reindexed_at from content_stats) as reindexed_at`.execute(db);
+          (select reindexed_at from content_stats) as reindexed_at,
+          (select coalesce(model, 1) from content_stats) as model`.execute(db);
       const row = rows[0]!;
-      return { indexed: row.indexed, pending: row.papers - row.indexed, counted: row.counted, terms: row.terms, reindexedAt: row.reindexed_at ?? undefined };
+      return {
+        indexed: row.indexed,
+        pending: row.papers - row.indexed,
+        counted: row.counted,
+        terms: row.terms,
+        reindexedAt: row.reindexed_at ?? undefined,
+        stale: row.model !== null && row.model !== CONTENT_MODEL.version,
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { termWeight, usableDf, vectorsOf, weightedTf } from './content-model.ts';
+import { CONTENT_MODEL, termWeight, usableDf, vectorsOf, weightedTf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { inTransaction } from './in-transaction.ts';
 
@@ -63,8 +63,8 @@ export function indexStatement(papers: readonly PaperToIndex[], rebuild?: Rebuil
       returning id, term, df
     ), stats as (
       -- After the terms (the scalar subquery waits for them), so every writer locks in one order.
-      insert into content_stats as s (papers)
-      select count(*)::integer from docs where count having count(*) > 0 and (select count(*) from bumped) >= 0
+      insert into content_stats as s (papers, model)
+      select count(*)::integer, ${CONTENT_MODEL.version}::integer from docs where count having count(*) > 0 and (select count(*) from bumped) >= 0
       on conflict (singleton) do update set papers = s.papers + excluded.papers
       returning papers
     ), n as (

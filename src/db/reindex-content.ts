@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ReindexProgress, ReindexResult } from '../core/ports/content-index.ts';
-import { usableDf } from './content-model.ts';
+import { CONTENT_MODEL, usableDf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { inTransaction } from './in-transaction.ts';
 import { indexPapers, type Rebuild } from './index-papers.ts';
@@ -108,7 +108,7 @@ async function countTerms(db: Db, ids: readonly string[], mode: 'replace' | 'add
           on conflict (term) do update set df = ct.df + excluded.df
           returning 1
         )
-        insert into content_stats as s (papers) select ${ids.length}::integer where (select count(*) from bumped) >= 0
+        insert into content_stats as s (papers, model) select ${ids.length}::integer, ${CONTENT_MODEL.version}::integer where (select count(*) from bumped) >= 0
         on conflict (singleton) do update set papers = s.papers + excluded.papers`.execute(db);
     } else {
       await sql`
@@ -120,8 +120,8 @@ async function countTerms(db: Db, ids: readonly string[], mode: 'replace' | 'add
           update content_terms ct set df = 0
           where ct.df <> 0 and not exists (select from counted c where c.term = ct.term) and (select count(*) from written) >= 0
         )
-        insert into content_stats as s (papers, reindexed_at) values (${ids.length}, now())
-        on conflict (singleton) do update set papers = excluded.papers, reindexed_at = excluded.reindexed_at`.execute(db);
+        insert into content_stats as s (papers, reindexed_at, model) values (${ids.length}, now(), ${CONTENT_MODEL.version})
+        on conflict (singleton) do update set papers = excluded.papers, reindexed_at = excluded.reindexed_at, model = excluded.model`.execute(db);
     }
   } finally {
     await sql`delete from content_df_staging where run = ${run}`.execute(db);

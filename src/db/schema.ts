@@ -222,6 +222,8 @@ export interface ContentStatsTable {
   singleton: ColumnType<boolean, boolean | undefined, never>;
   papers: ColumnType<number, number | undefined, number>;
   reindexed_at: Date | null;
+  /** The CONTENT_MODEL.version the vectors were built with; null: the first model, before versions were recorded. */
+  model: number | null;
 }
 
 /** Each indexed paper's strongest terms, L2-normalised, under a compact key. */

@@ -178,6 +178,27 @@ describe.each(engines)('content index on %s', (engine) => {
     expect(await postingsMatchVectors()).toBe(true);
   });
 
+  it('builds the same vectors on ingestion as a reindex does, given the same counts', async () => {
+    await t.storage.papers.store(papers);
+    const stored = await t.storage.content.vectors(ids);
+    await t.storage.content.reindex();
+    expect(await t.storage.content.vectors(ids)).toEqual(stored);
+  });
+
+  it('records the model version, and calls vectors of an older model stale until a reindex', async () => {
+    expect(await t.storage.content.stats()).toMatchObject({ stale: false });
+    await t.storage.papers.store(papers.slice(0, 4));
+    expect(await t.storage.content.stats()).toMatchObject({ stale: false });
+    // As a library indexed before versions were recorded (the first model) is after the migration.
+    await t.db.updateTable('content_stats').set({ model: null }).execute();
+    expect(await t.storage.content.stats()).toMatchObject({ stale: true });
+    // New papers are indexed with the current model, which does not make the older vectors current.
+    await t.storage.papers.store(papers.slice(4));
+    expect(await t.storage.content.stats()).toMatchObject({ stale: true });
+    await t.storage.content.reindex();
+    expect(await t.storage.content.stats()).toMatchObject({ stale: false });
+  });
+
   it('keeps the postings of papers stored while a reindex runs', async () => {
     await t.storage.papers.store(papers.slice(0, 6));
     await Promise.all([t.storage.content.reindex(), t.storage.papers.store(papers.slice(6))]);
@@ -188,7 +209,7 @@ describe.each(engines)('content index on %s', (engine) => {
 
   it('indexes an import once it is stored', async () => {
     await t.storage.papers.storeInBulk(papers, { writers: 2 });
-    expect(await t.storage.content.stats()).toMatchObject({ indexed: papers.length, pending: 0, counted: papers.length });
+    expect(await t.storage.content.stats()).toMatchObject({ indexed: papers.length, pending: 0, counted: papers.length, stale: false });
   });
 
   it('indexes papers stored before the content model existed on the next import', async () => {

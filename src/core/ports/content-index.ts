@@ -70,6 +70,12 @@ export interface ContentStats {
   terms: number;
   /** When the last full reindex finished, if ever. */
   reindexedAt: Date | undefined;
+  /**
+   * The stored vectors were built by an older version of the model (another weighting) than
+   * the running code's: they still compare, with the older quality, until a full reindex
+   * (`paperboy reindex`) rebuilds them all. False for an empty library.
+   */
+  stale: boolean;
 }
 
 /**

@@ -1,11 +1,15 @@
 import type { Paper } from '../paper.ts';
+import type { TermVector } from '../ports/content-index.ts';
 import type { Storage } from '../ports/storage.ts';
-import { dot, sharedTerms } from './term-vector.ts';
+import { dot, sharedTerms, weightedSum } from './term-vector.ts';
 
 /** A paper close to another, with what they share. */
 export interface SimilarPaper {
   paper: Paper;
-  /** Cosine similarity of the two papers' vectors (0–1). */
+  /**
+   * What the papers are ranked by (0–1): the cosine of this paper's vector with the query
+   * paper's, expanded by the query's nearest neighbours (see {@link expandQuery}).
+   */
   score: number;
   /** What they have in common in words ("modular arithmetic", "grokking"), most telling first. */
   shared: string[];
@@ -27,10 +31,22 @@ const SHARED_SHOWN = 3;
 const MIN_CANDIDATES = 50;
 
 /**
+ * Pseudo-relevance feedback (Rocchio without negatives): the query paper's vector plus
+ * `weight` × the mean of its `neighbours` nearest candidates by exact cosine. On 2,000 real
+ * arXiv papers, 10 neighbours at weight 1 raised the share of the top 5 in the paper's primary
+ * category from 0.444 to 0.458 (3 neighbours: 0.462 but half of it on one half of the papers;
+ * 5: no change, as the top 5 only reinforce themselves; weight 2: 0.457). Searching the index
+ * again with the expanded vector instead of rescoring the same candidates gave 0.455 for a
+ * second search's cost.
+ */
+export const EXPANSION = { neighbours: 10, weight: 1 } as const;
+
+/**
  * The papers closest to `paperId` (never itself), best first: candidates come from the content
- * index's impact-ordered postings (`ContentIndex.nearest`), and are re-ranked by the exact
- * cosine of their stored vectors, the same `dot` a profile will rank by. Returns the page at
- * `offset` of `limit` papers, and whether more follow.
+ * index's impact-ordered postings (`ContentIndex.nearest`) and are re-ranked by the `dot` of
+ * their stored vectors with the query expanded by its nearest candidates ({@link expandQuery}:
+ * what the paper's closest neighbours share weighs with what the paper says itself), which
+ * costs no further read. Returns the page at `offset` of `limit` papers, and whether more follow.
  */
 export async function similarPapers(
   store: Pick<Storage, 'papers' | 'content'>,
@@ -46,13 +62,18 @@ export async function similarPapers(
   const wanted = options.offset + options.limit + 1;
   const candidates = await store.content.nearest(query, { limit: Math.max(MIN_CANDIDATES, 2 * wanted), exclude: [paperId] });
   const candidateVectors = await store.content.vectors(candidates.map((c) => c.paperId));
-  const ranked = candidates
+  const exact = candidates
     .flatMap((candidate, order) => {
       const vector = candidateVectors.get(candidate.paperId);
       return vector ? [{ id: candidate.paperId, vector, order, score: dot(query, vector) }] : [];
     })
     .filter((entry) => entry.score > 0)
-    .sort((a, b) => b.score - a.score || a.order - b.order);
+    .sort(byScore);
+  const expanded = expandQuery(
+    query,
+    exact.map((entry) => entry.vector),
+  );
+  const ranked = exact.map((entry) => ({ ...entry, score: dot(expanded, entry.vector) })).sort(byScore);
   const page = ranked.slice(options.offset, options.offset + options.limit);
   const sharedByPaper = new Map(page.map((entry) => [entry.id, sharedTerms(query, entry.vector, 2 * SHARED_SHOWN)]));
   const [papers, labels] = await Promise.all([
@@ -67,6 +88,24 @@ export async function similarPapers(
     return [{ paper: similar, score: entry.score, shared: telling(words, SHARED_SHOWN) }];
   });
   return { status: 'found', paper, papers: found, hasMore: ranked.length > options.offset + options.limit };
+}
+
+/** Best first; ties keep the index's order. */
+function byScore(a: { score: number; order: number }, b: { score: number; order: number }): number {
+  return b.score - a.score || a.order - b.order;
+}
+
+/**
+ * `query` + {@link EXPANSION}.weight × the mean of the first {@link EXPANSION}.neighbours of
+ * `nearest` (the query's candidates, best first by exact cosine), L2-normalised; the query
+ * itself when there are none. The neighbours' shared subject weighs up, a term only the query
+ * paper has weighs down, so a paper near the whole neighbourhood outranks one that shares a
+ * single rare term with the query.
+ */
+export function expandQuery(query: TermVector, nearest: readonly TermVector[]): TermVector {
+  const neighbours = nearest.slice(0, EXPANSION.neighbours);
+  if (neighbours.length === 0) return query;
+  return weightedSum([{ vector: query, weight: 1 }, ...neighbours.map((vector) => ({ vector, weight: EXPANSION.weight / neighbours.length }))]);
 }
 
 /**
