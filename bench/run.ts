@@ -12,18 +12,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_SEED } from './corpus.ts';
+import { CORPUS_LAST_DAY, DEFAULT_SEED } from './corpus.ts';
 import { adminQuery, freshPostgresDb, openCorpusDb } from './datasets.ts';
 import { benchDigest } from './measures/digest.ts';
 import { benchFanout } from './measures/fanout.ts';
 import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
+import { benchRecommendQuality } from './measures/recommend.ts';
 import { benchRss } from './measures/rss.ts';
 import { benchSearch } from './measures/search.ts';
 import { benchSimilar, benchSimilarQuality } from './measures/similar.ts';
 import { benchToday } from './measures/today.ts';
 import { type BenchResult, count, type EngineName, progress, renderTable } from './report.ts';
 
-const MEASURES = ['search', 'today', 'similar', 'ingest', 'rss', 'digest', 'fanout'] as const;
+const MEASURES = ['search', 'today', 'similar', 'recommend', 'ingest', 'rss', 'digest', 'fanout'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -231,6 +232,19 @@ async function main(): Promise<number> {
 
   // Quality does not depend on the engine or the corpus: once, on real papers.
   if (want('similar')) record(...(await benchSimilarQuality({ batch: 200, svmQueries: quick ? 50 : 200 })));
+  // Simulated users on the same real papers, in-memory: no corpus needed.
+  if (want('recommend')) {
+    record(
+      ...(await benchRecommendQuality({
+        seed: flags.seed,
+        days: 30,
+        lastDay: CORPUS_LAST_DAY,
+        evalDays: 5,
+        usersPerCategory: quick ? 3 : 10,
+        pairUsers: quick ? 30 : 80,
+      })),
+    );
+  }
 
   printTable(false);
   return 0;

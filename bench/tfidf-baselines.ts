@@ -11,7 +11,11 @@
  * - `svmNeighbours`: arxiv-sanity-lite's own "similar" (serve.py): a linear SVM (squared hinge,
  *   C = 0.01, balanced class weights, intercept) fitted with the one paper as the positive and
  *   every other paper as a negative, papers ranked by its decision function. Fitted here by
- *   liblinear's dual coordinate descent (what scikit-learn's LinearSVC runs).
+ *   liblinear's dual coordinate descent (what scikit-learn's LinearSVC runs);
+ * - `svmScores`: the same SVM with several positives (a user's tagged papers: its
+ *   recommendations);
+ * - `centroidScores`: the cosine of every document with the mean of some documents' vectors (a
+ *   simpler profile of liked papers).
  */
 
 /** scikit-learn's English stop words (the Glasgow Information Retrieval Group's list). */
@@ -116,22 +120,32 @@ export function exactCosine(vectors: readonly SparseVector[], k: number): number
 }
 
 /**
- * arxiv-sanity-lite's "similar" for document `query`: a LinearSVC (squared hinge, L2, C,
- * balanced class weights, an intercept as a constant feature of 1) with `query` positive and
- * everything else negative, by dual coordinate descent (Hsieh et al. 2008, liblinear); the `k`
- * other documents with the largest decision values.
+ * arxiv-sanity-lite's "similar" for document `query`: its SVM ({@link svmScores}) with `query`
+ * as the one positive; the `k` other documents with the largest decision values.
  */
 export function svmNeighbours(vectors: readonly SparseVector[], query: number, k: number, dims: number, c = 0.01): number[] {
+  const scores = svmScores(vectors, new Set([query]), dims, c);
+  scores[query] = Number.NEGATIVE_INFINITY;
+  return topK(scores, k);
+}
+
+/**
+ * arxiv-sanity-lite's SVM (serve.py; its recommendations fit one over a user's tagged papers):
+ * a LinearSVC (squared hinge, L2, C, balanced class weights, an intercept as a constant
+ * feature of 1) with `positives` positive and every other document negative, by dual
+ * coordinate descent (Hsieh et al. 2008, liblinear). The decision value of every document.
+ */
+export function svmScores(vectors: readonly SparseVector[], positives: ReadonlySet<number>, dims: number, c = 0.01): Float64Array {
   const n = vectors.length;
   const w = new Float64Array(dims + 1); // the last one: the intercept's weight
   const alpha = new Float64Array(n);
   // Balanced weights: n / (2 · class size); the squared hinge's diagonal term is 1 / (2 C_i).
-  const cPos = c * (n / 2);
-  const cNeg = c * (n / (2 * (n - 1)));
-  const diag = (i: number) => 1 / (2 * (i === query ? cPos : cNeg));
+  const cPos = c * (n / (2 * positives.size));
+  const cNeg = c * (n / (2 * (n - positives.size)));
+  const diag = (i: number) => 1 / (2 * (positives.has(i) ? cPos : cNeg));
   const qii = vectors.map((v, i) => v.weights.reduce((s, x) => s + x * x, 0) + 1 + diag(i));
   const order = Array.from({ length: n }, (_, i) => i);
-  let seed = query + 1;
+  let seed = Math.min(...positives) + 1;
   for (let epoch = 0; epoch < 200; epoch++) {
     for (let i = n - 1; i > 0; i--) {
       seed = (seed * 1103515245 + 12345) >>> 0;
@@ -141,7 +155,7 @@ export function svmNeighbours(vectors: readonly SparseVector[], query: number, k
     let maxPg = 0;
     for (const i of order) {
       const v = vectors[i]!;
-      const y = i === query ? 1 : -1;
+      const y = positives.has(i) ? 1 : -1;
       let wx = w[dims]!;
       for (let j = 0; j < v.terms.length; j++) wx += w[v.terms[j]!]! * v.weights[j]!;
       const g = y * wx - 1 + diag(i) * alpha[i]!;
@@ -163,8 +177,18 @@ export function svmNeighbours(vectors: readonly SparseVector[], query: number, k
     for (let j = 0; j < v.terms.length; j++) s += w[v.terms[j]!]! * v.weights[j]!;
     scores[i] = s;
   });
-  scores[query] = Number.NEGATIVE_INFINITY;
-  return topK(scores, k);
+  return scores;
+}
+
+/** The cosine of every document with the mean of the vectors of `liked` (documents). */
+export function centroidScores(vectors: readonly SparseVector[], liked: readonly number[]): Float64Array {
+  const centroid = new Map<number, number>();
+  for (const doc of liked) {
+    const v = vectors[doc]!;
+    v.terms.forEach((t, j) => centroid.set(t, (centroid.get(t) ?? 0) + v.weights[j]! / liked.length));
+  }
+  const norm = Math.sqrt([...centroid.values()].reduce((s, w) => s + w * w, 0)) || 1;
+  return Float64Array.from(vectors, (v) => v.terms.reduce((s, t, j) => s + (centroid.get(t) ?? 0) * v.weights[j]!, 0) / norm);
 }
 
 function topK(scores: Float64Array, k: number): number[] {
