@@ -1,29 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { PaperInput } from '../../../src/core/paper.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from '../../support/discord/harness.ts';
 import { inGuild, slash, str } from '../../support/discord/interactions.ts';
 import { validateMessage } from '../../support/fakes/discord-server.ts';
+import { picturedPapers, thumbnailOf } from '../../support/pictured-papers.ts';
 import { addSubscription, pass } from '../../support/schedule.ts';
 
 const ALICE = '2000000000000000101';
 const CHANNEL = '3000000000000000101';
 
-const thumbnail = (id: string) => `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${id}.png`;
-
-/** Papers of 2024-05-24, the best one first; `pictured` says which have a thumbnail. */
-function papers(pictured: (id: string) => boolean): PaperInput[] {
-  return ['2405.31001', '2405.31002', '2405.31003'].map((id, i) => ({
-    id,
-    title: `Pictured paper ${i + 1}`,
-    abstract: 'What the figure shows, in words.',
-    featuredOn: '2024-05-24',
-    upvotes: 50 - i * 10,
-    source: 'hf',
-    ...(pictured(id) ? { thumbnail: thumbnail(id) } : {}),
-  }));
-}
+const IDS = ['2405.31001', '2405.31002', '2405.31003'];
+const papers = (pictured: (id: string) => boolean) => picturedPapers(IDS, pictured);
 
 describe('Discord shows papers’ pictures', () => {
   const t = useTestDb('pglite');
@@ -37,7 +25,7 @@ describe('Discord shows papers’ pictures', () => {
     );
     const callback = await h.fake.ask(slash(APPLICATION_ID, here, 'paper', [str('id', '2405.31002')]));
     expect(callback.data.embeds).toHaveLength(1);
-    expect(callback.data.embeds[0]).toMatchObject({ url: 'https://huggingface.co/papers/2405.31002', image: { url: thumbnail('2405.31002') } });
+    expect(callback.data.embeds[0]).toMatchObject({ url: 'https://huggingface.co/papers/2405.31002', image: { url: thumbnailOf('2405.31002') } });
     expect(validateMessage(callback.data)).toBeUndefined();
   });
 
@@ -79,7 +67,7 @@ describe('Discord shows papers’ pictures', () => {
       'https://huggingface.co/papers/2405.31002',
       'https://huggingface.co/papers/2405.31003',
     ]);
-    expect(embeds.map((e) => e.image?.url)).toEqual([undefined, thumbnail('2405.31001'), undefined, undefined]);
+    expect(embeds.map((e) => e.image?.url)).toEqual([undefined, thumbnailOf('2405.31001'), undefined, undefined]);
   });
 
   it('posts the text alone when the first card has no picture, even if later ones have', async () => {

@@ -1,29 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { PaperInput } from '../../../src/core/paper.ts';
 import { seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { makeGroup, makeUser, privateChat } from '../../support/fakes/telegram-bot-api.ts';
+import { picturedPapers } from '../../support/pictured-papers.ts';
 import { addSubscription, pass } from '../../support/schedule.ts';
 import { useTelegramBot } from '../../support/telegram-harness.ts';
 
 const alice = makeUser(1101, 'Alice');
 
-const thumbnail = (id: string) => `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${id}.png`;
 const LARGE_PREVIEW = (id: string) => ({ url: `https://huggingface.co/papers/${id}`, prefer_large_media: true, show_above_text: true });
 const NO_PREVIEW = { is_disabled: true };
 
-/** Papers of 2024-05-24, the best one first; `pictured` says which have a thumbnail. */
-function papers(pictured: (id: string) => boolean): PaperInput[] {
-  return ['2405.32001', '2405.32002', '2405.32003'].map((id, i) => ({
-    id,
-    title: `Pictured paper ${i + 1}`,
-    abstract: 'What the figure shows, in words.',
-    featuredOn: '2024-05-24',
-    upvotes: 50 - i * 10,
-    source: 'hf',
-    ...(pictured(id) ? { thumbnail: thumbnail(id) } : {}),
-  }));
-}
+const IDS = ['2405.32001', '2405.32002', '2405.32003'];
+const papers = (pictured: (id: string) => boolean) => picturedPapers(IDS, pictured);
 
 describe('Telegram shows papers’ pictures as large link previews', () => {
   const t = useTestDb('pglite');
