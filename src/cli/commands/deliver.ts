@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createDiscordRest } from '../../bots/discord/client.ts';
 import { createDiscordDeliveryPort } from '../../bots/discord/delivery.ts';
@@ -16,7 +15,8 @@ import { type DeliveryPassResult, type DigestPreview, runDeliveryPass } from '..
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { aborted, exitSoon, listenForStop } from '../../stop-signals.ts';
-import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+import type { CliCommand, CliRuntime } from '../cli-command.ts';
+import { parseFlags } from '../parse-flags.ts';
 
 const USAGE = [
   'paperboy deliver [--at <ISO instant>] [--dry-run] [--catch-up-hours N]',
@@ -59,7 +59,7 @@ export const deliverCommand: CliCommand = {
   summary: 'run one daily-picks delivery pass now or --at an instant; --dry-run previews it',
   usage: USAGE,
   async run(argv, runtime) {
-    const args = parse(argv);
+    const args = parseFlags(argv, { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'catch-up-hours': { type: 'string' } }, deliverArgs);
     const at = args.at ?? runtime.now();
     const dryRun = args['dry-run'] ?? false;
     const catchUpHours = args['catch-up-hours'] ?? runtime.config.DELIVERY_CATCH_UP_HOURS;
@@ -113,22 +113,6 @@ export const deliverCommand: CliCommand = {
     return result.failed + result.unrecorded > 0 ? 1 : 0;
   },
 };
-
-function parse(argv: string[]) {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'catch-up-hours': { type: 'string' } },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const parsed = deliverArgs.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  return parsed.data;
-}
 
 /** The embedded database is held by another process (usually the running bot). */
 function lockedMessage(error: DataDirLockedError): string {
