@@ -30,7 +30,8 @@ export function escapeClip(text: string, max: number): string {
   for (;;) {
     const escaped = escapeMrkdwn(clip(text, limit));
     if (escaped.length <= max || limit <= 1) return escaped.length <= max ? escaped : '';
-    limit -= escaped.length - max;
+    // Escaping only lengthens text: shrink in proportion, by at least one character a round.
+    limit = Math.min(limit - 1, Math.floor((limit * max) / escaped.length));
   }
 }
 
