@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { createDiscordRest } from '../../bots/discord/client.ts';
 import { createDiscordDeliveryPort } from '../../bots/discord/delivery.ts';
+import { createSlackDeliveryPort } from '../../bots/slack/delivery.ts';
+import { createDeliveryClient } from '../../bots/slack/web-client.ts';
 import { createTelegramDeliveryPort } from '../../bots/telegram/delivery.ts';
 import { createTerminalDeliveryPort } from '../../bots/terminal/delivery.ts';
 import { renderText } from '../../bots/terminal/render.ts';
@@ -26,7 +28,7 @@ const USAGE = [
   '  --at               an instant with its offset: 2026-11-28T09:00:00Z or 2026-11-28T10:00+01:00',
   '  --dry-run          print what would be posted, to whom; claim and send nothing',
   '  --catch-up-hours   how late a missed post may still go out (default DELIVERY_CATCH_UP_HOURS)',
-  'Posts go through the adapters configured in the environment (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN);',
+  'Posts go through the adapters configured in the environment (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN, SLACK_BOT_TOKEN);',
   'digests of terminal users are printed here. Exit code 1 when a digest failed for good.',
   'SIGTERM or SIGINT stops it cleanly: posts under way finish and are recorded, the rest is handed',
   'back to the next pass (exit code 1 only when that takes longer than SHUTDOWN_TIMEOUT_MS).',
@@ -145,12 +147,18 @@ function deliveryPorts(runtime: CliRuntime, storage: Storage): Map<string, Deliv
     const discord = createDiscordDeliveryPort({ rest, actions, log, secrets });
     ports.set(discord.platform, discord);
   }
+  if (config.SLACK_BOT_TOKEN) {
+    const client = createDeliveryClient({ token: config.SLACK_BOT_TOKEN, apiRoot: config.SLACK_API_ROOT, log, secrets });
+    const slack = createSlackDeliveryPort({ client, actions, log, secrets });
+    ports.set(slack.platform, slack);
+  }
   return ports;
 }
 
 function hint(platform: string): string {
   if (platform === 'telegram') return 'set TELEGRAM_BOT_TOKEN';
   if (platform === 'discord') return 'set DISCORD_TOKEN';
+  if (platform === 'slack') return 'set SLACK_BOT_TOKEN';
   return 'no adapter for it in this process';
 }
 
