@@ -31,7 +31,7 @@ export interface App {
   core: Core;
   /** Delivery ports of the chat adapters that started, by platform name. */
   ports: Map<string, DeliveryPort>;
-  /** Names of the chat adapters that started ('telegram', 'discord'). */
+  /** Names of the chat adapters that started ('telegram', 'discord', 'slack'). */
   adapters: string[];
   /** How the ingest pass made at start went, once it is over (undefined without INGEST_ON_START); never rejects. */
   firstIngest: Promise<PassOutcome | undefined>;
@@ -136,6 +136,11 @@ export async function startApp(options: StartOptions): Promise<App> {
       const discord = await startDiscord(adapterDeps('discord'));
       addAdapter('discord', discord);
       shardsOf.set('discord', () => discord.shards());
+    }
+
+    if (config.SLACK_BOT_TOKEN) {
+      const { startSlack } = await import('./bots/slack/start.ts');
+      addAdapter('slack', await startSlack(adapterDeps('slack')));
     }
 
     const polling = startIngestPolling({ store: storage, config: pollingConfig(config), log: log.child({ part: 'ingest' }), clock });

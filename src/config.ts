@@ -110,6 +110,27 @@ const discordShardIds = optionalText.pipe(
     .optional(),
 );
 
+/**
+ * A Slack token of one kind (`xoxb-` bot token, `xapp-` app-level token). The value is never
+ * echoed in a message: a wrong token is still a secret.
+ */
+const slackToken = (prefix: 'xoxb-' | 'xapp-', what: string, where: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .refine((text) => text.startsWith(prefix) && /^[A-Za-z0-9-]+$/.test(text) && text.length >= 20, {
+        error: (issue) => {
+          const text = String(issue.input);
+          const other = prefix === 'xoxb-' ? 'xapp-' : 'xoxb-';
+          const swapped = text.startsWith(other)
+            ? ` This one starts with ${other}: ${other === 'xapp-' ? 'that is the app-level token, for SLACK_APP_TOKEN' : 'that is the bot token, for SLACK_BOT_TOKEN'}.`
+            : '';
+          return `must be ${what} starting with ${prefix} (${where}).${swapped}`;
+        },
+      })
+      .optional(),
+  );
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -156,6 +177,21 @@ export const envSchema = z.object({
   DISCORD_SHARD_COUNT: discordShardCount,
   /** The shards this instance serves (default: all of DISCORD_SHARD_COUNT). */
   DISCORD_SHARD_IDS: discordShardIds,
+  /** Enables the Slack adapter, with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP Events API). */
+  SLACK_BOT_TOKEN: slackToken('xoxb-', 'a Slack bot token', 'OAuth & Permissions → Bot User OAuth Token'),
+  /** Verifies that HTTP requests come from Slack (HTTP mode). */
+  SLACK_SIGNING_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{16,128}$/i, { error: 'must be the app’s signing secret (Basic Information → App Credentials): hexadecimal, 32 characters' })
+      .optional(),
+  ),
+  /** Socket Mode: Slack opens a WebSocket to us, no public URL needed. */
+  SLACK_APP_TOKEN: slackToken('xapp-', 'an app-level token with the connections:write scope', 'Basic Information → App-Level Tokens'),
+  /** Port of the HTTP endpoint for Slack's requests (`/slack/events`) in HTTP mode. */
+  SLACK_PORT: wholeNumber(0, 65_535, 'a port number from 0 to 65535 (0 picks a free one)').default(3000),
+  /** Web API root, with `/api` (a fake in tests). */
+  SLACK_API_ROOT: httpRoot('https://slack.com/api'),
   HTTP_PORT: wholeNumber(0, 65_535, 'a port number from 0 to 65535 (0 picks a free one)').optional(),
   DELIVERY_CATCH_UP_HOURS: z
     .string()
@@ -183,6 +219,19 @@ const completeEnvSchema = envSchema.superRefine((env, ctx) => {
       path: ['DISCORD_APPLICATION_ID'],
       message: 'is required when DISCORD_TOKEN is set (the application id from the Discord developer portal)',
     });
+  }
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLACK_BOT_TOKEN'],
+      message:
+        'needs SLACK_APP_TOKEN (Socket Mode: Slack connects to paperboy, no public URL) or SLACK_SIGNING_SECRET (HTTP: Slack calls paperboy on SLACK_PORT at /slack/events)',
+    });
+  }
+  for (const name of ['SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'] as const) {
+    if (env[name] && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is set, but SLACK_BOT_TOKEN is not: set the bot token (xoxb-…) too, or unset this' });
+    }
   }
   const ids = env.DISCORD_SHARD_IDS;
   const count = env.DISCORD_SHARD_COUNT;
@@ -222,9 +271,15 @@ export function createConfig(env: Record<string, string | undefined>): Env {
 
 /** Every secret in the config, so logs and error messages can redact them. */
 export function secretsOf(config: Env): string[] {
-  return [config.TELEGRAM_BOT_TOKEN, config.DISCORD_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, passwordOf(config.DATABASE_URL)].filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length >= 4,
-  );
+  return [
+    config.TELEGRAM_BOT_TOKEN,
+    config.DISCORD_TOKEN,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.SLACK_APP_TOKEN,
+    passwordOf(config.DATABASE_URL),
+  ].filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4);
 }
 
 function passwordOf(url: string | undefined): string | undefined {

@@ -20,7 +20,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   try {
     const config = createConfig(env);
     secrets = secretsOf(config);
-    const chatInTerminal = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN && Boolean(process.stdin.isTTY);
+    const chatInTerminal = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN && !config.SLACK_BOT_TOKEN && Boolean(process.stdin.isTTY);
     // Log lines would interleave with the terminal chat; keep only errors there unless asked.
     const level = chatInTerminal && !env.LOG_LEVEL?.trim() ? 'error' : config.LOG_LEVEL;
     const log = createLogger({ level, secrets });
@@ -38,7 +38,8 @@ export async function main(env: Record<string, string | undefined> = process.env
           await runTerminalChat({ core: app.core, user, input: process.stdin, screen, signal: stop.signal });
         }
       } else {
-        if (app.adapters.length === 0) log.warn('no chat platform configured (set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN): ingesting and scheduling only');
+        if (app.adapters.length === 0)
+          log.warn('no chat platform configured (set TELEGRAM_BOT_TOKEN, DISCORD_TOKEN or SLACK_BOT_TOKEN): ingesting and scheduling only');
         await aborted(stop.signal);
       }
       const { forced } = await app.stop();

@@ -42,6 +42,28 @@ describe('the paperboy command line', () => {
     expect(result.stderr).not.toContain('EEXIST');
   });
 
+  it('refuses an unknown flag or a bad value the same way in every command: its message, the usage, exit code 2', async () => {
+    const cases: [string[], string][] = [
+      [['ask', 'today', '--bogus'], "Unknown option '--bogus'"],
+      [['chat', 'extra'], "Unexpected argument 'extra'. This command does not take positional arguments"],
+      [['deliver', '--dry-run=yes'], "Option '--dry-run' does not take an argument"],
+      [
+        ['deliver', '--at', 'x', '--catch-up-hours', '99'],
+        '--at must be an instant with a timezone, like 2026-11-28T09:00:00Z or 2026-11-28T10:00+01:00; got "x"; --catch-up-hours must be a number of hours from 0 to 24, got "99"',
+      ],
+      [['subscriptions', '--status'], "Option '--status <value>' argument missing"],
+      [['reindex', '--json=1'], "Option '--json' does not take an argument"],
+      [['ingest', 'arxiv', '--days', '0'], '--category is required, e.g. --category cs.LG; --days must be a whole number from 1 to 30, got "0"'],
+      [['import', 'a.json', 'b.json'], 'import takes one file, got 2'],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await runPaperboy(argv, env);
+      expect({ argv, code: result.code, stdout: result.stdout }).toEqual({ argv, code: 2, stdout: '' });
+      expect(result.stderr.startsWith(`paperboy ${argv[0]}: ${message}`), result.stderr).toBe(true);
+      expect(result.stderr).toContain(`\n\nUsage: paperboy ${argv[0]}`);
+    }
+  });
+
   it('holds every way in to one rule for user ids: `ask` and `chat` refuse the same ones with the same message', async () => {
     for (const command of [['ask', 'today'], ['chat']]) {
       for (const user of ['', '   ', 'x'.repeat(500), 'a b']) {

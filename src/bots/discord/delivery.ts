@@ -27,8 +27,8 @@ export interface DiscordDeliveryOptions {
 }
 
 /**
- * The delivery port for Discord: posts an Answer (embeds and buttons, never pinging
- * anyone) to a channel, or to a user's DM (opening the DM channel first, remembered for
+ * The delivery port for Discord: posts an Answer (embeds and buttons, the first card's
+ * picture as its embed image, never pinging anyone) to a channel, or to a user's DM (opening the DM channel first, remembered for
  * the process's lifetime). Maps Discord's answers onto `SendResult`: Unknown Channel,
  * Missing Access/Permissions and "cannot send messages to this user" → gone; a rate
  * limit that discord.js surfaces instead of waiting out → retry-after; 5xx and network
@@ -59,7 +59,8 @@ export function createDiscordDeliveryPort(options: DiscordDeliveryOptions): Deli
     const notSent: SendResult = { status: 'not-sent', reason: 'stopped before the post reached Discord' };
     try {
       if (stopping()) return notSent;
-      const message = renderAnswer(answer, await customIdsFor(actions, answer));
+      // A post leads with its top pick's picture (when it has one).
+      const message = renderAnswer(answer, await customIdsFor(actions, answer), { leadImage: true });
       const channelId = target.kind === 'channel' ? target.externalId : await dmChannelOf(target.externalId);
       if (stopping()) return notSent;
       await rest.post(Routes.channelMessages(channelId), {

@@ -1,4 +1,4 @@
-import { type APIActionRowComponent, type APIButtonComponent, type APIEmbed, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
+import { type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedImage, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
 import { actionLabel, reasonText } from '../../core/actions/action-label.ts';
 import type { Action, Answer, PaperCard, Tone } from '../../core/answer.ts';
 import { actionKey } from './custom-ids.ts';
@@ -20,7 +20,19 @@ export const DISCORD_LIMITS = {
   buttonLabel: 80,
   customId: 100,
   url: 512,
+  /** Longest image URL we put in an embed; a longer one is left out rather than risk a 400 (paper thumbnails are far shorter). */
+  imageUrl: 2048,
 } as const;
+
+/** How to render an answer beyond what the answer itself says. */
+export interface RenderOptions {
+  /**
+   * Show the first card's picture (its `thumbnail`) as the image of its embed, when it has one:
+   * for scheduled posts, whose top pick leads with its picture. Default false: lists stay compact.
+   * A paper in detail (`paper <id>`) always shows its picture.
+   */
+  leadImage?: boolean;
+}
 
 /** A rendered answer: the body of a message, an interaction reply or an edit. */
 export interface DiscordMessage {
@@ -55,11 +67,12 @@ const FOOTER_RESERVE = 40;
  * at most 5 rows of 5. `customIds` maps each action (by `actionKey`) to its custom_id,
  * computed beforehand with the core's action codec (see `customIdsFor`); actions without
  * one are left out. Labels are the core's usual wording (`actionLabel`), numbered per card
- * (a later page goes on from the numbers of the pages before, `page.offset`).
+ * (a later page goes on from the numbers of the pages before, `page.offset`). Pictures: a paper
+ * in detail shows its thumbnail as the embed image, and so does the first card with `leadImage`.
  */
-export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, string>): DiscordMessage {
-  const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
-  if (only && only.title === answer.title) return renderDetail(answer, only, customIds);
+export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, string>, options: RenderOptions = {}): DiscordMessage {
+  const only = detailCard(answer);
+  if (only) return renderDetail(answer, only, customIds);
   const maxCards = DISCORD_LIMITS.embedsPerMessage - 1;
   const offset = answer.page?.offset ?? 0;
   const numbered = answer.cards.length > 1 || offset > 0;
@@ -67,6 +80,9 @@ export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, stri
   const floors = new WeakMap<APIEmbed, number>();
   const cardEmbeds = answer.cards.slice(0, maxCards).map((card, index) => cardEmbed(card, numbered ? offset + index + 1 : undefined, answer, floors));
   const kept = fitEmbeds(header, cardEmbeds, floors);
+  const lead = options.leadImage && answer.cards[0] ? imageOf(answer.cards[0]) : undefined;
+  // The picture is no text, so it takes nothing from the 6000 characters fitEmbeds made room in.
+  if (lead && kept[0]) kept[0].image = lead;
   const hidden = answer.cards.length - kept.length;
   if (hidden > 0) appendFooter(header, `${hidden} more not shown`);
   const shownCards = answer.cards.slice(0, kept.length);
@@ -78,15 +94,37 @@ export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, stri
   };
 }
 
+/** The card of a paper shown in detail (`paper <id>`): the only card, titled as the answer. */
+function detailCard(answer: Answer): PaperCard | undefined {
+  const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
+  return only && only.title === answer.title ? only : undefined;
+}
+
+/**
+ * A card's picture as an embed image: Discord fetches it (through its media proxy) from
+ * Hugging Face, we never do. None when the card has no thumbnail or it is not a plain http(s) URL.
+ */
+function imageOf(card: PaperCard): APIEmbedImage | undefined {
+  const url = card.thumbnail;
+  return url && url.length <= DISCORD_LIMITS.imageUrl && /^https?:\/\/\S+$/.test(url) ? { url } : undefined;
+}
+
 /**
  * One paper in detail (`paper <id>`): a single embed linked to Hugging Face, with the
- * card's authors, stats and links, then the answer's lines (the abstract) instead of the snippet.
+ * card's authors, stats and links, then the answer's lines (the abstract) instead of the snippet,
+ * and the paper's picture below them when it has one.
  */
 function renderDetail(answer: Answer, card: PaperCard, customIds: ReadonlyMap<string, string>): DiscordMessage {
   const header = headerEmbed({ ...answer, lines: [] });
   const { fixed } = cardText(card);
   const parts = [header.description, fixed, answer.lines.map((line) => escapeClip(line, DISCORD_LIMITS.embedDescription)).join('\n\n')].filter(Boolean);
-  const embed: APIEmbed = { ...header, url: card.links.huggingFace, description: clip(parts.join('\n\n'), DISCORD_LIMITS.embedDescription) };
+  const image = imageOf(card);
+  const embed: APIEmbed = {
+    ...header,
+    url: card.links.huggingFace,
+    description: clip(parts.join('\n\n'), DISCORD_LIMITS.embedDescription),
+    ...(image ? { image } : {}),
+  };
   return {
     embeds: [embed],
     components: buttonRows(answer, [card], customIds, undefined),

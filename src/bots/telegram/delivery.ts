@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.ts';
 import { deliveryRetry, logFailedCalls, messageThrottler, type TelegramLimits } from './api-plugins.ts';
 import { TELEGRAM } from './chat-context.ts';
 import { toInlineKeyboard } from './keyboard.ts';
-import { renderAnswer } from './render.ts';
+import { linkPreviewOptions, renderAnswer } from './render.ts';
 import { describeError, sendFailure } from './telegram-errors.ts';
 
 /** How many messages one scheduled post may take before cards are dropped (listed by id). */
@@ -36,10 +36,10 @@ export interface TelegramDeliveryOptions {
  * The delivery port for scheduled posts to Telegram chats. Needs neither a Core nor a
  * running bot (the `paperboy deliver` CLI posts with it alone): it builds its own Api,
  * whose calls pass through, innermost first, a logger of failed calls (secrets redacted),
- * `deliveryRetry()` and the throttler. Renders the answer (split
- * between cards when it is long) and posts it with its 👍/👎 keyboard. Never throws:
- * 429 → retry-after, 400 migrate_to_chat_id → migrated, 403 / chat not found → gone,
- * 5xx and network → failed (retryable). If the first message went out and a later part
+ * `deliveryRetry()` and the throttler. Renders the answer (split between cards when it is long,
+ * the first card's picture as a large link preview above it) and posts it with its 👍/👎
+ * keyboard. Never throws: 429 → retry-after, 400 migrate_to_chat_id → migrated, 403 / chat
+ * not found → gone, 5xx and network → failed (retryable). If the first message went out and a later part
  * fails, the post counts as delivered (the failure is logged) so it is not sent twice.
  *
  * Stopping (`SendOptions.signal` aborted): a post still waiting in the throttler (a group's 20
@@ -64,12 +64,13 @@ export function createTelegramDeliveryPort(options: TelegramDeliveryOptions): De
       const handover = trackHandover(handovers, sendOptions?.signal);
       let sent = 0;
       try {
-        for (const message of renderAnswer(answer, { maxMessages: MAX_MESSAGES_PER_POST })) {
+        // A post leads with its top pick's picture (when it has one).
+        for (const message of renderAnswer(answer, { maxMessages: MAX_MESSAGES_PER_POST, leadImage: true })) {
           const reply_markup = await toInlineKeyboard(actions, message.keyboard);
           const call = api.sendMessage(
             chatId,
             message.html,
-            { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(reply_markup ? { reply_markup } : {}) },
+            { parse_mode: 'HTML', link_preview_options: linkPreviewOptions(message), ...(reply_markup ? { reply_markup } : {}) },
             // grammY types its signal with the abort-controller package; Node's is the same at runtime.
             handover?.key as Parameters<typeof api.sendMessage>[3],
           );

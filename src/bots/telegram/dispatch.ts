@@ -9,7 +9,7 @@ import { commandContextFor, TELEGRAM } from './chat-context.ts';
 import { knownCommandNames } from './command-menu.ts';
 import { shorten } from './html.ts';
 import { markFollow, markVote, toInlineKeyboard } from './keyboard.ts';
-import { renderAnswer } from './render.ts';
+import { linkPreviewOptions, renderAnswer, type TelegramMessage } from './render.ts';
 import { describeError, isNotModified } from './telegram-errors.ts';
 
 /** What the dispatcher needs: the core to run commands, encode and decode buttons and move migrated groups; a logger. */
@@ -30,7 +30,10 @@ export const WELCOME_SUBTITLE =
 /** `/cmd` or `/cmd@BotName` at the start of a message. */
 const COMMAND_PREFIX = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)/;
 
-const SEND_OPTIONS = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** HTML, and a link preview only where the message shows a paper's picture (`linkPreviewOptions`). */
+function sendOptions(message: TelegramMessage) {
+  return { parse_mode: 'HTML', link_preview_options: linkPreviewOptions(message) } as const;
+}
 
 /**
  * The Telegram dispatcher: turns messages and button clicks into core commands and renders
@@ -138,7 +141,7 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
     if (!rendered) return;
     const reply_markup = await toInlineKeyboard(core.actions, rendered.keyboard);
     try {
-      await ctx.editMessageText(rendered.html, { ...SEND_OPTIONS, ...(reply_markup ? { reply_markup } : {}) });
+      await ctx.editMessageText(rendered.html, { ...sendOptions(rendered), ...(reply_markup ? { reply_markup } : {}) });
     } catch (error) {
       if (isNotModified(error)) return;
       if (error instanceof GrammyError && error.error_code === 400 && /can't be edited|not found|inaccessible/i.test(error.description)) {
@@ -168,7 +171,7 @@ export function createDispatcher(deps: DispatchDeps): Composer<Context> {
     const reply_markup = await toInlineKeyboard(core.actions, rendered.keyboard);
     const inGroup = ctx.chat?.type !== 'private' && ctx.message !== undefined;
     await ctx.reply(rendered.html, {
-      ...SEND_OPTIONS,
+      ...sendOptions(rendered),
       ...(reply_markup ? { reply_markup } : {}),
       ...(inGroup && ctx.message ? { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } } : {}),
     });

@@ -23,9 +23,14 @@ export function formatInline(text: string): string {
   return escapeHtml(text).replace(/`([^`\n]+)`/g, '<code>$1</code>');
 }
 
+/** Whether `url` is a plain http(s) URL of at most 1000 characters, fit to link to. */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\/[^\s"<>]+$/i.test(url) && url.length <= 1000;
+}
+
 /** A link, or the escaped label alone when the URL is not a plain http(s) URL. */
 export function link(url: string, label: string): string {
-  if (!/^https?:\/\/[^\s"<>]+$/i.test(url) || url.length > 1000) return escapeHtml(label);
+  if (!isWebUrl(url)) return escapeHtml(label);
   return `<a href="${escapeAttribute(url)}">${escapeHtml(label)}</a>`;
 }
 

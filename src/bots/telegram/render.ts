@@ -1,6 +1,7 @@
+import type { LinkPreviewOptions } from 'grammy/types';
 import { actionLabel, reasonText } from '../../core/actions/action-label.ts';
 import type { Action, Answer, Notice, PaperCard, Vote } from '../../core/answer.ts';
-import { escapeHtml, fitPlain, link, shorten } from './html.ts';
+import { escapeHtml, fitPlain, isWebUrl, link, shorten } from './html.ts';
 
 /** Telegram's limit for one message's text. We count raw HTML, which is stricter than Telegram's count after parsing. */
 export const MESSAGE_LIMIT = 4096;
@@ -15,6 +16,11 @@ export interface TelegramButton {
 export interface TelegramMessage {
   html: string;
   keyboard: TelegramButton[][];
+  /**
+   * A page to show as a large link preview above the text (a paper's Hugging Face page, whose
+   * picture Telegram shows); undefined: no preview. Sent as `linkPreviewOptions(message)`.
+   */
+  preview?: string;
 }
 
 export interface RenderOptions {
@@ -26,6 +32,12 @@ export interface RenderOptions {
   maxMessages?: number;
   /** Characters per message. Default `MESSAGE_LIMIT`. */
   limit?: number;
+  /**
+   * Lead with the first card's picture (a preview of its page above the message that holds it),
+   * when it has one: for scheduled posts. Default false: lists stay compact. A paper in detail
+   * (`paper <id>`) always shows its picture.
+   */
+  leadImage?: boolean;
 }
 
 /** The mark on the 👍/👎 button matching the recipient's current vote. */
@@ -65,6 +77,7 @@ interface Block {
  * from a paper or a user is escaped; no message exceeds the limit and none is cut inside
  * a tag (text is shortened before it is escaped). Each card gets a row of 👍/👎 buttons
  * labelled with its number; "Follow …" buttons and the ◀ ▶ row go under the last message.
+ * A paper in detail, and with `leadImage` the first card, brings its picture (`preview`).
  */
 export function renderAnswer(answer: Answer, options: RenderOptions = {}): TelegramMessage[] {
   const limit = options.limit ?? MESSAGE_LIMIT;
@@ -82,10 +95,38 @@ export function renderAnswer(answer: Answer, options: RenderOptions = {}): Teleg
     if (packed.length <= maxMessages) break;
   }
   if (!packed || packed.length > maxMessages) packed = dropToFit(answer, head, lines, limit, maxMessages, first);
+  const preview = pictured(answer, options.leadImage ?? false);
   return packed.map((blocks, index) => ({
     html: blocks.map((block, i) => (i === 0 ? block.html : block.sep + block.html)).join(''),
     keyboard: keyboardFor(answer, blocks, index === packed!.length - 1, first),
+    // On the message that shows the first card (unless it had to be dropped to fit).
+    ...(preview && blocks.some((block) => block.card === 0) ? { preview } : {}),
   }));
+}
+
+/**
+ * How a paper's picture is shown on Telegram: as a large link preview of its Hugging Face page
+ * above the text, not as a photo (`sendPhoto` with the thumbnail URL). Telegram builds the preview
+ * from the page's og:image, which is that same thumbnail, so we never fetch the image and the
+ * answer stays a text message: up to 4096 characters where a caption takes 1024 (a paper's
+ * abstract or a post of several cards does not fit a caption), paged in place with
+ * `editMessageText` like every other answer, and still delivered when Telegram cannot load the
+ * picture (a photo it cannot fetch fails the whole send). A card without a thumbnail falls back
+ * to plain text: no preview, as for every other answer.
+ */
+export function linkPreviewOptions(message: Pick<TelegramMessage, 'preview'>): LinkPreviewOptions {
+  return message.preview ? { url: message.preview, prefer_large_media: true, show_above_text: true } : { is_disabled: true };
+}
+
+/**
+ * The page whose preview shows the answer's picture: the first card's Hugging Face page when
+ * the answer is a paper in detail (its only card, titled as the answer) or `lead` asks for it,
+ * and the card has a thumbnail.
+ */
+function pictured(answer: Answer, lead: boolean): string | undefined {
+  const card = answer.cards[0];
+  if (!card?.thumbnail || !(lead || (answer.cards.length === 1 && card.title === answer.title))) return undefined;
+  return isWebUrl(card.thumbnail) && isWebUrl(card.links.huggingFace) ? card.links.huggingFace : undefined;
 }
 
 function headBlocks(answer: Answer, limit: number): Block[] {

@@ -1,17 +1,23 @@
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderText } from '../../bots/terminal/render.ts';
 import { terminalUserId } from '../../bots/terminal/user.ts';
 import type { Answer } from '../../core/answer.ts';
 import type { CommandContext } from '../../core/commands/command.ts';
 import { createCore } from '../../core/core.ts';
-import { type CliCommand, UsageError } from '../cli-command.ts';
+import type { CliCommand } from '../cli-command.ts';
+import { type FlagOptions, parseFlags } from '../parse-flags.ts';
+
+const ASK_FLAGS = { user: { type: 'string', short: 'u' }, json: { type: 'boolean' } } satisfies FlagOptions;
 
 const askArgs = z.object({
-  text: z.string().trim().min(1, 'give the command text, e.g. paperboy ask "today"'),
-  user: terminalUserId,
-  json: z.boolean(),
+  /** The command text: the positional arguments, joined. */
+  positionals: z
+    .array(z.string())
+    .transform((words) => words.join(' '))
+    .pipe(z.string().trim().min(1, 'give the command text, e.g. paperboy ask "today"')),
+  user: terminalUserId.default('cli'),
+  json: z.boolean().default(false),
 });
 
 export const askCommand: CliCommand = {
@@ -25,15 +31,12 @@ export const askCommand: CliCommand = {
     'in this one process: with --json one JSON answer a line, else each answer followed by a blank line.',
   ].join('\n'),
   async run(argv, runtime) {
-    const { values, positionals } = parseArgsOrUsage(argv);
-    const parsed = askArgs.safeParse({ text: positionals.join(' '), user: values.user ?? 'cli', json: values.json ?? false });
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
-    const { user, json } = parsed.data;
+    const { positionals: text, user, json } = parseFlags(argv, ASK_FLAGS, askArgs, { positionals: true });
     const core = createCore({ storage: await runtime.openStorage(), log: runtime.log, clock: runtime.now });
     const ctx: CommandContext = { recipient: { platform: 'terminal', externalId: user, kind: 'user' }, mayManage: async () => true };
     const print = (answer: Answer) => runtime.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${renderText(answer)}\n\n`);
-    if (parsed.data.text !== '-') {
-      const answer = await core.run(parsed.data.text, ctx);
+    if (text !== '-') {
+      const answer = await core.run(text, ctx);
       runtime.stdout.write(json ? `${JSON.stringify(answer, null, 2)}\n` : `${renderText(answer)}\n`);
       return 0;
     }
@@ -44,15 +47,3 @@ export const askCommand: CliCommand = {
     return 0;
   },
 };
-
-function parseArgsOrUsage(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { user: { type: 'string', short: 'u' }, json: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}

@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createDiscordRest } from '../../bots/discord/client.ts';
 import { createDiscordDeliveryPort } from '../../bots/discord/delivery.ts';
+import { createSlackDeliveryPort } from '../../bots/slack/delivery.ts';
+import { createDeliveryClient } from '../../bots/slack/web-client.ts';
 import { createTelegramDeliveryPort } from '../../bots/telegram/delivery.ts';
 import { createTerminalDeliveryPort } from '../../bots/terminal/delivery.ts';
 import { renderText } from '../../bots/terminal/render.ts';
@@ -16,7 +17,8 @@ import { type DeliveryPassResult, type DigestPreview, runDeliveryPass } from '..
 import { cutoffMs, dueSlots } from '../../core/schedule/due-slots.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { aborted, exitSoon, listenForStop } from '../../stop-signals.ts';
-import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+import type { CliCommand, CliRuntime } from '../cli-command.ts';
+import { parseFlags } from '../parse-flags.ts';
 
 const USAGE = [
   'paperboy deliver [--at <ISO instant>] [--dry-run] [--catch-up-hours N]',
@@ -26,7 +28,7 @@ const USAGE = [
   '  --at               an instant with its offset: 2026-11-28T09:00:00Z or 2026-11-28T10:00+01:00',
   '  --dry-run          print what would be posted, to whom; claim and send nothing',
   '  --catch-up-hours   how late a missed post may still go out (default DELIVERY_CATCH_UP_HOURS)',
-  'Posts go through the adapters configured in the environment (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN);',
+  'Posts go through the adapters configured in the environment (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN, SLACK_BOT_TOKEN);',
   'digests of terminal users are printed here. Exit code 1 when a digest failed for good.',
   'SIGTERM or SIGINT stops it cleanly: posts under way finish and are recorded, the rest is handed',
   'back to the next pass (exit code 1 only when that takes longer than SHUTDOWN_TIMEOUT_MS).',
@@ -59,7 +61,7 @@ export const deliverCommand: CliCommand = {
   summary: 'run one daily-picks delivery pass now or --at an instant; --dry-run previews it',
   usage: USAGE,
   async run(argv, runtime) {
-    const args = parse(argv);
+    const args = parseFlags(argv, { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'catch-up-hours': { type: 'string' } }, deliverArgs);
     const at = args.at ?? runtime.now();
     const dryRun = args['dry-run'] ?? false;
     const catchUpHours = args['catch-up-hours'] ?? runtime.config.DELIVERY_CATCH_UP_HOURS;
@@ -114,22 +116,6 @@ export const deliverCommand: CliCommand = {
   },
 };
 
-function parse(argv: string[]) {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'catch-up-hours': { type: 'string' } },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const parsed = deliverArgs.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  return parsed.data;
-}
-
 /** The embedded database is held by another process (usually the running bot). */
 function lockedMessage(error: DataDirLockedError): string {
   const { holder } = error;
@@ -161,12 +147,18 @@ function deliveryPorts(runtime: CliRuntime, storage: Storage): Map<string, Deliv
     const discord = createDiscordDeliveryPort({ rest, actions, log, secrets });
     ports.set(discord.platform, discord);
   }
+  if (config.SLACK_BOT_TOKEN) {
+    const client = createDeliveryClient({ token: config.SLACK_BOT_TOKEN, apiRoot: config.SLACK_API_ROOT, log, secrets });
+    const slack = createSlackDeliveryPort({ client, actions, log, secrets });
+    ports.set(slack.platform, slack);
+  }
   return ports;
 }
 
 function hint(platform: string): string {
   if (platform === 'telegram') return 'set TELEGRAM_BOT_TOKEN';
   if (platform === 'discord') return 'set DISCORD_TOKEN';
+  if (platform === 'slack') return 'set SLACK_BOT_TOKEN';
   return 'no adapter for it in this process';
 }
 

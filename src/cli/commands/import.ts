@@ -1,10 +1,20 @@
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
+import { z } from 'zod';
 import { ImportFileError, importFile } from '../../core/ingest/import-file.ts';
 import type { ReindexProgress } from '../../core/ports/content-index.ts';
-import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+import type { CliCommand, CliRuntime } from '../cli-command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { indexProgressBar } from './index-progress-bar.ts';
-import { parseOptions, reportOutcome } from './ingest.ts';
+import { reportOutcome } from './ingest.ts';
+
+const importArgs = z.object({
+  positionals: z
+    .array(z.string())
+    .min(1, 'say which file to import')
+    .max(1, { error: (issue) => `import takes one file, got ${(issue.input as unknown[]).length}` })
+    .transform((files) => files[0]!),
+});
 
 /** `paperboy import FILE`: store papers from a JSON array or JSON-lines file of HF daily-papers items. */
 export const importCommand: CliCommand = {
@@ -12,10 +22,7 @@ export const importCommand: CliCommand = {
   summary: 'store papers from a JSON or JSON-lines file of Hugging Face daily-papers items',
   usage: 'paperboy import FILE   (a JSON array or JSON lines, one daily-papers item each)',
   async run(argv, runtime) {
-    const { positionals } = parseOptions(argv, {}, true);
-    const [path, ...extra] = positionals;
-    if (!path) throw new UsageError('say which file to import');
-    if (extra.length) throw new UsageError(`import takes one file, got ${positionals.length}`);
+    const { positionals: path } = parseFlags(argv, {}, importArgs, { positionals: true });
     const store = await runtime.openStorage();
     const bar = storingBar(runtime);
     // After the last batch, a large import indexes what it stored (for `similar`): a bar per phase.

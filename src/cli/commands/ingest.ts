@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { utcDate } from '../../core/clock.ts';
@@ -7,6 +6,7 @@ import { ingestHfDay } from '../../core/ingest/hf-daily.ts';
 import { UpstreamError } from '../../core/ingest/http-client.ts';
 import { allInvalid, type IngestReport, type OnIngestProgress, storedCount } from '../../core/ingest/ingest-report.ts';
 import { type CliCommand, type CliRuntime, UsageError } from '../cli-command.ts';
+import { parseFlags } from '../parse-flags.ts';
 
 const USAGE = [
   'paperboy ingest hf [--date YYYY-MM-DD]                the day to fetch; default today (UTC)',
@@ -60,7 +60,7 @@ export const ingestCommand: CliCommand = {
 };
 
 async function ingestHf(argv: string[], runtime: CliRuntime): Promise<number> {
-  const args = validated(hfArgs, parseOptions(argv, { date: { type: 'string' } }));
+  const args = parseFlags(argv, { date: { type: 'string' } }, hfArgs);
   const today = utcDate(runtime.now());
   const date = args.date ?? today;
   if (date > today) throw new UsageError(`--date ${date} is in the future (today is ${today} UTC)`);
@@ -80,7 +80,7 @@ async function ingestHf(argv: string[], runtime: CliRuntime): Promise<number> {
 }
 
 async function ingestArxiv(argv: string[], runtime: CliRuntime): Promise<number> {
-  const args = validated(arxivArgs, parseOptions(argv, { category: { type: 'string' }, days: { type: 'string' } }));
+  const args = parseFlags(argv, { category: { type: 'string' }, days: { type: 'string' } }, arxivArgs);
   const days = args.days ?? DEFAULT_DAYS;
   const store = await runtime.openStorage();
   const span = `${days} day${days === 1 ? '' : 's'}`;
@@ -190,27 +190,4 @@ export function progressBar(runtime: CliRuntime, label: string): ProgressBar {
       bar?.stop();
     },
   };
-}
-
-type OptionSpec = Record<string, { type: 'string' }>;
-
-/** `node:util` parseArgs in strict mode, with its errors turned into usage errors. */
-export function parseOptions(argv: string[], options: OptionSpec, allowPositionals = false): ReturnType<typeof parseArgs> {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-function validated<S extends z.ZodType>(schema: S, parsed: ReturnType<typeof parseArgs>): z.output<S> {
-  const result = schema.safeParse(parsed.values);
-  if (result.success) return result.data;
-  // One message per option: a malformed --date need not also be reported as "not a calendar day".
-  const byOption = new Map<string, string>();
-  for (const issue of result.error.issues) {
-    const option = issue.path.map(String).join('.');
-    if (!byOption.has(option)) byOption.set(option, issue.message);
-  }
-  throw new UsageError([...byOption.values()].join('; '));
 }

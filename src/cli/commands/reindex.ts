@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type CliCommand, UsageError } from '../cli-command.ts';
+import type { CliCommand } from '../cli-command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { indexProgressBar } from './index-progress-bar.ts';
 
 const USAGE = [
@@ -20,14 +20,7 @@ export const reindexCommand: CliCommand = {
   summary: 'rebuild the content model behind `similar` (term counts and every paper’s vector)',
   usage: USAGE,
   async run(argv, runtime) {
-    let values: Record<string, unknown>;
-    try {
-      ({ values } = parseArgs({ args: argv, strict: true, options: { json: { type: 'boolean' } } }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const parsed = reindexArgs.safeParse(values);
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    const args = parseFlags(argv, { json: { type: 'boolean' } }, reindexArgs);
     const storage = await runtime.openStorage();
     const bar = indexProgressBar(runtime);
     let result: Awaited<ReturnType<typeof storage.content.reindex>>;
@@ -36,7 +29,7 @@ export const reindexCommand: CliCommand = {
     } finally {
       bar.stop();
     }
-    if (parsed.data.json) {
+    if (args.json) {
       runtime.stdout.write(`${JSON.stringify({ ...result, ms: Math.round(result.ms) })}\n`);
       return 0;
     }

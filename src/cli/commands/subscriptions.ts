@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { SubscriptionOverview } from '../../core/ports/subscription-store.ts';
 import { describeRecipient } from '../../core/recipient.ts';
 import { cutoffMs, dueSlots, nextPostTime } from '../../core/schedule/due-slots.ts';
 import { localDateTime } from '../../core/schedule/local-time.ts';
-import { type CliCommand, UsageError } from '../cli-command.ts';
+import type { CliCommand } from '../cli-command.ts';
+import { parseFlags } from '../parse-flags.ts';
 
 const USAGE = [
   'paperboy subscriptions [--status active|paused] [--json]',
@@ -26,18 +26,11 @@ export const subscriptionsCommand: CliCommand = {
   summary: 'list daily-picks subscriptions with their next send time and last outcome',
   usage: USAGE,
   async run(argv, runtime) {
-    let values: Record<string, unknown>;
-    try {
-      ({ values } = parseArgs({ args: argv, strict: true, options: { status: { type: 'string' }, json: { type: 'boolean' } } }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const parsed = listArgs.safeParse(values);
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    const args = parseFlags(argv, { status: { type: 'string' }, json: { type: 'boolean' } }, listArgs);
     const storage = await runtime.openStorage();
     const now = runtime.now();
     const cutoff = cutoffMs(runtime.config.DELIVERY_CATCH_UP_HOURS);
-    const subscriptions = await storage.subscriptions.overview(parsed.data.status ? { status: parsed.data.status } : {});
+    const subscriptions = await storage.subscriptions.overview(args.status ? { status: args.status } : {});
     // "Due now" is what the next delivery pass would claim: the ledger's own rule, for the same slots.
     const active = subscriptions.filter((sub) => sub.status === 'active');
     const due = await storage.ledger.dueSubscriptions(
@@ -46,15 +39,13 @@ export const subscriptionsCommand: CliCommand = {
     );
     const rows = subscriptions.map((sub) => ({ ...sub, next: nextPost(sub, now, due.get(sub.id)) }));
 
-    if (parsed.data.json) {
+    if (args.json) {
       runtime.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
     if (rows.length === 0) {
       runtime.stdout.write(
-        parsed.data.status
-          ? `No ${parsed.data.status} subscriptions.\n`
-          : 'No subscriptions yet. Users subscribe with `/papers subscribe [HH:MM] [timezone]`.\n',
+        args.status ? `No ${args.status} subscriptions.\n` : 'No subscriptions yet. Users subscribe with `/papers subscribe [HH:MM] [timezone]`.\n',
       );
       return 0;
     }

@@ -126,6 +126,27 @@ describe('renderAnswer', () => {
     expect(validateMessage(message)).toBeUndefined();
   });
 
+  it('shows a paper’s picture in detail, and on a list only for the first card when asked (leadImage)', async () => {
+    const pictured = (id: string) => card(id, { thumbnail: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${id}.png` });
+    const one = pictured('2405.15071');
+    const detail: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.'], actions: [], visibility: 'public' };
+    expect(renderAnswer(detail, new Map()).embeds[0]!.image).toEqual({ url: one.thumbnail });
+    // Only plain http(s) URLs: Discord refuses other schemes (and we never fetch or upload the picture).
+    for (const thumbnail of ['javascript:alert(1)', 'ftp://example.org/a.png', 'https://example.org/a b.png', `https://example.org/${'a'.repeat(2100)}`]) {
+      const odd = { ...one, thumbnail };
+      expect(renderAnswer({ ...detail, cards: [odd] }, new Map()).embeds[0]!.image, thumbnail.slice(0, 30)).toBeUndefined();
+    }
+
+    const list = page([pictured('2405.00001'), pictured('2405.00002')]);
+    expect(renderAnswer(list, await ids(list)).embeds.map((e) => e.image)).toEqual([undefined, undefined, undefined]);
+    const post = renderAnswer(list, await ids(list), { leadImage: true });
+    expect(post.embeds.map((e) => e.image?.url)).toEqual([undefined, list.cards[0]!.thumbnail, undefined]);
+    expect(validateMessage(post)).toBeUndefined();
+    // The first card has none: no picture, not the second card's.
+    const plainFirst = page([card('2405.00001'), pictured('2405.00002')]);
+    expect(renderAnswer(plainFirst, await ids(plainFirst), { leadImage: true }).embeds.filter((e) => e.image)).toEqual([]);
+  });
+
   it('makes personal answers ephemeral and shows the error reference', () => {
     const answer: Answer = {
       title: 'Something went wrong',
@@ -208,6 +229,7 @@ describe('renderAnswer', () => {
         { maxLength: 4 },
       ),
       vote: fc.option(fc.constantFrom('up' as const, 'down' as const), { nil: undefined }),
+      thumbnail: fc.option(fc.oneof(fc.webUrl(), text(100)), { nil: undefined }),
     });
     await fc.assert(
       fc.asyncProperty(
@@ -219,7 +241,7 @@ describe('renderAnswer', () => {
         fc.array(text(60), { maxLength: 8 }),
         async (rawCards, title, subtitle, lines, notice, follows) => {
           const unique = [...new Map(rawCards.map((c) => [c.id, c])).values()];
-          const cards = unique.map(({ vote, ...c }) => card(c.id, { ...c, ...(vote ? { vote } : {}) }));
+          const cards = unique.map(({ vote, thumbnail, ...c }) => card(c.id, { ...c, ...(vote ? { vote } : {}), ...(thumbnail ? { thumbnail } : {}) }));
           const answer: Answer = {
             title,
             ...(subtitle !== undefined ? { subtitle } : {}),
@@ -233,7 +255,7 @@ describe('renderAnswer', () => {
             ],
             visibility: 'public',
           };
-          const message = renderAnswer(answer, await ids(answer));
+          const message = renderAnswer(answer, await ids(answer), { leadImage: true });
           expect(embedsLength(message.embeds)).toBeLessThanOrEqual(6000);
           expect(validateMessage(message)).toBeUndefined();
         },

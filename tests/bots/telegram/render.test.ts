@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_LIMIT, renderAnswer } from '../../../src/bots/telegram/render.ts';
+import { linkPreviewOptions, MESSAGE_LIMIT, renderAnswer } from '../../../src/bots/telegram/render.ts';
 import type { Action, Answer, PaperCard } from '../../../src/core/answer.ts';
 import { followAction, pageActions, voteActions } from '../../../src/core/commands/shared.ts';
 import { card } from '../../support/cards.ts';
@@ -140,6 +140,34 @@ describe('Telegram renderer', () => {
         .map((b) => b.text),
     ).toEqual(['◀ Previous', 'Next ▶']);
     expect(messages[0]!.html.startsWith('<b>Papers for 2024-05-24</b>')).toBe(true);
+  });
+
+  it('shows a paper’s picture as a large preview of its page: in detail, and on a post’s first card (leadImage)', () => {
+    const pictured = (id: string) => card(id, { thumbnail: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${id}.png` });
+    const one = pictured('2401.30001');
+    const detail: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.'], actions: voteActions([one]), visibility: 'public' };
+    const [shown] = renderAnswer(detail);
+    expect(shown!.preview).toBe('https://huggingface.co/papers/2401.30001');
+    expect(linkPreviewOptions(shown!)).toEqual({ url: 'https://huggingface.co/papers/2401.30001', prefer_large_media: true, show_above_text: true });
+    // No thumbnail, or one that is no plain http(s) URL: text alone, link previews off as for any answer.
+    for (const thumbnail of [undefined, 'javascript:alert(1)', 'https://example.org/a b.png']) {
+      const plain: PaperCard = { ...one };
+      if (thumbnail) plain.thumbnail = thumbnail;
+      else delete plain.thumbnail;
+      const [message] = renderAnswer({ ...detail, cards: [plain] });
+      expect(message!.preview, String(thumbnail)).toBeUndefined();
+      expect(linkPreviewOptions(message!)).toEqual({ is_disabled: true });
+    }
+
+    // Lists stay compact; a post leads with its first card's picture, on the message holding that card only.
+    const cards = Array.from({ length: 10 }, (_, i) => pictured(`2401.3100${i}`));
+    expect(renderAnswer(answerWith(cards.slice(0, 3))).map((m) => m.preview)).toEqual([undefined]);
+    const long = cards.map((c) => ({ ...c, title: 'T'.repeat(280), snippet: 'S'.repeat(280) }));
+    const post = renderAnswer(answerWith(long), { maxMessages: 4, limit: 1500, leadImage: true });
+    expect(post.length).toBeGreaterThan(1);
+    expect(post.map((m) => m.preview)).toEqual(['https://huggingface.co/papers/2401.31000', ...post.slice(1).map(() => undefined)]);
+    // The first card without a picture: none, not the second card's.
+    expect(renderAnswer(answerWith([card('2401.32000'), pictured('2401.32001')]), { leadImage: true })[0]!.preview).toBeUndefined();
   });
 
   it('cuts overlong lines before escaping, never inside a tag or an entity', () => {

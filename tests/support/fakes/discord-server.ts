@@ -14,7 +14,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
  * (40060) and after 3 s → 404 (10062 Unknown interaction); `@original` arriving
  * URL-encoded; message limits checked like Discord's form validation (embed title 256,
  * description 4096, 25 fields, 6000 characters across embeds, 10 embeds, 5 rows of 5
- * buttons, custom_id ≤ 100 and unique) → 400 (50035); stored commands echoed back with
+ * buttons, custom_id ≤ 100 and unique, http(s) embed images) → 400 (50035); stored commands echoed back with
  * Discord's additions (ids, versions, defaults; `required: false` dropped). Failures can be
  * scripted per route: 429 with `retry_after` (and the headers discord.js reads), error
  * codes like 10003/50007, 5xx.
@@ -566,6 +566,8 @@ export function validateMessage(body: any): string | undefined {
     for (const field of e.fields ?? []) if (field.value.length > 1024 || field.name.length > 256) return `embeds.${i}.fields: too long`;
     if ((e.footer?.text?.length ?? 0) > 2048) return `embeds.${i}.footer: > 2048`;
     if (e.url !== undefined && !/^https?:\/\//.test(e.url)) return `embeds.${i}.url: not a URL`;
+    // Discord takes embed images from http(s) URLs (or attachment://, which the bot never uploads).
+    if (e.image !== undefined && !/^https?:\/\/\S+$/.test(e.image?.url ?? '')) return `embeds.${i}.image.url: scheme must be http or https`;
     total +=
       (e.title?.length ?? 0) +
       (e.description?.length ?? 0) +

@@ -12,12 +12,13 @@ export interface Accepted {
 /**
  * A small chat platform over HTTP that enforces rate limits the way Telegram does: at most
  * `perSecond` messages per second overall and one per `perChatMs` per chat; anything over
- * answers 429 with `retry_after_ms`. `storm(ms)` makes it answer 429 to everything for a while.
+ * answers 429 with `retry_after_ms`. `storm(requests, retryAfterMs)` makes it refuse the next `requests` sends, whenever they come
+ * (a count, not a time window, so a slow machine cannot slip past the storm).
  */
 export async function startFakePlatform(options: { perSecond: number; perChatMs: number }) {
   const accepted: Accepted[] = [];
   let tooMany = 0;
-  let stormUntil = 0;
+  let storm = { left: 0, retryAfterMs: 0 };
   const lastByChat = new Map<string, number>();
   const recent: number[] = [];
   const server: Server = createServer((req, res) => {
@@ -29,7 +30,8 @@ export async function startFakePlatform(options: { perSecond: number; perChatMs:
       while (recent.length && recent[0]! <= now - 1000) recent.shift();
       const chatWait = (lastByChat.get(chat) ?? -Infinity) + options.perChatMs - now;
       const globalWait = recent.length >= options.perSecond ? recent[0]! + 1000 - now : 0;
-      const wait = Math.max(stormUntil - now, chatWait, globalWait);
+      const stormWait = storm.left > 0 ? (storm.left--, storm.retryAfterMs) : 0;
+      const wait = Math.max(stormWait, chatWait, globalWait);
       if (wait > 0) {
         tooMany++;
         res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, retry_after_ms: Math.ceil(wait) }));
@@ -47,8 +49,8 @@ export async function startFakePlatform(options: { perSecond: number; perChatMs:
     url,
     accepted,
     tooMany: () => tooMany,
-    storm(ms: number) {
-      stormUntil = performance.now() + ms;
+    storm(requests: number, retryAfterMs: number) {
+      storm = { left: requests, retryAfterMs };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
