@@ -1,24 +1,45 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Paper } from '../core/paper.ts';
-import type { SearchPage, SearchQuery } from '../core/ports/paper-library.ts';
+import type { SearchCandidate, SearchPage, SearchQuery } from '../core/ports/paper-library.ts';
 import type { Db } from './db.ts';
 import { latestListedDay } from './listed-days.ts';
 import { paperColumns, toPaper } from './paper-columns.ts';
+import { atLeast, type SearchTerm, splitTerms, withExclusions } from './search-terms.ts';
 
 /**
- * Full-text search (`websearch_to_tsquery('english', …)`) in three tiers: papers whose
- * title matches the query, then those whose title, keywords or authors match, then the
- * rest (abstract matches); newest first within a tier. Every `author:` filter applies. When
- * nothing matches, each word that is not in any stored title or keyword (nor a stop word) is
- * replaced by the nearest one that is, so a typo still finds something (and the answer says
- * what it searched for instead).
+ * Search ranked by relevance. The order, best first:
+ *
+ * 1. Coverage: papers with every term of the query (a word, a "quoted phrase", an `a OR b`
+ *    group) first; then, for queries of two terms or more, papers with all but one, and so on
+ *    down to half of them (at least one). `-exclusions` and `author:` filters apply to all.
+ * 2. Within the same coverage, a score: each matched term counts its rarity (idf, from the
+ *    content model's document frequencies) three times in the title, twice in the keywords or
+ *    authors, once in the abstract only.
+ * 3. Papers with the same coverage and score (the same words in the same places) are ordered
+ *    by the query's tie-break (the command passes recency and upvotes), else newest first.
+ *
+ * Where it is bounded, so a common word costs no more than a rare one on a million papers:
+ * the papers with every term are found in the old tier order (all in the title; in the title,
+ * keywords or authors; anywhere — newest first within each, see rankedIds), and the first
+ * {@link HEAD} of them are the ones ranked by score; any further ones follow in that order.
+ * Papers with most of the terms are gathered from the rarest terms (every paper that has at
+ * least half of the terms has one of the rarest half, plus one) while those hold at most
+ * {@link EXACT_LIMIT} papers, and otherwise also from the newest {@link RECENT_PASS} papers;
+ * at most {@link PARTIAL_CAP} of them are listed.
+ *
+ * When the query matches no paper with every term and one of its words is not in any stored
+ * paper, each word that is not in a stored title or keyword (nor a stop word) is replaced by
+ * the nearest one that is, so a typo still finds something (and the answer says what it
+ * searched for instead).
  */
 export async function searchPapers(db: Db, query: SearchQuery): Promise<SearchPage> {
-  const found = await search(db, query);
-  if (found.length > 0 || query.text.trim() === '') return page(found, query.limit);
+  const found = await rank(db, query);
+  if (found.complete > 0 || query.text.trim() === '' || !found.mayBeMisspelt) return page(db, found, query);
   const corrected = await correctSpelling(db, query.text);
-  if (!corrected) return page(found, query.limit);
-  return { ...page(await search(db, { ...query, text: corrected }), query.limit), correctedTo: corrected };
+  if (!corrected) return page(db, found, query);
+  const retry = await rank(db, { ...query, text: corrected });
+  if (retry.order.length === 0 || (retry.complete === 0 && found.order.length > 0)) return page(db, found, query);
+  return { ...(await page(db, retry, query)), correctedTo: corrected };
 }
 
 /**
@@ -30,8 +51,182 @@ export async function hasSearchTerms(db: Db, text: string): Promise<boolean> {
   return (rows[0]?.n ?? 0) > 0;
 }
 
-function page(rows: Paper[], limit: number): SearchPage {
-  return { papers: rows.slice(0, limit), hasMore: rows.length > limit };
+async function page(db: Db, found: Ranking, query: SearchQuery): Promise<SearchPage> {
+  const ids = found.order.slice(query.offset, query.offset + query.limit);
+  return { papers: await papersInOrder(db, ids), hasMore: found.order.length > query.offset + query.limit };
+}
+
+/**
+ * Papers with every term ranked by score: the first HEAD of them in tier order. Every page
+ * ranks the same ones, so pages never overlap; 50 is ten pages of five.
+ */
+const HEAD = 50;
+
+/** Papers with most of the terms listed at most (fifty pages of five, the most a chat shows). */
+const PARTIAL_CAP = 250;
+
+/**
+ * The most papers the rarest terms may hold for the papers with most of the terms to be
+ * gathered from them alone (each is scored: ~5 µs a paper).
+ */
+const EXACT_LIMIT = 3_000;
+
+/** What rank found: the ids in order, as far as the page needs. */
+interface Ranking {
+  /** Ids in result order: at least offset + limit + 1 when there are that many. */
+  order: string[];
+  /** How many papers with every term are in `order`. */
+  complete: number;
+  /** Whether a term of the query is in no stored paper (so a spelling correction may help). */
+  mayBeMisspelt: boolean;
+}
+
+/** A paper as the ranking sorts it. */
+interface Scored {
+  id: string;
+  listed_on: string | null;
+  upvotes: number;
+  /** How many of the terms it has. */
+  cov: number;
+  score: number;
+}
+
+async function rank(db: Db, query: SearchQuery): Promise<Ranking> {
+  const wanted = query.offset + query.limit + 1;
+  const prepared = await prepare(db, query.text, query.authors ?? []);
+  const { parsed, authorKeys } = prepared;
+  const author = authorCondition(authorKeys);
+  let tiers: Tiers;
+  if (parsed) tiers = textTiers(parsed, author ?? ANY_AUTHOR);
+  else if (author) tiers = { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
+  else return { order: [], complete: 0, mayBeMisspelt: false };
+  const { terms, exclusions } = splitTerms(parsed);
+  const weighed = weigh(terms, prepared.dfs, prepared.library);
+
+  const ids = await rankedIds(db, tiers, Math.max(HEAD, wanted), () => mayMatch(db, query.text, tiers));
+  const head = await scoreIds(db, ids.slice(0, HEAD), weighed);
+  const tail = ids.slice(HEAD);
+  const partial = ids.length < wanted ? await mostTerms(db, weighed, exclusions, author ?? ANY_AUTHOR) : [];
+  const tieBreak = query.tieBreak && (head.length > 1 || partial.length > 1) ? await query.tieBreak([...head, ...partial].map(candidate)) : undefined;
+  const order = [...sortScored(head, tieBreak), ...tail, ...sortScored(partial, tieBreak)];
+  return { order, complete: ids.length, mayBeMisspelt: prepared.library === 0 || weighed.some((t) => t.df === 0) };
+}
+
+function candidate(s: Scored): SearchCandidate {
+  return { id: s.id, listedOn: s.listed_on, upvotes: s.upvotes };
+}
+
+/** Coverage, then score, then the tie-break, then newest first (listed day, upvotes, id). */
+function sortScored(rows: Scored[], tieBreak: ReadonlyMap<string, number> | undefined): string[] {
+  const tb = (id: string) => tieBreak?.get(id) ?? 0;
+  return rows
+    .sort(
+      (a, b) =>
+        b.cov - a.cov ||
+        b.score - a.score ||
+        tb(b.id) - tb(a.id) ||
+        (a.listed_on === b.listed_on ? 0 : a.listed_on === null ? 1 : b.listed_on === null ? -1 : a.listed_on < b.listed_on ? 1 : -1) ||
+        b.upvotes - a.upvotes ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
+    .map((r) => r.id);
+}
+
+/** A term with what it weighs. */
+interface Weighed extends SearchTerm {
+  /** Its idf: ln(1 + papers / df); 1 for every term while the content model is empty. */
+  weight: number;
+  /** Papers holding it (an estimate for phrases and OR groups); undefined when not counted. */
+  df: number | undefined;
+}
+
+/** Share of papers assumed to hold a lexeme the content model does not count (numbers, hyphenated words). */
+const UNCOUNTED_SHARE = 0.01;
+
+/** Lexemes the content model counts (see paperboy_content_terms): 2–40 characters, a letter first, no hyphen. */
+const COUNTED = /^[a-z][^-]{1,39}$/;
+
+function weigh(terms: readonly SearchTerm[], dfs: Readonly<Record<string, number>>, library: number): Weighed[] {
+  return terms.map((term) => {
+    const each = term.lexemes.map((lexeme) => dfs[lexeme] ?? (COUNTED.test(lexeme) ? 0 : undefined));
+    const known = each.filter((df): df is number => df !== undefined);
+    // A phrase is as rare as its rarest word; an OR group as common as its alternatives together.
+    const df = known.length === 0 ? undefined : term.anyOf ? known.reduce((a, b) => a + b, 0) : Math.min(...known);
+    if (library === 0) return { ...term, weight: 1, df };
+    const assumed = df ?? library * UNCOUNTED_SHARE;
+    return { ...term, weight: Math.log(1 + library / Math.max(assumed, 1)), df };
+  });
+}
+
+/** SQL: the number of terms a paper has. */
+function coverageOf(terms: readonly Weighed[]): RawBuilder<number> {
+  if (terms.length === 0) return sql<number>`0`;
+  return sql<number>`(${sql.join(
+    terms.map((t) => sql`(papers.search @@ ${t.query}::tsquery)::integer`),
+    sql` + `,
+  )})`;
+}
+
+/** SQL: the score of a paper: each term's weight three times in the title, twice in the keywords or authors, once in the abstract. */
+function scoreOf(terms: readonly Weighed[]): RawBuilder<number> {
+  if (terms.length === 0) return sql<number>`0::float8`;
+  return sql<number>`(${sql.join(
+    terms.map(
+      (t) => sql`(case when papers.search @@ ${t.inTitle}::tsquery then ${3 * t.weight}::float8
+        when papers.search @@ ${t.inHeadline}::tsquery then ${2 * t.weight}::float8
+        when papers.search @@ ${t.query}::tsquery then ${t.weight}::float8 else 0::float8 end)`,
+    ),
+    sql` + `,
+  )})`;
+}
+
+/** The papers with every term, scored (their coverage is all of the terms). */
+async function scoreIds(db: Db, ids: string[], terms: readonly Weighed[]): Promise<Scored[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<Scored>`
+    select papers.id, papers.listed_on, papers.upvotes, ${terms.length}::integer as cov, ${scoreOf(terms)} as score
+    from papers where papers.id = any(${ids}::text[])`.execute(db);
+  return rows;
+}
+
+/**
+ * Papers with most but not all of the terms (at least half, at least one), scored, best
+ * PARTIAL_CAP first. Gathered from the rarest terms: any paper with `need` of the n terms has
+ * one of the n - need + 1 rarest. While those hold at most EXACT_LIMIT papers this is every
+ * such paper; otherwise the newest RECENT_PASS papers are searched too.
+ */
+async function mostTerms(db: Db, terms: readonly Weighed[], exclusions: readonly string[], author: AuthorCondition): Promise<Scored[]> {
+  const n = terms.length;
+  if (n < 2) return [];
+  const need = Math.ceil(n / 2);
+  const enough = atLeast(terms, need, exclusions) ?? withExclusions(`( ${terms.map((t) => `( ${t.query} )`).join(' | ')} )`, exclusions);
+  const rarestFirst = [...terms].sort((a, b) => (a.df ?? Number.POSITIVE_INFINITY) - (b.df ?? Number.POSITIVE_INFINITY));
+  const rare: Weighed[] = [];
+  let held = 0;
+  for (const term of rarestFirst) {
+    if (term.df === undefined || held + term.df > EXACT_LIMIT) break;
+    rare.push(term);
+    held += term.df;
+  }
+  const complete = rare.length >= n - need + 1;
+  const columns = sql`papers.id, papers.listed_on, papers.upvotes, ${coverageOf(terms)} as cov, ${scoreOf(terms)} as score`;
+  const branches: RawBuilder<unknown>[] = [];
+  if (rare.length > 0) {
+    const fromRare = `( ${rare.map((t) => `( ${t.query} )`).join(' | ')} ) & ( ${enough} )`;
+    branches.push(sql`select ${columns} from papers where papers.search @@ ${fromRare}::tsquery and ${author.indexed}`);
+  }
+  if (!complete) {
+    branches.push(sql`
+      select ${columns}
+      from (select id, search, authors, listed_on, upvotes from papers order by ${NEWEST_FIRST} limit ${RECENT_PASS}) as papers
+      where papers.search @@ ${enough}::tsquery and ${author.perPaper}`);
+  }
+  const { rows } = await sql<Scored>`
+    select id, listed_on, upvotes, cov, score from (${sql.join(branches, sql` union `)}) as found
+    where cov >= ${need} and cov < ${n}
+    order by cov desc, score desc, listed_on desc nulls last, upvotes desc, id
+    limit ${PARTIAL_CAP}`.execute(db);
+  return rows;
 }
 
 /** Within a tier: newest first, then most upvoted. Exactly `papers_newest_idx`, so it can be read in order. */
@@ -63,17 +258,6 @@ interface Tiers {
   tierOf: RawBuilder<unknown>;
   /** Each tier as a condition the indexes can answer on its own. */
   each: RawBuilder<unknown>[];
-}
-
-async function search(db: Db, query: SearchQuery): Promise<Paper[]> {
-  const { parsed, authorKeys } = await prepare(db, query.text, query.authors ?? []);
-  const author = authorCondition(authorKeys);
-  let tiers: Tiers;
-  if (parsed) tiers = textTiers(parsed, author ?? ANY_AUTHOR);
-  else if (author) tiers = { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
-  else return [];
-  const ids = await rankedIds(db, tiers, query.offset + query.limit + 1, () => mayMatch(db, query.text, tiers));
-  return papersInOrder(db, ids.slice(query.offset));
 }
 
 /**
@@ -153,16 +337,24 @@ interface Prepared {
   parsed: string;
   /** The distinct `author:` names as author keys: folded like paperboy_author_keys (no accents, lower case), single spaces; blank ones left out. */
   authorKeys: string[];
+  /** Document frequencies of the query's lexemes that the content model counts. */
+  dfs: Record<string, number>;
+  /** The library size those were counted on (0 before the content model has counted). */
+  library: number;
 }
 
 /** Parses the query and folds the author names, in one round trip (none when there is neither). */
 async function prepare(db: Db, text: string, authors: readonly string[]): Promise<Prepared> {
   const names = authors.map((name) => name.trim().replace(/\s+/g, ' ')).filter((name) => name !== '');
-  if (text.trim() === '' && names.length === 0) return { parsed: '', authorKeys: [] };
-  const { rows } = await sql<{ q: string; keys: string[] }>`
+  if (text.trim() === '' && names.length === 0) return { parsed: '', authorKeys: [], dfs: {}, library: 0 };
+  // The lexemes of to_tsvector are those of websearch_to_tsquery (same configuration).
+  const { rows } = await sql<{ q: string; keys: string[]; dfs: Record<string, number> | null; library: number | null }>`
     select ${text.trim() === '' ? sql`''` : sql`websearch_to_tsquery('english', ${text})::text`} as q,
-           array(select distinct key from unnest(${names}::text[]) as name, paperboy_fold(name) as key where key <> '') as keys`.execute(db);
-  return { parsed: rows[0]?.q ?? '', authorKeys: rows[0]?.keys ?? [] };
+           array(select distinct key from unnest(${names}::text[]) as name, paperboy_fold(name) as key where key <> '') as keys,
+           (select json_object_agg(term, df) from content_terms where term = any(tsvector_to_array(to_tsvector('english', ${text})))) as dfs,
+           (select papers from content_stats) as library`.execute(db);
+  const row = rows[0];
+  return { parsed: row?.q ?? '', authorKeys: row?.keys ?? [], dfs: row?.dfs ?? {}, library: row?.library ?? 0 };
 }
 
 /**

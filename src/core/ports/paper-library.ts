@@ -17,6 +17,22 @@ export interface SearchPage {
   correctedTo?: string;
 }
 
+/** A search result as a {@link TieBreak} sees it. */
+export interface SearchCandidate {
+  id: string;
+  /** The day the paper is listed under ('YYYY-MM-DD'), if known. */
+  listedOn: string | null;
+  upvotes: number;
+}
+
+/**
+ * Scores that order papers of equal relevance (higher first): the same words matched in the
+ * same places. Called once per search with the papers whose order it may decide (a bounded
+ * pool, a few hundred at most); a paper missing from the map scores 0. Without one, equally
+ * relevant papers are listed newest first.
+ */
+export type TieBreak = (candidates: readonly SearchCandidate[]) => Promise<ReadonlyMap<string, number>> | ReadonlyMap<string, number>;
+
 /** A search as the library runs it (the command layer has already taken ids and `author:` apart). */
 export interface SearchQuery {
   /** websearch syntax: words, "quoted phrases", -exclusion, OR. May be empty when `authors` is set. */
@@ -25,6 +41,8 @@ export interface SearchQuery {
   authors?: readonly string[] | undefined;
   limit: number;
   offset: number;
+  /** Orders equally relevant papers (default: newest first). The same function must be passed for every page of one search. */
+  tieBreak?: TieBreak | undefined;
 }
 
 /** Options of {@link PaperLibrary.storeInBulk}. */
@@ -52,8 +70,12 @@ export interface PaperLibrary {
   /** The earliest day that has papers; undefined for an empty library. */
   earliestListedDay(): Promise<string | undefined>;
   /**
-   * Full-text search in relevance tiers (title; title, keywords or authors; anywhere), newest
-   * first within a tier, with a spelling fallback when nothing matches.
+   * Full-text search ranked by relevance: papers with all the words first, then (for queries of
+   * two or more terms) papers with most of them, down to half; within each, by which words
+   * match where (title above keywords and authors above abstract) with rarer words weighing
+   * more; equally relevant papers by {@link SearchQuery.tieBreak}. A misspelt word that makes
+   * the query match nothing is replaced by the nearest stored title word. The exact rule, and
+   * where it is bounded for common words, is in `src/db/paper-search.ts`.
    */
   search(query: SearchQuery): Promise<SearchPage>;
   /** Whether `text` yields any search terms (stop words alone, like "the", match nothing). */
