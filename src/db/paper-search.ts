@@ -57,10 +57,13 @@ async function page(db: Db, found: Ranking, query: SearchQuery): Promise<SearchP
 }
 
 /**
- * Papers with every term ranked by score: the first HEAD of them in tier order. Every page
- * ranks the same ones, so pages never overlap; 50 is ten pages of five.
+ * Papers with every term ranked by score and tie-break: the first HEAD of them in tier order
+ * (HEAD_OF_TERMS for queries of two terms or more, whose scores differ within a tier). Every
+ * page ranks the same ones, so pages never overlap. Each is read by the pass over the newest
+ * papers or the tier's index, so a larger head costs index lookups on every search.
  */
-const HEAD = 50;
+const HEAD = 10;
+const HEAD_OF_TERMS = 30;
 
 /** Papers with most of the terms listed at most (fifty pages of five, the most a chat shows). */
 const PARTIAL_CAP = 250;
@@ -70,6 +73,13 @@ const PARTIAL_CAP = 250;
  * gathered from them alone (each is scored: ~5 µs a paper).
  */
 const EXACT_LIMIT = 3_000;
+
+/**
+ * Queries whose terms are this rare (by document frequency) have their matches read all at
+ * once (everyMatch) instead of tier by tier: fetching and sorting ~1,500 papers costs less than
+ * the six index lookups of three tiers in two windows.
+ */
+const FEW_MATCHES = 1_500;
 
 /** What rank found: the ids in order, as far as the page needs. */
 interface Ranking {
@@ -103,13 +113,23 @@ async function rank(db: Db, query: SearchQuery): Promise<Ranking> {
   const { terms, exclusions } = splitTerms(parsed);
   const weighed = weigh(terms, prepared.dfs, prepared.library);
 
-  const ids = await rankedIds(db, tiers, Math.max(HEAD, wanted), () => mayMatch(db, query.text, tiers));
-  const head = await scoreIds(db, ids.slice(0, HEAD), weighed);
-  const tail = ids.slice(HEAD);
+  const headSize = weighed.length >= 2 ? HEAD_OF_TERMS : HEAD;
+  const ids =
+    (fewMatches(weighed, prepared.library) ? await everyMatch(db, tiers, Math.max(headSize, wanted)) : undefined) ??
+    (await rankedIds(db, tiers, Math.max(headSize, wanted), () => mayMatch(db, query.text, tiers)));
+  // One term (or none): its tier is where it matches, so the score needs no statement of its own.
+  const head = weighed.length >= 2 ? await scoreIds(db, ids.slice(0, headSize), weighed) : ids.slice(0, headSize).map((m) => oneTermScore(m, weighed.length));
+  const tail = ids.slice(headSize).map((m) => m.id);
+  // Papers with most of the terms follow all those with every term: needed once the page reaches past them.
   const partial = ids.length < wanted ? await mostTerms(db, weighed, exclusions, author ?? ANY_AUTHOR) : [];
   const tieBreak = query.tieBreak && (head.length > 1 || partial.length > 1) ? await query.tieBreak([...head, ...partial].map(candidate)) : undefined;
   const order = [...sortScored(head, tieBreak), ...tail, ...sortScored(partial, tieBreak)];
   return { order, complete: ids.length, mayBeMisspelt: prepared.library === 0 || weighed.some((t) => t.df === 0) };
+}
+
+/** The score of a paper for a query of one term (its tier says where the term is) or none (only `author:`). */
+function oneTermScore(match: Match, terms: number): Scored {
+  return { id: match.id, listed_on: match.listed_on, upvotes: match.upvotes, cov: terms, score: terms === 0 ? 0 : 3 - match.tier };
 }
 
 function candidate(s: Scored): SearchCandidate {
@@ -181,8 +201,9 @@ function scoreOf(terms: readonly Weighed[]): RawBuilder<number> {
 }
 
 /** The papers with every term, scored (their coverage is all of the terms). */
-async function scoreIds(db: Db, ids: string[], terms: readonly Weighed[]): Promise<Scored[]> {
-  if (ids.length === 0) return [];
+async function scoreIds(db: Db, matches: readonly Match[], terms: readonly Weighed[]): Promise<Scored[]> {
+  if (matches.length === 0) return [];
+  const ids = matches.map((m) => m.id);
   const { rows } = await sql<Scored>`
     select papers.id, papers.listed_on, papers.upvotes, ${terms.length}::integer as cov, ${scoreOf(terms)} as score
     from papers where papers.id = any(${ids}::text[])`.execute(db);
@@ -363,27 +384,63 @@ async function prepare(db: Db, text: string, authors: readonly string[]): Promis
  * page, because that pass reads papers in the very order results are listed. Other tiers come
  * from newestMatching, unless `mayMatchOlder` rules out any match at all.
  */
-async function rankedIds(db: Db, tiers: Tiers, wanted: number, mayMatchOlder: () => Promise<boolean>): Promise<string[]> {
-  const { rows: recent } = await sql<{ id: string; tier: number }>`
-    select papers.id, ${tiers.tierOf} as tier
+async function rankedIds(db: Db, tiers: Tiers, wanted: number, mayMatchOlder: () => Promise<boolean>): Promise<Match[]> {
+  const { rows: recent } = await sql<Match>`
+    select papers.id, papers.listed_on, papers.upvotes, ${tiers.tierOf} as tier
     from (select id, search, authors, listed_on, upvotes from papers order by ${NEWEST_FIRST} limit ${RECENT_PASS}) as papers
     where ${tiers.matches}
     order by ${NEWEST_FIRST}`.execute(db);
   if (recent.length === 0 && !(await mayMatchOlder())) return [];
-  const ids: string[] = [];
+  const found: Match[] = [];
   let day: Promise<string | undefined> | undefined;
   const newestDay = () => (day ??= latestListedDay(db));
   for (const [tier, condition] of tiers.each.entries()) {
-    const need = wanted - ids.length;
+    const need = wanted - found.length;
     if (need <= 0) break;
-    const inRecent = recent.filter((r) => r.tier === tier).map((r) => r.id);
+    const inRecent = recent.filter((r) => r.tier === tier);
     if (inRecent.length >= need) {
-      ids.push(...inRecent.slice(0, need));
+      found.push(...inRecent.slice(0, need));
     } else {
-      ids.push(...(await newestMatching(db, condition, need, newestDay)));
+      found.push(...(await newestMatching(db, condition, need, newestDay)).map((m) => ({ ...m, tier })));
     }
   }
-  return ids;
+  return found;
+}
+
+/**
+ * The papers with every term when there are few (FEW_MATCHES at most, by the document
+ * frequencies): all of them at once from the full-text index, sorted into tier order, rather
+ * than tier by tier over the newest papers and then the last 90 days.
+ */
+async function everyMatch(db: Db, tiers: Tiers, wanted: number): Promise<Match[] | undefined> {
+  const { rows } = await sql<Match & { n: number }>`
+    with matches as materialized (
+      select papers.id, papers.listed_on, papers.upvotes, ${tiers.tierOf} as tier from papers where ${tiers.matchesIndexed} limit ${FEW_MATCHES + 1}
+    )
+    select id, listed_on, upvotes, tier, (select count(*) from matches)::integer as n
+    from matches as papers order by tier, ${NEWEST_FIRST} limit ${wanted}`.execute(db);
+  if ((rows[0]?.n ?? 0) > FEW_MATCHES) return undefined;
+  return rows.map(({ n: _, ...match }) => match);
+}
+
+/**
+ * Whether the papers with every term are surely few enough for everyMatch: its rarest term is
+ * (a phrase is no more common than its rarest word). Guessing from the terms' frequencies as if
+ * independent went wrong for words that go together ("retrieval augmented generation"), and a
+ * wrong guess costs reading FEW_MATCHES papers before the tier-by-tier way.
+ */
+function fewMatches(terms: readonly Weighed[], library: number): boolean {
+  if (terms.length === 0 || library === 0 || terms.some((t) => t.df === undefined)) return false;
+  return Math.min(...terms.map((t) => t.df!)) <= FEW_MATCHES;
+}
+
+/** A paper with every term, as rankedIds finds it. */
+interface Match {
+  id: string;
+  listed_on: string | null;
+  upvotes: number;
+  /** Its tier: 0 all the terms in the title, 1 in the title, keywords or authors, 2 anywhere. */
+  tier: number;
 }
 
 /**
@@ -402,17 +459,17 @@ async function newestMatching(db: Db, condition: RawBuilder<unknown>, limit: num
   return newestOf(db, condition, limit);
 }
 
-async function newestOf(db: Db, condition: RawBuilder<unknown>, limit: number): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`
+async function newestOf(db: Db, condition: RawBuilder<unknown>, limit: number): Promise<Omit<Match, 'tier'>[]> {
+  const { rows } = await sql<Omit<Match, 'tier'>>`
     with matches as materialized (
       select papers.id, papers.listed_on, papers.upvotes from papers where ${condition}
     )
-    select papers.id from matches as papers order by ${NEWEST_FIRST} limit ${limit}`.execute(db);
-  return rows.map((r) => r.id);
+    select papers.id, papers.listed_on, papers.upvotes from matches as papers order by ${NEWEST_FIRST} limit ${limit}`.execute(db);
+  return rows;
 }
 
 /** Full papers for ids, in the order given. */
-async function papersInOrder(db: Db, ids: string[]): Promise<Paper[]> {
+export async function papersInOrder(db: Db, ids: string[]): Promise<Paper[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('papers').select(paperColumns).where('papers.id', 'in', ids).execute();
   const byId = new Map(rows.map((row) => [row.id, toPaper(row)]));

@@ -45,6 +45,23 @@ export interface SearchQuery {
   tieBreak?: TieBreak | undefined;
 }
 
+/** A window of days for {@link PaperLibrary.trending}. */
+export interface TrendingQuery {
+  /** The first day ('YYYY-MM-DD'), included. */
+  from: string;
+  /** The last day, included. */
+  to: string;
+  limit: number;
+  offset: number;
+}
+
+/** One page of a list of papers. */
+export interface PaperPage {
+  papers: Paper[];
+  /** True when there are more papers after this page. */
+  hasMore: boolean;
+}
+
 /** Options of {@link PaperLibrary.storeInBulk}. */
 export interface BulkStoreOptions {
   /** Batches written at once, each on its own connection (default 2). */
@@ -78,6 +95,11 @@ export interface PaperLibrary {
    * where it is bounded for common words, is in `src/db/paper-search.ts`.
    */
   search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * The papers listed from `from` to `to` that have upvotes, most upvoted first (then newest,
+   * then by id). Read from papers_newest_idx alone, however large the library.
+   */
+  trending(query: TrendingQuery): Promise<PaperPage>;
   /** Whether `text` yields any search terms (stop words alone, like "the", match nothing). */
   hasSearchTerms(text: string): Promise<boolean>;
   /**
