@@ -108,6 +108,35 @@ describe.each(engines)('search ordering on %s', (engine) => {
     }
   });
 
+  it('orders equally relevant papers by the tie-break it is given, and only those', async () => {
+    await t.storage.papers.store([
+      { id: '2403.00001', title: 'Delta one', featuredOn: '2024-12-03', source: 'hf' },
+      { id: '2403.00002', title: 'Delta two', featuredOn: '2024-12-02', source: 'hf' },
+      { id: '2403.00003', title: 'Delta three', featuredOn: '2024-12-01', source: 'hf' },
+      { id: '2403.00004', title: 'Other', abstract: 'About delta.', featuredOn: '2024-12-04', source: 'hf' },
+    ]);
+    const seen: string[][] = [];
+    const preferred = new Map([
+      ['2403.00003', 3],
+      ['2403.00001', 2],
+      ['2403.00004', 99],
+    ]);
+    const page = await search({
+      text: 'delta',
+      limit: 10,
+      offset: 0,
+      tieBreak: (candidates) => {
+        seen.push(candidates.map((c) => c.id).sort());
+        return preferred;
+      },
+    });
+    // The abstract match stays last however high its score; the titles follow the scores (missing is 0).
+    expect(page.papers.map((p) => p.id)).toEqual(['2403.00003', '2403.00001', '2403.00002', '2403.00004']);
+    expect(seen).toEqual([['2403.00001', '2403.00002', '2403.00003', '2403.00004']]);
+    // Without one: newest first.
+    expect((await search({ text: 'delta', limit: 10, offset: 0 })).papers.map((p) => p.id)).toEqual(['2403.00001', '2403.00002', '2403.00003', '2403.00004']);
+  });
+
   it('finds an old paper whose only match is far past the newest papers', async () => {
     const page = await search({ text: 'beta', limit: 10, offset: 0 });
     // Title matches first, though the newest of them is older than 1,900 other papers.
