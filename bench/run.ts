@@ -19,11 +19,12 @@ import { benchFanout } from './measures/fanout.ts';
 import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
 import { benchRss } from './measures/rss.ts';
 import { benchSearch } from './measures/search.ts';
+import { benchSearchQuality } from './measures/search-quality.ts';
 import { benchSimilar, benchSimilarQuality } from './measures/similar.ts';
 import { benchToday } from './measures/today.ts';
 import { type BenchResult, count, type EngineName, progress, renderTable } from './report.ts';
 
-const MEASURES = ['search', 'today', 'similar', 'ingest', 'rss', 'digest', 'fanout'] as const;
+const MEASURES = ['search', 'search-quality', 'today', 'similar', 'ingest', 'rss', 'digest', 'fanout'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -229,6 +230,7 @@ async function main(): Promise<number> {
 
   // Quality does not depend on the engine or the corpus: once, on real papers.
   if (want('similar')) record(...(await benchSimilarQuality({ batch: 200, svmQueries: quick ? 50 : 200 })));
+  if (want('search-quality')) record(...(await benchSearchQuality({ queries: quick ? 100 : 250, seed: flags.seed })));
 
   printTable(false);
   return 0;
