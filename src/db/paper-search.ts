@@ -62,8 +62,8 @@ async function page(db: Db, found: Ranking, query: SearchQuery): Promise<SearchP
  * page ranks the same ones, so pages never overlap. Each is read by the pass over the newest
  * papers or the tier's index, so a larger head costs index lookups on every search.
  */
-const HEAD = 10;
-const HEAD_OF_TERMS = 30;
+const HEAD = 6;
+const HEAD_OF_TERMS = 15;
 
 /** Papers with most of the terms listed at most (fifty pages of five, the most a chat shows). */
 const PARTIAL_CAP = 250;
@@ -390,7 +390,13 @@ async function rankedIds(db: Db, tiers: Tiers, wanted: number, mayMatchOlder: ()
     from (select id, search, authors, listed_on, upvotes from papers order by ${NEWEST_FIRST} limit ${RECENT_PASS}) as papers
     where ${tiers.matches}
     order by ${NEWEST_FIRST}`.execute(db);
-  if (recent.length === 0 && !(await mayMatchOlder())) return [];
+  if (recent.length === 0) {
+    if (!(await mayMatchOlder())) return [];
+    // None among the newest papers: few anywhere, most likely (one in a thousand papers at most,
+    // if spread evenly over time), so read them all at once before going tier by tier.
+    const all = await everyMatch(db, tiers, wanted);
+    if (all) return all;
+  }
   const found: Match[] = [];
   let day: Promise<string | undefined> | undefined;
   const newestDay = () => (day ??= latestListedDay(db));

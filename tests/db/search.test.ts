@@ -40,7 +40,7 @@ describe.each(engines)('search ordering on %s', (engine) => {
   /**
    * Every result, in the order search documents, computed the straightforward way: every
    * matching paper with its tier, how many of `terms` it has and where. Papers with all the
-   * terms: the first 10 (30 for two terms or more) in tier order (title, headline, abstract; newest, most upvoted first)
+   * terms: the first 6 (15 for two terms or more) in tier order (title, headline, abstract; newest, most upvoted first)
    * ranked by score (each term's idf, ln(1 + papers / papers holding it), three times in the
    * title, twice in keywords or authors, once in the abstract), the rest in tier order; then
    * papers with at least half of the terms but not all, by coverage and score; newest first
@@ -71,7 +71,7 @@ describe.each(engines)('search ordering on %s', (engine) => {
     const newest = (a: (typeof scored)[number], b: (typeof scored)[number]) =>
       (b.listed_on ?? '').localeCompare(a.listed_on ?? '') || b.upvotes - a.upvotes || (a.id < b.id ? -1 : 1);
     const all = scored.filter((r) => r.tier !== null).sort((a, b) => a.tier! - b.tier! || newest(a, b));
-    const headSize = terms.length >= 2 ? 30 : 10;
+    const headSize = terms.length >= 2 ? 15 : 6;
     const head = all.slice(0, headSize).sort((a, b) => b.score - a.score || newest(a, b));
     const need = Math.ceil(terms.length / 2);
     const most =
