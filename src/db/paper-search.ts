@@ -53,7 +53,8 @@ export async function hasSearchTerms(db: Db, text: string): Promise<boolean> {
 
 async function page(db: Db, found: Ranking, query: SearchQuery): Promise<SearchPage> {
   const ids = found.order.slice(query.offset, query.offset + query.limit);
-  return { papers: await papersInOrder(db, ids), hasMore: found.order.length > query.offset + query.limit };
+  const partial = new Map(ids.flatMap((id) => (found.partial.has(id) ? [[id, found.partial.get(id)!] as const] : [])));
+  return { papers: await papersInOrder(db, ids), hasMore: found.order.length > query.offset + query.limit, ...(partial.size > 0 ? { partial } : {}) };
 }
 
 /**
@@ -91,6 +92,8 @@ interface Ranking {
   complete: number;
   /** Whether a term of the query is in no stored paper (so a spelling correction may help). */
   mayBeMisspelt: boolean;
+  /** The papers with some of the terms: the query's words they have and lack. */
+  partial: Map<string, { words: string[]; missing: string[] }>;
 }
 
 /** A paper as the ranking sorts it. */
@@ -101,6 +104,8 @@ interface Scored {
   /** How many of the terms it has. */
   cov: number;
   score: number;
+  /** For papers with some of the terms: which (term i is bit i). */
+  mask?: number;
 }
 
 async function rank(db: Db, query: SearchQuery): Promise<Ranking> {
@@ -111,7 +116,7 @@ async function rank(db: Db, query: SearchQuery): Promise<Ranking> {
   let tiers: Tiers;
   if (parsed) tiers = textTiers(parsed, author ?? ANY_AUTHOR);
   else if (author) tiers = { matches: author.perPaper, matchesIndexed: author.indexed, tierOf: sql`0`, each: [author.indexed] };
-  else return { order: [], complete: 0, mayBeMisspelt: false };
+  else return { order: [], complete: 0, mayBeMisspelt: false, partial: new Map() };
   const { terms, exclusions } = splitTerms(parsed);
   const weighed = weigh(terms, prepared.dfs, prepared.library);
 
@@ -126,7 +131,14 @@ async function rank(db: Db, query: SearchQuery): Promise<Ranking> {
   const partial = ids.length < wanted ? await mostTerms(db, weighed, exclusions, author ?? ANY_AUTHOR) : [];
   const tieBreak = query.tieBreak && (head.length > 1 || partial.length > 1) ? await query.tieBreak([...head, ...partial].map(candidate)) : undefined;
   const order = [...sortScored(head, tieBreak), ...tail, ...sortScored(partial, tieBreak)];
-  return { order, complete: ids.length, mayBeMisspelt: prepared.library === 0 || weighed.some((t) => t.df === 0) };
+  const shown = weighed.map((t) => {
+    const words = prepared.words.filter((w) => w.lexemes.some((lexeme) => t.lexemes.includes(lexeme))).map((w) => w.word);
+    return words.length > 0 ? words.join(' ') : t.lexemes.join(' ');
+  });
+  const partialWords = new Map(
+    partial.map((p) => [p.id, { words: shown.filter((_, i) => ((p.mask ?? 0) >> i) & 1), missing: shown.filter((_, i) => !(((p.mask ?? 0) >> i) & 1)) }]),
+  );
+  return { order, complete: ids.length, mayBeMisspelt: prepared.library === 0 || weighed.some((t) => t.df === 0), partial: partialWords };
 }
 
 /** The score of a paper for a query of one term (its tier says where the term is) or none (only `author:`). */
@@ -189,6 +201,14 @@ function coverageOf(terms: readonly Weighed[]): RawBuilder<number> {
   )})`;
 }
 
+/** SQL: which terms a paper has, as bits (term i is bit i). */
+function maskOf(terms: readonly Weighed[]): RawBuilder<number> {
+  return sql<number>`(${sql.join(
+    terms.map((t, i) => sql`((papers.search @@ ${t.query}::tsquery)::integer << ${i}::integer)`),
+    sql` + `,
+  )})`;
+}
+
 /** SQL: the score of a paper: each term's weight three times in the title, twice in the keywords or authors, once in the abstract. */
 function scoreOf(terms: readonly Weighed[]): RawBuilder<number> {
   if (terms.length === 0) return sql<number>`0::float8`;
@@ -232,7 +252,7 @@ async function mostTerms(db: Db, terms: readonly Weighed[], exclusions: readonly
     held += term.df;
   }
   const complete = rare.length >= n - need + 1;
-  const columns = sql`papers.id, papers.listed_on, papers.upvotes, ${coverageOf(terms)} as cov, ${scoreOf(terms)} as score`;
+  const columns = sql`papers.id, papers.listed_on, papers.upvotes, ${coverageOf(terms)} as cov, ${scoreOf(terms)} as score, ${maskOf(terms)} as mask`;
   const branches: RawBuilder<unknown>[] = [];
   if (rare.length > 0) {
     const fromRare = `( ${rare.map((t) => `( ${t.query} )`).join(' | ')} ) & ( ${enough} )`;
@@ -245,7 +265,7 @@ async function mostTerms(db: Db, terms: readonly Weighed[], exclusions: readonly
       where papers.search @@ ${enough}::tsquery and ${author.perPaper}`);
   }
   const { rows } = await sql<Scored>`
-    select id, listed_on, upvotes, cov, score from (${sql.join(branches, sql` union `)}) as found
+    select id, listed_on, upvotes, cov, score, mask from (${sql.join(branches, sql` union `)}) as found
     where cov >= ${need} and cov < ${n}
     order by cov desc, score desc, listed_on desc nulls last, upvotes desc, id
     limit ${PARTIAL_CAP}`.execute(db);
@@ -364,20 +384,32 @@ interface Prepared {
   dfs: Record<string, number>;
   /** The library size those were counted on (0 before the content model has counted). */
   library: number;
+  /** The query's words as typed (without operators and exclusions), each with its lexemes. */
+  words: { word: string; lexemes: string[] }[];
 }
 
 /** Parses the query and folds the author names, in one round trip (none when there is neither). */
 async function prepare(db: Db, text: string, authors: readonly string[]): Promise<Prepared> {
   const names = authors.map((name) => name.trim().replace(/\s+/g, ' ')).filter((name) => name !== '');
-  if (text.trim() === '' && names.length === 0) return { parsed: '', authorKeys: [], dfs: {}, library: 0 };
+  if (text.trim() === '' && names.length === 0) return { parsed: '', authorKeys: [], dfs: {}, library: 0, words: [] };
+  const typed = typedWords(text);
   // The lexemes of to_tsvector are those of websearch_to_tsquery (same configuration).
-  const { rows } = await sql<{ q: string; keys: string[]; dfs: Record<string, number> | null; library: number | null }>`
+  const { rows } = await sql<{ q: string; keys: string[]; dfs: Record<string, number> | null; library: number | null; lexemes: string[][] }>`
     select ${text.trim() === '' ? sql`''` : sql`websearch_to_tsquery('english', ${text})::text`} as q,
            array(select distinct key from unnest(${names}::text[]) as name, paperboy_fold(name) as key where key <> '') as keys,
            (select json_object_agg(term, df) from content_terms where term = any(tsvector_to_array(to_tsvector('english', ${text})))) as dfs,
-           (select papers from content_stats) as library`.execute(db);
+           (select papers from content_stats) as library,
+           array(select array_to_string(tsvector_to_array(to_tsvector('english', word)), ' ') from unnest(${typed}::text[]) with ordinality as w(word, n) order by n) as lexemes`.execute(
+    db,
+  );
   const row = rows[0];
-  return { parsed: row?.q ?? '', authorKeys: row?.keys ?? [], dfs: row?.dfs ?? {}, library: row?.library ?? 0 };
+  const words = typed.map((word, i) => ({
+    word,
+    lexemes: String(row?.lexemes[i] ?? '')
+      .split(' ')
+      .filter(Boolean),
+  }));
+  return { parsed: row?.q ?? '', authorKeys: row?.keys ?? [], dfs: row?.dfs ?? {}, library: row?.library ?? 0, words };
 }
 
 /**
@@ -495,6 +527,15 @@ async function correctSpelling(db: Db, text: string): Promise<string | undefined
   const corrections = new Map(rows.map((r) => [r.typed, r.nearest ?? r.typed]));
   const corrected = text.replace(WORD, (word) => corrections.get(word.toLowerCase()) ?? word);
   return corrected === text ? undefined : corrected;
+}
+
+/** The words of a query as typed, for saying which ones a paper has: no quotes or brackets, no `-exclusions`, no `OR`; each once. */
+function typedWords(text: string): string[] {
+  const words = text
+    .split(/\s+/)
+    .map((token) => token.replace(/^["(]+|["),.;:!?]+$/g, ''))
+    .filter((token) => token !== '' && !token.startsWith('-') && token.toLowerCase() !== 'or');
+  return [...new Map(words.map((w) => [w.toLowerCase(), w])).values()];
 }
 
 /** Words worth correcting: three letters or more (operators like OR are shorter or uppercase-only). */

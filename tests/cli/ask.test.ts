@@ -75,6 +75,9 @@ describe('paperboy ask: ranked search and trending', () => {
     const result = await runPaperboy(['ask', 'search how do I make attention fast on a GPU', '--json'], env);
     const answer = JSON.parse(result.stdout) as { cards: { id: string; title: string }[] };
     expect(answer.cards[0]?.title).toBe('FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness');
+    // As text, each card says which of the words it has.
+    const text = await runPaperboy(['ask', 'search how do I make attention fast on a GPU'], env);
+    expect(text.stdout).toMatch(/^1\. FlashAttention: [^\n]*\n[\s\S]*?★ has attention, fast, GPU; not make\n/m);
   });
 
   it('lists the week’s most upvoted papers, five a page', async () => {

@@ -38,6 +38,8 @@ describe.each(engines)('search relevance on %s', (engine) => {
     await seedPapers(t.db, library);
     const answer = await testCore(t.db).run('search how to make attention cheaper for long documents', asUser());
     expect(ids(answer)[0]).toBe('2004.05150');
+    // The card says which of the words it has, as typed.
+    expect(answer.cards[0]!.reasons).toEqual([{ kind: 'matched', words: ['attention', 'long', 'documents'], missing: ['make', 'cheaper'] }]);
     // Only papers with at least half of the words (make, attention, cheaper, long, documents) are listed.
     expect(ids(answer)).not.toContain('2401.00002');
     expect(answer.notice).toBeUndefined();
@@ -47,6 +49,8 @@ describe.each(engines)('search relevance on %s', (engine) => {
     await seedPapers(t.db, library);
     const answer = await testCore(t.db).run('search cheaper pretraining', asUser());
     expect(ids(answer)).toEqual(['2401.00003', '2401.00001']);
+    // Papers with every word need no explaining.
+    expect(answer.cards.map((card) => card.reasons)).toEqual([[], [{ kind: 'matched', words: ['cheaper'], missing: ['pretraining'] }]]);
   });
 
   it('ranks a word in the title above the same word in the abstract', async () => {

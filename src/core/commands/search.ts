@@ -73,7 +73,10 @@ export const searchCommand = defineCommand({
           found.papers.map((p) => p.id),
         )
       : new Map();
-    const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
+    const cards = found.papers.map((paper) => {
+      const partial = found.partial?.get(paper.id);
+      return toCard(paper, partial ? [{ kind: 'matched', ...partial }] : [], votes.get(paper.id));
+    });
 
     const actions: Action[] = [...cardActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
     const topic = found.correctedTo ?? query;

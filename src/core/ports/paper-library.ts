@@ -15,6 +15,8 @@ export interface SearchPage {
   hasMore: boolean;
   /** Set when the query as typed matched nothing and these are the results for this spelling instead. */
   correctedTo?: string;
+  /** For the papers of this page that have most but not all of the query's words: the words they have and lack, as typed. */
+  partial?: ReadonlyMap<string, { words: string[]; missing: string[] }>;
 }
 
 /** A search result as a {@link TieBreak} sees it. */
