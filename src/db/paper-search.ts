@@ -131,14 +131,23 @@ async function rank(db: Db, query: SearchQuery): Promise<Ranking> {
   const partial = ids.length < wanted ? await mostTerms(db, weighed, exclusions, author ?? ANY_AUTHOR) : [];
   const tieBreak = query.tieBreak && (head.length > 1 || partial.length > 1) ? await query.tieBreak([...head, ...partial].map(candidate)) : undefined;
   const order = [...sortScored(head, tieBreak), ...tail, ...sortScored(partial, tieBreak)];
-  const shown = weighed.map((t) => {
-    const words = prepared.words.filter((w) => w.lexemes.some((lexeme) => t.lexemes.includes(lexeme))).map((w) => w.word);
+  return {
+    order,
+    complete: ids.length,
+    mayBeMisspelt: prepared.library === 0 || weighed.some((t) => t.df === 0),
+    partial: wordsHad(partial, weighed, prepared.words),
+  };
+}
+
+/** For papers with some of the terms, the terms they have and lack in the words typed (`long documents` for the phrase). */
+function wordsHad(partial: readonly Scored[], terms: readonly SearchTerm[], typed: Prepared['words']): Ranking['partial'] {
+  if (terms.length > MASKED_TERMS) return new Map();
+  const shown = terms.map((t) => {
+    const words = typed.filter((w) => w.lexemes.some((lexeme) => t.lexemes.includes(lexeme))).map((w) => w.word);
     return words.length > 0 ? words.join(' ') : t.lexemes.join(' ');
   });
-  const partialWords = new Map(
-    partial.map((p) => [p.id, { words: shown.filter((_, i) => ((p.mask ?? 0) >> i) & 1), missing: shown.filter((_, i) => !(((p.mask ?? 0) >> i) & 1)) }]),
-  );
-  return { order, complete: ids.length, mayBeMisspelt: prepared.library === 0 || weighed.some((t) => t.df === 0), partial: partialWords };
+  const has = (p: Scored, i: number) => (((p.mask ?? 0) >> i) & 1) === 1;
+  return new Map(partial.map((p) => [p.id, { words: shown.filter((_, i) => has(p, i)), missing: shown.filter((_, i) => !has(p, i)) }]));
 }
 
 /** The score of a paper for a query of one term (its tier says where the term is) or none (only `author:`). */
@@ -201,8 +210,12 @@ function coverageOf(terms: readonly Weighed[]): RawBuilder<number> {
   )})`;
 }
 
-/** SQL: which terms a paper has, as bits (term i is bit i). */
+/** Terms whose matches a paper's mask can hold (bits of a 32-bit integer, as JavaScript shifts them). */
+const MASKED_TERMS = 30;
+
+/** SQL: which terms a paper has, as bits (term i is bit i); 0 for queries of more than MASKED_TERMS terms. */
 function maskOf(terms: readonly Weighed[]): RawBuilder<number> {
+  if (terms.length > MASKED_TERMS) return sql<number>`0`;
   return sql<number>`(${sql.join(
     terms.map((t, i) => sql`((papers.search @@ ${t.query}::tsquery)::integer << ${i}::integer)`),
     sql` + `,
