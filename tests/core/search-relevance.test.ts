@@ -63,6 +63,21 @@ describe.each(engines)('search relevance on %s', (engine) => {
     expect(ids(await testCore(t.db).run('search sparse retrieval', asUser()))).toEqual(['2402.00001', '2402.00003', '2402.00002']);
   });
 
+  it('ranks a paper with most of the words by where they are: title, then keywords, then abstract', async () => {
+    await seedPapers(t.db, [
+      paper('2402.00001', 'A study of sparse retrieval', 'We compare models.', { upvotes: 50, featuredOn: '2024-05-24' }),
+      paper('2402.00002', 'Indexing for search engines', 'We study sparse retrieval at scale.', { upvotes: 90, featuredOn: '2024-05-24' }),
+      paper('2402.00003', 'Another paper', 'Nothing to see.', { aiKeywords: ['sparse retrieval'], upvotes: 70, featuredOn: '2024-05-24' }),
+      paper('2402.00004', 'Zebra crossings', 'Stripes.', { featuredOn: '2024-05-20' }),
+    ]);
+    // No paper has all three words; the three with two of them are listed by where those are,
+    // whatever their upvotes, and the one with a single word (less than half) is not.
+    const answer = await testCore(t.db).run('search sparse retrieval zebra', asUser());
+    expect(ids(answer)).toEqual(['2402.00001', '2402.00003', '2402.00002']);
+    expect(answer.cards[0]!.reasons).toEqual([{ kind: 'matched', words: ['sparse', 'retrieval'], missing: ['zebra'] }]);
+    expect(answer.subtitle).toBeUndefined();
+  });
+
   it('ranks a rare word above a common one when a paper has only one of them', async () => {
     await seedPapers(t.db, library);
     const answer = await testCore(t.db).run('search quasicrystal network', asUser());
