@@ -8,8 +8,6 @@ import { cardActions, PAGE_SIZE, pageActions } from './shared.ts';
 /** The windows `trending` offers, in days back from today (today included). */
 const PERIOD_DAYS = { week: 7, month: 30 } as const;
 
-type Period = keyof typeof PERIOD_DAYS;
-
 /** `YYYY-MM-DD` of `days` days before `day`. */
 function daysBefore(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -53,7 +51,7 @@ export const trendingCommand = defineCommand({
       .optional(),
   }),
   async run({ period, page }, ctx, deps): Promise<Answer> {
-    const days = PERIOD_DAYS[period as Period];
+    const days = PERIOD_DAYS[period];
     const to = utcDate(deps.clock());
     const from = daysBefore(to, days - 1);
     const offset = (page - 1) * PAGE_SIZE;

@@ -99,7 +99,7 @@ export interface PaperLibrary {
   search(query: SearchQuery): Promise<SearchPage>;
   /**
    * The papers listed from `from` to `to` that have upvotes, most upvoted first (then newest,
-   * then by id). Read from papers_newest_idx alone, however large the library.
+   * then by id). Costs in proportion to the window's papers, not the library's.
    */
   trending(query: TrendingQuery): Promise<PaperPage>;
   /** Whether `text` yields any search terms (stop words alone, like "the", match nothing). */
