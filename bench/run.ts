@@ -20,11 +20,13 @@ import { benchBulkLoad, benchDailyIngest, bulkRow } from './measures/ingest.ts';
 import { benchRecommendQuality } from './measures/recommend.ts';
 import { benchRss } from './measures/rss.ts';
 import { benchSearch } from './measures/search.ts';
+import { benchSearchQuality } from './measures/search-quality.ts';
 import { benchSimilar, benchSimilarQuality } from './measures/similar.ts';
 import { benchToday } from './measures/today.ts';
+import { benchTrending } from './measures/trending.ts';
 import { type BenchResult, count, type EngineName, progress, renderTable } from './report.ts';
 
-const MEASURES = ['search', 'today', 'similar', 'recommend', 'ingest', 'rss', 'digest', 'fanout'] as const;
+const MEASURES = ['search', 'search-quality', 'trending', 'today', 'similar', 'recommend', 'ingest', 'rss', 'digest', 'fanout'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -73,6 +75,8 @@ const TARGETS = {
   searchPostgres1M: { p95: 15, speedup: 50 },
   searchPglite100k: { p95: 60 },
   today1M: { p95: 20 },
+  /** Issue 12: like `today`, one window of days. */
+  trending1M: { p95: 20 },
   ingestRate: 5000,
   similarPostgres1M: { p95: 50 },
   similarPglite100k: { p95: 100 },
@@ -155,7 +159,7 @@ async function main(): Promise<number> {
 
   for (const engine of engines) {
     for (const size of sizes[engine]) {
-      const perSize = want('search') || want('today') || want('similar') || want('ingest');
+      const perSize = want('search') || want('trending') || want('today') || want('similar') || want('ingest');
       if (!perSize && size !== Math.max(...sizes[engine])) continue;
       if (!perSize && !want('rss') && !want('digest') && !want('fanout')) break;
       const bench = await openCorpusDb(engine, { size, seed: flags.seed, fresh: flags.fresh, databaseUrl });
@@ -173,6 +177,10 @@ async function main(): Promise<number> {
               ...(isTarget100k ? { p95Target: TARGETS.searchPglite100k.p95 } : {}),
             })),
           );
+        }
+        if (want('trending')) {
+          const isTarget = engine === 'Postgres' && size === 1_000_000;
+          record(...(await benchTrending(bench, { requests: quick ? 60 : 200, seed: flags.seed, ...(isTarget ? { p95Target: TARGETS.trending1M.p95 } : {}) })));
         }
         if (want('today')) {
           const isTarget = engine === 'Postgres' && size === 1_000_000;
@@ -245,6 +253,7 @@ async function main(): Promise<number> {
       })),
     );
   }
+  if (want('search-quality')) record(...(await benchSearchQuality({ queries: quick ? 100 : 250, seed: flags.seed })));
 
   printTable(false);
   return 0;

@@ -18,8 +18,8 @@
  *   simpler profile of liked papers).
  */
 
-/** scikit-learn's English stop words (the Glasgow Information Retrieval Group's list). */
-const STOP_WORDS = new Set(
+/** scikit-learn's English stop words (the Glasgow Information Retrieval Group's list); also what search queries of the quality check leave out. */
+export const STOP_WORDS = new Set(
   `a about above across after afterwards again against all almost alone along already also although always am among amongst amoungst amount an and
   another any anyhow anyone anything anyway anywhere are around as at back be became because become becomes becoming been before beforehand behind
   being below beside besides between beyond bill both bottom but by call can cannot cant co con could couldnt cry de describe detail do done down due

@@ -2,12 +2,15 @@
  * `search` as a user types it, through `core.run` (so `searchPapers`, the trigram typo
  * fallback, vote lookups and the follow offer all count), against an `ILIKE '%…%'` scan
  * over title, abstract and authors — what a naive implementation would do — on the same
- * database in the same run.
+ * database in the same run; and, at the library level, against the search before relevance
+ * ranking (bench/and-only-search.ts), query by query.
  */
 import { sql } from 'kysely';
 import { pino } from 'pino';
+import { searchTieBreak } from '../../src/core/commands/search.ts';
 import { createCore } from '../../src/core/core.ts';
 import { createStorage } from '../../src/db/storage.ts';
+import { andOnlySearch } from '../and-only-search.ts';
 import { authorName, CORPUS_LAST_DAY, Rng, rareTerm, Zipf } from '../corpus.ts';
 import type { BenchDb } from '../datasets.ts';
 import { BENCH_PLATFORM } from '../datasets.ts';
@@ -115,6 +118,31 @@ export async function benchSearch(bench: BenchDb, options: SearchOptions): Promi
       where title ilike ${like} or abstract ilike ${like} or paperboy_join(authors) ilike ${like}
       order by upvotes desc, id limit 11`.execute(db);
   });
+  // The previous search (every word required, newest first in tiers) on the same queries, at the
+  // library level both, one after the other for each query so that both see the same load.
+  progress(`${bench.engine} ${bench.layout.size}: previous search baseline, ${queries.length} queries`);
+  const storage = createStorage(db);
+  const tieBreak = searchTieBreak(undefined, { clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
+  const ranked: number[] = [];
+  const previous: number[] = [];
+  for (const [i, q] of queries.entries()) {
+    const { text, authors } = splitQuery(q.text);
+    const time = async (run: () => Promise<unknown>) => {
+      const started = performance.now();
+      await run();
+      return performance.now() - started;
+    };
+    const runRanked = () => time(() => storage.papers.search({ text, authors, limit: 5, offset: 0, tieBreak }));
+    const runPrevious = () => time(() => andOnlySearch(db, { text, authors, limit: 5, offset: 0 }));
+    // Whichever runs second finds the query's pages cached: alternate which goes first.
+    if (i % 2 === 0) {
+      ranked.push(await runRanked());
+      previous.push(await runPrevious());
+    } else {
+      previous.push(await runPrevious());
+      ranked.push(await runRanked());
+    }
+  }
   const subsetSearch = summarise(samples.slice(0, baselineSet.length));
   const base = summarise(baselineSamples);
   const all = summarise(samples);
@@ -146,6 +174,19 @@ export async function benchSearch(bench: BenchDb, options: SearchOptions): Promi
       note: `${queries.length} queries (${countKinds(queries)}); ${empty} returned no papers${failures ? `; ${failures} ERROR answers` : ''}. Ratio = ILIKE p50 over search p50; on the same ${baselineSet.length} queries search p50 was ${subsetSearch.p50.toFixed(1)} ms.`,
     },
   ];
+  const rankedSummary = summarise(ranked);
+  const previousSummary = summarise(previous);
+  rows.push({
+    measure: '  search: ranked vs previous (library)',
+    engine: bench.engine,
+    papers: bench.layout.size,
+    ...rankedSummary,
+    result: `p95 ${rankedSummary.p95.toFixed(1)} ms`,
+    baseline: `previous p95 ${previousSummary.p95.toFixed(1)} ms`,
+    ratio: `${(rankedSummary.p95 / previousSummary.p95).toFixed(2)}× previous p95`,
+    target: 'info',
+    note: `PaperLibrary.search as \`search\` calls it (page 1, the command's tie-break) against the search before relevance ranking (bench/and-only-search.ts: every word required, tiers, newest first), query by query in turn (alternating which goes first), the same ${queries.length} queries; previous p50 ${previousSummary.p50.toFixed(1)} ms, ranked p50 ${rankedSummary.p50.toFixed(1)} ms.`,
+  });
   for (const kind of ['term', 'phrase', 'author', 'typo', 'words'] as const) {
     const kindSamples = samples.filter((_, i) => queries[i]!.kind === kind);
     if (kindSamples.length === 0) continue;
@@ -162,6 +203,13 @@ export async function benchSearch(bench: BenchDb, options: SearchOptions): Promi
     });
   }
   return rows;
+}
+
+/** A query as the search command splits it: its `author:` filters and the rest. */
+function splitQuery(query: string): { text: string; authors: string[] } {
+  const filters = /(?:^|\s)author:(?:"([^"]*)"|(\S+))/gi;
+  const authors = [...query.matchAll(filters)].map((m) => (m[1] ?? m[2] ?? '').trim()).filter((name) => name !== '');
+  return { text: query.replace(filters, ' ').replace(/\s+/g, ' ').trim(), authors };
 }
 
 function countKinds(queries: readonly BenchQuery[]): string {

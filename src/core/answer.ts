@@ -106,7 +106,9 @@ export type Reason =
   /** One of the best papers of a day, for a recipient that follows nothing: `day` null means the digest's own day. */
   | { kind: 'top'; day: string | null }
   /** It is about the same things as the paper it was found from (`similar`): the terms they share most, in words. */
-  | { kind: 'shares'; terms: string[] };
+  | { kind: 'shares'; terms: string[] }
+  /** A search result with most but not all of the query's words: the ones it has, and the ones it lacks (a phrase is one). */
+  | { kind: 'matched'; words: string[]; missing: string[] };
 
 /** An answer that is only a notice (confirmation, refusal, error). */
 export function noticeAnswer(title: string, notice: Notice, lines: string[] = []): Answer {

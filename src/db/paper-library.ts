@@ -1,10 +1,25 @@
 import { sql } from 'kysely';
-import type { PaperLibrary } from '../core/ports/paper-library.ts';
+import type { PaperLibrary, PaperPage, TrendingQuery } from '../core/ports/paper-library.ts';
 import type { Db } from './db.ts';
 import { earliestListedDay, latestListedDay } from './listed-days.ts';
 import { paperColumns, toPaper } from './paper-columns.ts';
-import { hasSearchTerms, searchPapers } from './paper-search.ts';
+import { hasSearchTerms, papersInOrder, searchPapers } from './paper-search.ts';
 import { upsertPapers, upsertPapersInBulk } from './paper-upsert.ts';
+
+/**
+ * The most upvoted papers of a window of days. The window's (listed_on, upvotes, id) come from
+ * papers_newest_idx (an index-only range: ~300 entries a day), so only the page's papers are
+ * read in full.
+ */
+async function trendingPapers(db: Db, query: TrendingQuery): Promise<PaperPage> {
+  const { rows } = await sql<{ id: string }>`
+    select id from papers
+    where listed_on >= ${query.from}::date and listed_on <= ${query.to}::date and upvotes > 0
+    order by upvotes desc, listed_on desc, id
+    limit ${query.limit + 1} offset ${query.offset}`.execute(db);
+  const ids = rows.map((r) => r.id);
+  return { papers: await papersInOrder(db, ids.slice(0, query.limit)), hasMore: ids.length > query.limit };
+}
 
 /** The papers table as the core's {@link PaperLibrary}; search and storing live in their own modules. */
 export function createPaperLibrary(db: Db): PaperLibrary {
@@ -28,6 +43,7 @@ export function createPaperLibrary(db: Db): PaperLibrary {
     latestListedDay: (onOrBefore) => latestListedDay(db, onOrBefore),
     earliestListedDay: () => earliestListedDay(db),
     search: (query) => searchPapers(db, query),
+    trending: (query) => trendingPapers(db, query),
     hasSearchTerms: (text) => hasSearchTerms(db, text),
     store: (papers, now) => upsertPapers(db, papers, now),
     storeInBulk: (papers, options) => upsertPapersInBulk(db, papers, options),

@@ -166,7 +166,9 @@ export type StoredReason =
   | { kind: 'liked' }
   | { kind: 'top'; day: string | null }
   /** Added with `similar` (no stored row needs converting: it is a new kind, not a new shape of an old one). */
-  | { kind: 'shares'; terms: string[] };
+  | { kind: 'shares'; terms: string[] }
+  /** Added with ranked search (a new kind too; search answers are not stored, but a digest's reasons may one day use it). */
+  | { kind: 'matched'; words: string[]; missing: string[] };
 
 export interface DeliveredPapersTable {
   recipient_id: number;

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,44 @@ describe('paperboy ask', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give the command text');
     expect((await runPaperboy(['ask', 'today', '--user', 'a b'], env)).stderr).toContain('--user must be 1 to 100 letters, digits or . _ @ : -, got "a b"');
+  });
+});
+
+describe('paperboy ask: ranked search and trending', () => {
+  const data = templateDataDir();
+  const env = { PAPERBOY_DATA_DIR: data.dataDir };
+
+  beforeAll(async () => {
+    // The demo papers, featured today (trending looks at the last 7 days of the real clock).
+    const today = new Date().toISOString().slice(0, 10);
+    const items = (JSON.parse(readFileSync(demoPapersFile, 'utf8')) as { publishedAt: string }[]).map((item) => ({
+      ...item,
+      publishedAt: `${today}T00:00:00.000Z`,
+    }));
+    const file = join(data.dataDir, '..', 'demo-today.json');
+    writeFileSync(file, JSON.stringify(items));
+    expect((await runPaperboy(['import', file], env)).code).toBe(0);
+  });
+  afterAll(() => data.remove());
+
+  it('finds the paper a question in plain words describes', async () => {
+    const result = await runPaperboy(['ask', 'search how do I make attention fast on a GPU', '--json'], env);
+    const answer = JSON.parse(result.stdout) as { cards: { id: string; title: string }[] };
+    expect(answer.cards[0]?.title).toBe('FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness');
+    // As text, each card says which of the words it has.
+    const text = await runPaperboy(['ask', 'search how do I make attention fast on a GPU'], env);
+    expect(text.stdout).toMatch(/^1\. FlashAttention: [^\n]*\n[\s\S]*?★ has attention, fast, GPU; not make\n/m);
+  });
+
+  it('lists the week’s most upvoted papers, five a page', async () => {
+    const first = JSON.parse((await runPaperboy(['ask', 'trending', '--json'], env)).stdout) as { title: string; cards: { upvotes: number }[] };
+    expect(first.title).toBe('Trending: the last 7 days');
+    expect(first.cards).toHaveLength(5);
+    const upvotes = first.cards.map((card) => card.upvotes);
+    expect(upvotes).toEqual([...upvotes].sort((a, b) => b - a));
+    const text = await runPaperboy(['ask', 'trending week 2'], env);
+    expect(text.stdout).toMatch(/^Trending: the last 7 days\n/);
+    expect(text.stdout).toContain('6. ');
   });
 });
 

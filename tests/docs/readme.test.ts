@@ -72,7 +72,8 @@ function examplesOf(usage: string): string[] {
  * Discord section names slash-command options, `paper id`, which are not typed text.)
  */
 function readmeChatCommands(): string[] {
-  const fromTable = tableRows('What it does').flatMap(([usage = '']) => codeSpans(usage).flatMap(examplesOf));
+  // A pipe inside a table cell is written `\|`; it reads as `|`.
+  const fromTable = tableRows('What it does').flatMap(([usage = '']) => codeSpans(usage.replace(/\\\|/g, '|')).flatMap(examplesOf));
   const prose = readme.split(/^## (?!What it does)/m)[0]!.replace(/```[\s\S]*?```/g, '');
   const fromText = codeSpans(prose).filter((span) => {
     const [first = ''] = span.split(/\s+/);

@@ -28,5 +28,7 @@ export function reasonText(reason: Reason): string {
       return reason.day === null ? 'top paper of the day' : `top paper of ${reason.day}`;
     case 'shares':
       return `in common: ${reason.terms.join(', ')}`;
+    case 'matched':
+      return `has ${reason.words.join(', ')}${reason.missing.length ? `; not ${reason.missing.join(', ')}` : ''}`;
   }
 }

@@ -8,11 +8,13 @@ import { similarCommand } from './similar.ts';
 import { settingsCommand, subscribeCommand, unsubscribeCommand } from './subscribe.ts';
 import { splitCommandText } from './text.ts';
 import { todayCommand } from './today.ts';
+import { trendingCommand } from './trending.ts';
 import { voteCommand } from './vote.ts';
 
 /** Every chat command, in the order help lists them. A new command is added here and nowhere else. */
 export const commandSpecs: readonly CommandSpec[] = [
   todayCommand,
+  trendingCommand,
   searchCommand,
   paperCommand,
   similarCommand,

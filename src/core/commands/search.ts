@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import type { Action, Answer } from '../answer.ts';
 import { parseArxivId } from '../arxiv-id.ts';
+import { utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
+import type { TieBreak } from '../ports/paper-library.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
+import { recentAndUpvoted } from '../search-tie-break.ts';
 import { type CommandDeps, defineCommand } from './command.ts';
 import { cardActions, followAction, PAGE_SIZE, pageActions } from './shared.ts';
 import { splitTrailingPage } from './text.ts';
@@ -24,7 +27,7 @@ export const searchCommand = defineCommand({
   name: 'search',
   aliases: ['find', 's'],
   usage: '<query> [page]',
-  summary: 'Search papers: words, "exact phrases", -exclude, OR, author:Name, or an arXiv id/URL.',
+  summary: 'Search papers by relevance: words, "exact phrases", -exclude, OR, author:Name, or an arXiv id/URL.',
   options: [
     { name: 'query', type: 'string', description: 'What to look for.', required: true, maxLength: 300 },
     { name: 'page', type: 'integer', description: 'Which page of results (default 1).', min: 1, max: 50 },
@@ -63,14 +66,17 @@ export const searchCommand = defineCommand({
 
     const { text, authors } = splitAuthorFilters(query);
     const offset = (page - 1) * PAGE_SIZE;
-    const found = await deps.papers.search({ text, authors, limit: PAGE_SIZE, offset });
+    const found = await deps.papers.search({ text, authors, limit: PAGE_SIZE, offset, tieBreak: searchTieBreak(recipient, deps) });
     const votes = recipient
       ? await deps.feedback.votesOn(
           recipient,
           found.papers.map((p) => p.id),
         )
       : new Map();
-    const cards = found.papers.map((paper) => toCard(paper, [], votes.get(paper.id)));
+    const cards = found.papers.map((paper) => {
+      const partial = found.partial?.get(paper.id);
+      return toCard(paper, partial ? [{ kind: 'matched', ...partial }] : [], votes.get(paper.id));
+    });
 
     const actions: Action[] = [...cardActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
     const topic = found.correctedTo ?? query;
@@ -95,6 +101,15 @@ export const searchCommand = defineCommand({
     };
   },
 });
+
+/**
+ * How `search` orders papers of equal relevance (the same words in the same places): recent and
+ * upvoted first. The place for a personal tie-break: combine this with a recipient's profile
+ * score for the candidates (`combineTieBreaks` in search-tie-break.ts) when `recipient` is set.
+ */
+export function searchTieBreak(_recipient: RecipientId | undefined, deps: Pick<CommandDeps, 'clock'>): TieBreak {
+  return recentAndUpvoted(utcDate(deps.clock()));
+}
 
 /** Offer "Follow <query>" for plain short topics the recipient does not follow yet. */
 async function isFollowable(query: string, recipient: RecipientId | undefined, deps: CommandDeps): Promise<boolean> {

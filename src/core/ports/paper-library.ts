@@ -15,7 +15,25 @@ export interface SearchPage {
   hasMore: boolean;
   /** Set when the query as typed matched nothing and these are the results for this spelling instead. */
   correctedTo?: string;
+  /** For the papers of this page that have most but not all of the query's words: the words they have and lack, as typed. */
+  partial?: ReadonlyMap<string, { words: string[]; missing: string[] }>;
 }
+
+/** A search result as a {@link TieBreak} sees it. */
+export interface SearchCandidate {
+  id: string;
+  /** The day the paper is listed under ('YYYY-MM-DD'), if known. */
+  listedOn: string | null;
+  upvotes: number;
+}
+
+/**
+ * Scores that order papers of equal relevance (higher first): the same words matched in the
+ * same places. Called once per search with the papers whose order it may decide (a bounded
+ * pool, a few hundred at most); a paper missing from the map scores 0. Without one, equally
+ * relevant papers are listed newest first.
+ */
+export type TieBreak = (candidates: readonly SearchCandidate[]) => Promise<ReadonlyMap<string, number>> | ReadonlyMap<string, number>;
 
 /** A search as the library runs it (the command layer has already taken ids and `author:` apart). */
 export interface SearchQuery {
@@ -25,6 +43,25 @@ export interface SearchQuery {
   authors?: readonly string[] | undefined;
   limit: number;
   offset: number;
+  /** Orders equally relevant papers (default: newest first). The same function must be passed for every page of one search. */
+  tieBreak?: TieBreak | undefined;
+}
+
+/** A window of days for {@link PaperLibrary.trending}. */
+export interface TrendingQuery {
+  /** The first day ('YYYY-MM-DD'), included. */
+  from: string;
+  /** The last day, included. */
+  to: string;
+  limit: number;
+  offset: number;
+}
+
+/** One page of a list of papers. */
+export interface PaperPage {
+  papers: Paper[];
+  /** True when there are more papers after this page. */
+  hasMore: boolean;
 }
 
 /** Options of {@link PaperLibrary.storeInBulk}. */
@@ -52,10 +89,19 @@ export interface PaperLibrary {
   /** The earliest day that has papers; undefined for an empty library. */
   earliestListedDay(): Promise<string | undefined>;
   /**
-   * Full-text search in relevance tiers (title; title, keywords or authors; anywhere), newest
-   * first within a tier, with a spelling fallback when nothing matches.
+   * Full-text search ranked by relevance: papers with all the words first, then (for queries of
+   * two or more terms) papers with most of them, down to half; within each, by which words
+   * match where (title above keywords and authors above abstract) with rarer words weighing
+   * more; equally relevant papers by {@link SearchQuery.tieBreak}. A misspelt word that makes
+   * the query match nothing is replaced by the nearest stored title word. The exact rule, and
+   * where it is bounded for common words, is in `src/db/paper-search.ts`.
    */
   search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * The papers listed from `from` to `to` that have upvotes, most upvoted first (then newest,
+   * then by id). Costs in proportion to the window's papers, not the library's.
+   */
+  trending(query: TrendingQuery): Promise<PaperPage>;
   /** Whether `text` yields any search terms (stop words alone, like "the", match nothing). */
   hasSearchTerms(text: string): Promise<boolean>;
   /**

@@ -88,6 +88,26 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     expect(tg.fake.callsOf('sendMessage', { chatId: chat.id })).toHaveLength(1);
   });
 
+  it('answers /trending with the week’s most upvoted papers and pages it with ◀ ▶', async () => {
+    await seedPapers(t.db, diffusionPapers('2405.220', 7));
+    const chat = privateChat(alice);
+    const first = await tg.say(alice, chat, '/trending');
+    expect(first.html).toMatch(/^<b>Trending: the last 7 days<\/b>/);
+    expect(cardIds(first)).toEqual(['2405.22000', '2405.22001', '2405.22002', '2405.22003', '2405.22004']);
+    expect(buttonsOf(first)).toContainEqual({ text: '1 👍', data: 'vote 2405.22000 up' });
+    const next = buttonData(first, 'Next ▶');
+    const mark = tg.fake.calls.length;
+    await tg.click(alice, first, next);
+    const second = messageOf(tg.fake, chat.id, await tg.next('editMessageText', chat.id, mark));
+    expect(cardIds(second)).toEqual(['2405.22005', '2405.22006']);
+  });
+
+  it('finds a paper from a question in plain words', async () => {
+    await seedPapers(t.db);
+    const reply = await tg.say(alice, privateChat(alice), '/search which transformers learn to reason implicitly');
+    expect(cardIds(reply)[0]).toBe('2405.15071');
+  });
+
   it('still pages with a button posted by the previous version (command text as callback_data)', async () => {
     await seedPapers(t.db, diffusionPapers('2405.210', 7));
     const chat = privateChat(bob);

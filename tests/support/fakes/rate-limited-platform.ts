@@ -30,7 +30,11 @@ export async function startFakePlatform(options: { perSecond: number; perChatMs:
       while (recent.length && recent[0]! <= now - 1000) recent.shift();
       const chatWait = (lastByChat.get(chat) ?? -Infinity) + options.perChatMs - now;
       const globalWait = recent.length >= options.perSecond ? recent[0]! + 1000 - now : 0;
-      const stormWait = storm.left > 0 ? (storm.left--, storm.retryAfterMs) : 0;
+      let stormWait = 0;
+      if (storm.left > 0) {
+        storm.left--;
+        stormWait = storm.retryAfterMs;
+      }
       const wait = Math.max(stormWait, chatWait, globalWait);
       if (wait > 0) {
         tooMany++;
