@@ -8,8 +8,9 @@ const USAGE = [
   '',
   'Recounts how many papers hold each word and phrase, and rebuilds every paper’s content vector',
   '(what `similar` compares). Ingestion keeps them up to date as papers arrive; reindex after a',
-  'large change of the library, or to make the counts exact again. `similar` keeps answering',
-  'meanwhile. --json prints the result as JSON.',
+  'large change of the library, to make the counts exact again, or once after an upgrade that',
+  'changed the model (`paperboy start` warns until then). `similar` keeps answering meanwhile.',
+  '--json prints the result as JSON.',
 ].join('\n');
 
 const reindexArgs = z.object({ json: z.boolean().optional() });

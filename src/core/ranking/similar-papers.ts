@@ -28,7 +28,7 @@ export type SimilarResult =
 /** Terms a card names as shared. */
 const SHARED_SHOWN = 3;
 /** Candidates rescored for each page: the nearest neighbours by postings, re-ranked by their exact cosine. */
-const MIN_CANDIDATES = 50;
+export const MIN_CANDIDATES = 50;
 
 /**
  * Pseudo-relevance feedback (Rocchio without negatives): the query paper's vector plus
