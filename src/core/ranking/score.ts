@@ -9,7 +9,8 @@ import type { Vote } from '../answer.ts';
  *     6 × content similarity (the cosine of the paper's TF-IDF vector with the profile's, −1…1)
  *   + 0.5 × affinity (capped ±4): keywords, authors and categories shared with voted papers
  *   − up to 10 for a near-duplicate of a paper the recipient 👎 (its similarity to the recent
- *     👎 papers, from 0.3 where the penalty starts to 0.6 where it is whole)
+ *     👎 papers, from 0.6 where the penalty starts to 0.9 where it is whole: a repost or a
+ *     second version is above 0.9, two papers on one topic rarely above 0.5)
  * − 10 for a paper the recipient voted 👎 itself (+1 for 👍).
  *
  * Six points of content similarity: a paper as close to the profile as two papers on one topic
@@ -23,8 +24,8 @@ export const SCORE_WEIGHTS = {
   affinity: 0.5,
   maxAffinity: 4,
   nearDuplicate: -10,
-  nearDuplicateFrom: 0.3,
-  nearDuplicateFull: 0.6,
+  nearDuplicateFrom: 0.6,
+  nearDuplicateFull: 0.9,
   ownDown: -10,
   ownUp: 1,
 } as const;
@@ -32,9 +33,10 @@ export const SCORE_WEIGHTS = {
 /**
  * Personal points from which a paper counts as "like what you 👍" (its card says so, and
  * `foryou` and the digests of recipients who follow something take it without a follow match):
- * half a point, what a shared author gives.
+ * one point, what two shared authors give, or a content similarity of ~0.17 — more than
+ * sharing a common word or a category does.
  */
-export const LIKED_MIN_POINTS = 0.5;
+export const LIKED_MIN_POINTS = 1;
 
 /** What a profile says about one paper, before weighting (see {@link personalPoints}). */
 export interface ProfileMatch {
@@ -42,7 +44,7 @@ export interface ProfileMatch {
   content: number;
   /** Sum of the profile's item weights over the paper's keywords, authors and categories. */
   affinity: number;
-  /** Dot product of the recent 👎 papers' summed vectors with the paper's (≥ ~0.6: a near-duplicate of one). */
+  /** Dot product of the recent 👎 papers' summed vectors with the paper's (≥ ~0.9: a near-duplicate of one). */
   dislike: number;
 }
 
