@@ -128,7 +128,7 @@ describe.each(engines)('learned profiles on %s', (engine) => {
         id: `2405.400${String(i).padStart(2, '0')}`,
         title: `Grokking in modular arithmetic, part ${i}`,
         abstract: 'Delayed generalization of small transformers trained on modular arithmetic.',
-        featuredOn: '2024-05-2' + String(i % 5),
+        featuredOn: `2024-05-2${i % 5}`,
         upvotes: 10 - i,
         source: 'hf' as const,
       }));
