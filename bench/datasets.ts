@@ -70,7 +70,9 @@ export async function openCorpusDb(engine: EngineName, options: CorpusOptions): 
   const want = marker(options.size, options.seed);
   if (engine === 'Postgres') {
     if (!options.databaseUrl) throw new Error('DATABASE_URL is needed for Postgres measures');
-    const name = `paperboy_bench_${options.size}`;
+    // BENCH_DB_PREFIX: a prefix of one's own (copies of the corpora) when several branches with
+    // different migrations measure on one server.
+    const name = `${process.env.BENCH_DB_PREFIX?.trim() || 'paperboy_bench'}_${options.size}`;
     const url = withDatabase(options.databaseUrl, name);
     const rows = await adminQuery<{ comment: string | null }>(
       options.databaseUrl,

@@ -13,28 +13,36 @@ export function createProfileStore(db: Db): ProfileStore {
     async load(recipients) {
       const profiles = new Map<number, Profile | 'stale'>();
       if (recipients.length === 0) return profiles;
-      const rows = await db
-        .selectFrom('recipient_profiles')
-        .selectAll()
-        .where('recipient_id', '=', sql<number>`any(${[...new Set(recipients)]}::int[])`)
-        .execute();
+      // The arrays as one JSON value a row: parsed natively, much faster than the driver's array parser.
+      const { rows } = await sql<{
+        recipient_id: number;
+        stale: boolean;
+        votes: number;
+        seeds: number;
+        a: [number[], number[], number[], string[], number[], number[], number[], number[]] | null;
+        sources: StoredProfileSource[] | null;
+      }>`
+        select recipient_id, stale, votes, seeds,
+          case when not stale then json_build_array(terms, weights, term_sources, items, item_weights, item_sources, dislike_terms, dislike_weights) end as a,
+          case when not stale then sources end as sources
+        from recipient_profiles where recipient_id = any(${[...new Set(recipients)]}::int[])`.execute(db);
       for (const row of rows) {
-        profiles.set(
-          row.recipient_id,
-          row.stale
-            ? 'stale'
-            : {
-                votes: row.votes,
-                seeds: row.seeds,
-                content: { terms: row.terms, weights: row.weights },
-                contentSources: row.term_sources,
-                items: row.items,
-                itemWeights: row.item_weights,
-                itemSources: row.item_sources,
-                dislikes: { terms: row.dislike_terms, weights: row.dislike_weights },
-                sources: row.sources.map(fromStored),
-              },
-        );
+        if (row.stale || !row.a) {
+          profiles.set(row.recipient_id, 'stale');
+          continue;
+        }
+        const [terms, weights, termSources, items, itemWeights, itemSources, dislikeTerms, dislikeWeights] = row.a;
+        profiles.set(row.recipient_id, {
+          votes: row.votes,
+          seeds: row.seeds,
+          content: { terms, weights },
+          contentSources: termSources,
+          items,
+          itemWeights,
+          itemSources,
+          dislikes: { terms: dislikeTerms, weights: dislikeWeights },
+          sources: (row.sources ?? []).map(fromStored),
+        });
       }
       return profiles;
     },
@@ -101,18 +109,15 @@ export function createProfileStore(db: Db): ProfileStore {
 async function latestVotes(db: Db, recipients: readonly number[], limit: number): Promise<Map<number, VotedPaper[]>> {
   const byRecipient = new Map<number, VotedPaper[]>();
   if (recipients.length === 0) return byRecipient;
+  // The arrays as JSON: parsed natively, much faster than the driver's array parser.
   const { rows } = await sql<{
     recipient_id: number;
     paper_id: string;
     vote: number;
     updated_at: Date;
-    terms: number[] | null;
-    weights: number[] | null;
-    ai_keywords: string[];
-    authors: string[];
-    categories: string[];
+    a: [number[] | null, number[] | null, string[], string[], string[]];
   }>`
-    select f.recipient_id, f.paper_id, f.vote, f.updated_at, v.terms, v.weights, p.ai_keywords, p.authors, p.categories
+    select f.recipient_id, f.paper_id, f.vote, f.updated_at, json_build_array(v.terms, v.weights, p.ai_keywords, p.authors, p.categories) as a
     from unnest(${[...recipients]}::int[]) as r(id)
     cross join lateral (
       select recipient_id, paper_id, vote, updated_at from feedback
@@ -122,14 +127,15 @@ async function latestVotes(db: Db, recipients: readonly number[], limit: number)
     left join content_vectors v on v.paper_id = f.paper_id
     order by f.recipient_id, f.updated_at desc, f.paper_id`.execute(db);
   for (const row of rows) {
+    const [terms, weights, keywords, authors, categories] = row.a;
     const voted: VotedPaper = {
       paperId: row.paper_id,
       vote: voteOf(row.vote),
       at: row.updated_at,
-      vector: { terms: row.terms ?? [], weights: row.weights ?? [] },
-      keywords: row.ai_keywords,
-      authors: row.authors,
-      categories: row.categories,
+      vector: { terms: terms ?? [], weights: weights ?? [] },
+      keywords,
+      authors,
+      categories,
     };
     const list = byRecipient.get(row.recipient_id);
     if (list) list.push(voted);

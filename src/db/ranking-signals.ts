@@ -63,32 +63,20 @@ export function createRankingSignals(db: Db): RankingSignals {
       return rows.map((row) => ({ id: row.id, listedOn: row.listed_on!, upvotes: row.upvotes }));
     },
 
-    followsOf: (recipients) => interestsOf(db, 'follows', recipients),
-    mutesOf: (recipients) => interestsOf(db, 'mutes', recipients),
+    async followsOf(recipients) {
+      return (await interestsOf(db, recipients, false)).follows;
+    },
 
-    async features(paperIds) {
-      const features = new Map<string, PaperFeatures>();
-      if (paperIds.length === 0) return features;
-      const { rows } = await sql<{
-        id: string;
-        terms: number[] | null;
-        weights: number[] | null;
-        ai_keywords: string[];
-        authors: string[];
-        categories: string[];
-      }>`
-        select p.id, v.terms, v.weights, p.ai_keywords, p.authors, p.categories
-        from papers p left join content_vectors v on v.paper_id = p.id
-        where p.id = any(${[...new Set(paperIds)]}::text[])`.execute(db);
-      for (const row of rows) {
-        features.set(row.id, {
-          vector: { terms: row.terms ?? [], weights: row.weights ?? [] },
-          keywords: row.ai_keywords,
-          authors: row.authors,
-          categories: row.categories,
-        });
-      }
-      return features;
+    interestsOf: (recipients) => interestsOf(db, recipients, true),
+
+    features(paperIds) {
+      if (paperIds.length === 0) return Promise.resolve(new Map());
+      return featuresWhere(db, sql`p.id = any(${[...new Set(paperIds)]}::text[])`);
+    },
+
+    featuresOn(days) {
+      if (days.length === 0) return Promise.resolve(new Map());
+      return featuresWhere(db, sql`p.listed_on = any(${[...days]}::date[])`);
     },
 
     /**
@@ -200,23 +188,39 @@ async function stampedWindow(db: Db, days: RawBuilder<unknown>): Promise<PaperWi
   return { latest: found[0], days: found, stamp: row?.stamp ?? '' };
 }
 
-/** Follows or mutes (stored alike) of many recipients, oldest first each. */
-async function interestsOf(db: Db, table: 'follows' | 'mutes', recipients: readonly number[]): Promise<Map<number, Follow[]>> {
-  const byRecipient = new Map<number, Follow[]>();
-  if (recipients.length === 0) return byRecipient;
-  const rows = await db
-    .selectFrom(table)
-    .select(['recipient_id', 'kind', 'value', 'label'])
-    .where('recipient_id', '=', sql<number>`any(${[...new Set(recipients)]}::int[])`)
-    .orderBy('recipient_id')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+/** Follows (and, with `withMutes`, mutes: stored alike) of many recipients, oldest first each, in one statement. */
+async function interestsOf(db: Db, recipients: readonly number[], withMutes: boolean) {
+  const follows = new Map<number, Follow[]>();
+  const mutes = new Map<number, Follow[]>();
+  if (recipients.length === 0) return { follows, mutes };
+  const ids = [...new Set(recipients)];
+  const { rows } = await sql<{ muted: boolean; recipient_id: number; kind: Follow['kind']; value: string; label: string }>`
+    select false as muted, recipient_id, kind, value, label, created_at, id from follows where recipient_id = any(${ids}::int[])
+    ${withMutes ? sql`union all select true, recipient_id, kind, value, label, created_at, id from mutes where recipient_id = any(${ids}::int[])` : sql``}
+    order by muted, recipient_id, created_at, id`.execute(db);
   for (const row of rows) {
-    const list = byRecipient.get(row.recipient_id);
+    const into = row.muted ? mutes : follows;
+    const list = into.get(row.recipient_id);
     const follow: Follow = { kind: row.kind, value: row.value, label: row.label };
     if (list) list.push(follow);
-    else byRecipient.set(row.recipient_id, [follow]);
+    else into.set(row.recipient_id, [follow]);
   }
-  return byRecipient;
+  return { follows, mutes };
+}
+
+/**
+ * The features of the papers `where` selects (a condition on `papers p`). One JSON value:
+ * JSON.parse reads a day's 300 papers' arrays in a fraction of the time the driver's array
+ * parser takes (measured at 1M papers: 10.6 ms against 21.6 ms for a day, most of it parsing).
+ */
+async function featuresWhere(db: Db, where: RawBuilder<unknown>): Promise<Map<string, PaperFeatures>> {
+  const features = new Map<string, PaperFeatures>();
+  const { rows } = await sql<{ f: [string, number[] | null, number[] | null, string[], string[], string[]][] | null }>`
+    select json_agg(json_build_array(p.id, v.terms, v.weights, p.ai_keywords, p.authors, p.categories)) as f
+    from papers p left join content_vectors v on v.paper_id = p.id
+    where ${where}`.execute(db);
+  for (const [id, terms, weights, keywords, authors, categories] of rows[0]?.f ?? []) {
+    features.set(id, { vector: { terms: terms ?? [], weights: weights ?? [] }, keywords, authors, categories });
+  }
+  return features;
 }

@@ -146,20 +146,22 @@ describe.each(engines)('ranking signals on %s', (engine) => {
     expect(await signals().votesIn([], ['2024-01-04'])).toEqual(new Map());
   });
 
-  it('reads the mutes of many recipients apart from their follows', async () => {
+  it('reads the follows and mutes of many recipients in one go, apart', async () => {
     const ann = await t.storage.recipients.ensure({ platform: 'test', externalId: 'ann', kind: 'user' });
     const bob = await t.storage.recipients.ensure({ platform: 'test', externalId: 'bob', kind: 'user' });
     await t.storage.recipients.follow(ann, { kind: 'topic', value: 'grokking', label: 'Grokking' });
     expect(await t.storage.recipients.mute(ann, { kind: 'topic', value: 'memory', label: 'Memory' })).toBe(true);
     expect(await t.storage.recipients.mute(ann, { kind: 'topic', value: 'memory', label: 'memory' })).toBe(false);
     await t.storage.recipients.mute(ann, { kind: 'author', value: 'bo annson', label: 'Bo Annson' });
-    const mutes = await signals().mutesOf([ann, bob]);
+    const { follows, mutes } = await signals().interestsOf([ann, bob]);
     expect([...mutes.keys()]).toEqual([ann]);
     expect(mutes.get(ann)).toEqual([
       { kind: 'topic', value: 'memory', label: 'Memory' },
       { kind: 'author', value: 'bo annson', label: 'Bo Annson' },
     ]);
-    expect((await signals().followsOf([ann])).get(ann)).toEqual([{ kind: 'topic', value: 'grokking', label: 'Grokking' }]);
+    expect(follows).toEqual(new Map([[ann, [{ kind: 'topic', value: 'grokking', label: 'Grokking' }]]]));
+    expect(await signals().followsOf([ann])).toEqual(follows);
+    expect(await signals().interestsOf([])).toEqual({ follows: new Map(), mutes: new Map() });
     expect(await t.storage.recipients.unmute(ann, 'topic', 'memory')).toEqual({ kind: 'topic', value: 'memory', label: 'Memory' });
     expect(await t.storage.recipients.unmute(ann, 'topic', 'memory')).toBeUndefined();
     expect(await t.storage.recipients.mutes(ann)).toEqual([{ kind: 'author', value: 'bo annson', label: 'Bo Annson' }]);

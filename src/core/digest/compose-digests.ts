@@ -119,9 +119,8 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
   const { papers, pordOf } = await windowPapers(ranking, window);
   if (papers.length === 0) return [];
   const recipientIds = requests.map((r) => r.recipientId);
-  const [follows, mutes, profiles, votes] = await Promise.all([
-    ranking.followsOf(recipientIds),
-    ranking.mutesOf(recipientIds),
+  const [{ follows, mutes }, profiles, votes] = await Promise.all([
+    ranking.interestsOf(recipientIds),
     loadProfiles(store, recipientIds),
     ranking.votesIn(recipientIds, window.days),
   ]);

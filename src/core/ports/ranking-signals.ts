@@ -39,10 +39,15 @@ export interface RankingSignals {
   candidates(days: readonly string[]): Promise<CandidatePaper[]>;
   /** The follows of many recipients (recipients that follow nothing are absent). */
   followsOf(recipients: readonly RecipientId[]): Promise<Map<RecipientId, Follow[]>>;
-  /** The mutes of many recipients (recipients that mute nothing are absent). */
-  mutesOf(recipients: readonly RecipientId[]): Promise<Map<RecipientId, Follow[]>>;
+  /**
+   * The follows and the mutes of many recipients, in one read (recipients with none are absent
+   * from each map); each list oldest first, as `followsOf` gives it.
+   */
+  interestsOf(recipients: readonly RecipientId[]): Promise<{ follows: Map<RecipientId, Follow[]>; mutes: Map<RecipientId, Follow[]> }>;
   /** What ranking compares of these papers: content vectors, keywords, authors, categories. Unknown ids are absent. */
   features(paperIds: readonly string[]): Promise<Map<string, PaperFeatures>>;
+  /** {@link features} of every paper listed on `days` (a window's, read without waiting for its candidates). */
+  featuresOn(days: readonly string[]): Promise<Map<string, PaperFeatures>>;
   /**
    * Which papers listed on `days` each follow matches: a topic by full-text search, an author
    * by a name in the author list, a category exactly. Paper ids by the index of the follow.

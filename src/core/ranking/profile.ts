@@ -84,9 +84,6 @@ class Sums<K> {
  *   near-duplicate of one of them scores about its cosine with it;
  * - for every term and item, the 👍 paper or followed topic that adds most to it, which is what
  *   a card names ("like *HippoRAG* that you 👍").
- *
- * Weights are rounded to 32-bit floats, as they are stored, so a profile scores the same
- * papers identically whether it was just built or read back.
  */
 export function buildProfile(input: ProfileInput): Profile {
   const latest = input.votes.reduce((max, v) => Math.max(max, v.at.getTime()), Number.NEGATIVE_INFINITY);
@@ -137,12 +134,12 @@ export function buildProfile(input: ProfileInput): Profile {
   return {
     votes: input.votes.length,
     seeds: input.seeds.length,
-    content: norm === 0 ? { terms: [], weights: [] } : { terms: keptTerms.map(([term]) => term), weights: keptTerms.map(([, e]) => Math.fround(e.sum / norm)) },
+    content: norm === 0 ? { terms: [], weights: [] } : { terms: keptTerms.map(([term]) => term), weights: keptTerms.map(([, e]) => e.sum / norm) },
     contentSources: norm === 0 ? [] : contentSources,
     items: keptItems.map(([key]) => key),
-    itemWeights: keptItems.map(([, e]) => Math.fround(e.sum)),
+    itemWeights: keptItems.map(([, e]) => e.sum),
     itemSources,
-    dislikes: { terms: keptDislikes.map(([term]) => term), weights: keptDislikes.map(([, e]) => Math.fround(e.sum)) },
+    dislikes: { terms: keptDislikes.map(([term]) => term), weights: keptDislikes.map(([, e]) => e.sum) },
     sources: keptSources,
   };
 }

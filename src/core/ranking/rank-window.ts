@@ -55,23 +55,30 @@ export type RankStore = Pick<Storage, 'papers' | 'ranking' | 'profiles'>;
 export async function rankWindow(store: RankStore, options: RankOptions): Promise<RankedPaper[]> {
   const { window, recipient } = options;
   const known = recipient !== undefined;
-  // Reads that do not depend on each other go out together (a server answers them on separate connections).
-  const [{ papers }, followsOf, mutesOf, profiles, votesIn] = await Promise.all([
-    windowPapers(store.ranking, window),
-    known ? store.ranking.followsOf([recipient]) : undefined,
-    known ? store.ranking.mutesOf([recipient]) : undefined,
+  // Every read starts as soon as what it needs is known (a server answers them on separate
+  // connections): the window's papers and features need only the window, follow matching only
+  // the follows. Features are read for a known recipient before its profile is (most have one;
+  // they are cached for the window either way).
+  const papersP = windowPapers(store.ranking, window);
+  const indexP = known ? windowIndex(store.ranking, window) : undefined;
+  const interestsP = known
+    ? store.ranking.interestsOf([recipient]).then((found) => ({ follows: found.follows.get(recipient) ?? [], mutes: found.mutes.get(recipient) ?? [] }))
+    : Promise.resolve({ follows: [] as Follow[], mutes: [] as Follow[] });
+  const matchesP = interestsP.then(({ follows, mutes }) =>
+    follows.length + mutes.length > 0 ? windowMatches(store.ranking, window, [...follows, ...mutes]) : undefined,
+  );
+  const [{ papers }, { follows, mutes }, matches, profiles, votesIn] = await Promise.all([
+    papersP,
+    interestsP,
+    matchesP,
     known ? loadProfiles(store, [recipient]) : undefined,
     known ? store.ranking.votesIn([recipient], window.days) : undefined,
   ]);
-  if (papers.length === 0) return [];
-  const follows: Follow[] = known ? (followsOf?.get(recipient) ?? []) : [];
-  const mutes: Follow[] = known ? (mutesOf?.get(recipient) ?? []) : [];
   const profile: Profile | undefined = known ? profiles?.get(recipient) : undefined;
+  // Not awaited without a profile: the read goes on into the cache (whose own handler sees a failure).
+  const index = profile ? await indexP : undefined;
+  if (papers.length === 0) return [];
   const votes = known ? votesIn?.get(recipient) : undefined;
-  const [matches, index] = await Promise.all([
-    follows.length + mutes.length > 0 ? windowMatches(store.ranking, window, [...follows, ...mutes]) : undefined,
-    profile ? windowIndex(store.ranking, window) : undefined,
-  ]);
 
   const labels = new Map<number, string[]>();
   for (const follow of follows) {
