@@ -136,10 +136,7 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
   const base = Float64Array.from(papers, (paper) => communitySignal(paper.upvotes));
   const older = Uint8Array.from(papers, (paper) => (newestDayFirst && paper.listedOn !== latest ? 1 : 0));
   const counts = new Int32Array(size);
-  const points = new Float64Array(size);
   const excluded = new Uint8Array(size);
-  const score = new Float64Array(size);
-  const byRank = (a: number, b: number) => older[a]! - older[b]! || score[b]! - score[a]! || a - b;
 
   const states = requests.map((request) => {
     const voted = votes.get(request.recipientId);
@@ -157,101 +154,86 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
       const pord = pordOf.get(id);
       if (pord !== undefined) mark(pord);
     }
+    // The scorer holds this profile's points until the next digest's profile is scored.
     const profiled = scorer && profile ? scorer.score(profile) : NO_PORDS;
-    // This digest's personal points, kept (the next digest of the batch reuses the scorer).
-    const mine = new Map<number, number>();
-    for (const pord of profiled) {
-      const value = scorer!.points(pord);
-      if (value !== 0) mine.set(pord, value);
-    }
-    for (const [pord, value] of mine) points[pord] = value;
+    const pointsOf = (pord: number) => (profiled.length > 0 ? scorer!.points(pord) : 0);
 
-    let ranked: number[];
-    // How many of `ranked` are in order (all, unless set here); the rest is sorted, by `rankRest`,
-    // only if this digest gets that far.
-    let inOrder: number | undefined;
-    let rankRest = byRank;
+    // The candidates, with their scores and points side by side (by candidate index), kept with
+    // this digest: the next digests of the batch do not touch them.
+    let candidates: number[];
+    let scored = true;
+    const touched: number[] = [];
     if (own.length > 0) {
-      const touched: number[] = [];
       for (const follow of own) {
         for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
       }
       // Papers like what it 👍 come in without a follow match (as in `foryou`).
-      for (const [pord, value] of mine) if (counts[pord] === 0 && value >= LIKED_MIN_POINTS) touched.push(pord);
-      const candidates = touched.filter((pord) => !excluded[pord]);
-      for (const pord of candidates) score[pord] = personalScore(base[pord]!, counts[pord]!, points[pord]!);
-      // Only the best few are usually needed: put them first in order, leave the rest for later.
-      ranked = sortedPrefix(candidates, request.limit + EXCLUSION_MARGIN, byRank);
-      inOrder = Math.min(ranked.length, request.limit + EXCLUSION_MARGIN);
-      for (const pord of touched) counts[pord] = 0;
-      if (ranked.length > inOrder) {
-        // By then the next digests of the batch have written their own scores into `score`: keep this one's.
-        const kept = new Map(ranked.slice(inOrder).map((pord) => [pord, score[pord]!]));
-        rankRest = (a, b) => older[a]! - older[b]! || kept.get(b)! - kept.get(a)! || a - b;
-      }
-    } else if (mine.size > 0) {
-      ranked = [];
-      for (let pord = 0; pord < size; pord++) {
-        if (excluded[pord]) continue;
-        score[pord] = personalScore(base[pord]!, 0, points[pord]!);
-        ranked.push(pord);
-      }
-      ranked.sort(byRank);
-    } else if (newestDayFirst) {
-      // Without follows or a profile the window's own order is the ranking (score grows with upvotes).
-      ranked = [];
-      for (let pord = 0; pord < size; pord++) if (!excluded[pord]) ranked.push(pord);
+      for (const pord of profiled) if (counts[pord] === 0 && pointsOf(pord) >= LIKED_MIN_POINTS) touched.push(pord);
+      candidates = [];
+      for (const pord of touched) if (!excluded[pord]) candidates.push(pord);
     } else {
-      // The same, for a window ranked as one list: by score alone.
-      ranked = [];
-      for (let pord = 0; pord < size; pord++) {
-        if (excluded[pord]) continue;
-        score[pord] = base[pord]!;
-        ranked.push(pord);
-      }
-      ranked.sort(byRank);
+      candidates = [];
+      for (let pord = 0; pord < size; pord++) if (!excluded[pord]) candidates.push(pord);
+      // Without follows or a profile, a daily window's own order is the ranking (score grows with upvotes).
+      scored = profiled.length > 0 || !newestDayFirst;
     }
+    const m = candidates.length;
+    const cand = Int32Array.from(candidates);
+    const cpoints = new Float64Array(m);
+    const cscore = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const pord = cand[i]!;
+      cpoints[i] = pointsOf(pord);
+      cscore[i] = personalScore(base[pord]!, counts[pord]!, cpoints[i]!);
+    }
+    for (const pord of touched) counts[pord] = 0;
     for (const pord of marked) excluded[pord] = 0;
-    for (const pord of mine.keys()) points[pord] = 0;
-    const sortedUpTo = inOrder ?? ranked.length;
-    return { request, own, profile, mine, ranked, sortedUpTo, rankRest, next: 0, picked: [] as number[] };
+    const byRank = (i: number, j: number) => older[cand[i]!]! - older[cand[j]!]! || cscore[j]! - cscore[i]! || cand[i]! - cand[j]!;
+    const indexes: number[] = new Array(m);
+    for (let i = 0; i < m; i++) indexes[i] = i;
+    // Only the best few are usually needed: put them first in order, leave the rest for later.
+    const head = request.limit + EXCLUSION_MARGIN;
+    const order = !scored ? indexes : own.length > 0 ? sortedPrefix(indexes, head, byRank) : indexes.sort(byRank);
+    const sortedUpTo = own.length > 0 ? Math.min(m, head) : m;
+    return { request, own, profile, cand, cpoints, order, sortedUpTo, byRank, next: 0, picked: [] as number[] };
   });
 
   // Drop what each recipient was already sent: probe the best few of every digest in one
   // statement, and go further down only for digests that came out short.
   for (let round = 0; ; round++) {
-    const probing = states.filter((s) => s.picked.length < s.request.limit && s.next < s.ranked.length);
+    const probing = states.filter((s) => s.picked.length < s.request.limit && s.next < s.order.length);
     if (probing.length === 0) break;
     const chunks = probing.map((s) => {
       const wanted = s.request.limit - s.picked.length;
       const end = s.next + wanted * (round + 1) + EXCLUSION_MARGIN * 2 ** round;
       if (end > s.sortedUpTo) {
-        s.ranked = [...s.ranked.slice(0, s.sortedUpTo), ...s.ranked.slice(s.sortedUpTo).sort(s.rankRest)];
-        s.sortedUpTo = s.ranked.length;
+        s.order = [...s.order.slice(0, s.sortedUpTo), ...s.order.slice(s.sortedUpTo).sort(s.byRank)];
+        s.sortedUpTo = s.order.length;
       }
-      const chunk = s.ranked.slice(s.next, end);
+      const chunk = s.order.slice(s.next, end);
       s.next += chunk.length;
       return { s, chunk };
     });
     const sent = await ranking.deliveredAmong(
-      chunks.flatMap(({ s, chunk }) => chunk.map((pord) => ({ recipient: s.request.recipientId, paperId: papers[pord]!.id }))),
+      chunks.flatMap(({ s, chunk }) => chunk.map((i) => ({ recipient: s.request.recipientId, paperId: papers[s.cand[i]!]!.id }))),
     );
     for (const { s, chunk } of chunks) {
-      for (const pord of chunk) {
+      for (const i of chunk) {
         if (s.picked.length >= s.request.limit) break;
-        if (!sent.has(`${s.request.recipientId}:${papers[pord]!.id}`)) s.picked.push(pord);
+        if (!sent.has(`${s.request.recipientId}:${papers[s.cand[i]!]!.id}`)) s.picked.push(i);
       }
     }
   }
 
-  return states.flatMap(({ request, own, profile, mine, picked }) =>
-    picked.map((pord, at) => {
+  return states.flatMap(({ request, own, profile, cand, cpoints, picked }) =>
+    picked.map((i, at) => {
+      const pord = cand[i]!;
       const paper = papers[pord]!;
       const labels = own
-        .filter((follow) => pordsOf(follow).includes(pord))
+        .filter((follow) => holds(pordsOf(follow), pord))
         .map(followText)
         .sort(byLabel);
-      const value = mine.get(pord) ?? 0;
+      const value = cpoints[i]!;
       const likedBy = profile && index && value >= LIKED_MIN_POINTS ? strongestSource(profile, index.vectors[pord]!, index.items[pord]!) : undefined;
       return {
         key: request.key,
@@ -269,6 +251,20 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
 }
 
 const NO_PORDS = new Int32Array(0);
+
+/** Whether an ascending list of pords holds `pord` (a binary search: a popular topic matches hundreds). */
+function holds(sorted: Int32Array, pord: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const value = sorted[mid]!;
+    if (value === pord) return true;
+    if (value < pord) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
 /**
  * `items` with its best `k` (by `compare`) first and in order; the rest follow in no order.

@@ -103,8 +103,16 @@ export class ProfileScorer {
 
   /** The last scored profile's personal points for a paper (0 for one it did not touch). */
   points(pord: number): number {
-    return this.seen[pord] ? personalPoints(this.match(pord)) : 0;
+    if (!this.seen[pord]) return 0;
+    // One object reused: a batch asks for hundreds of thousands of points.
+    const match = this.scratch;
+    match.content = this.content[pord]!;
+    match.affinity = this.affinity[pord]!;
+    match.dislike = this.dislike[pord]!;
+    return personalPoints(match);
   }
+
+  private readonly scratch: ProfileMatch = { content: 0, affinity: 0, dislike: 0 };
 
   private accumulate(vector: TermVector, into: Float64Array): void {
     const { termPostings } = this.index;

@@ -59,7 +59,7 @@ export function windowPapers(ranking: RankingSignals, window: PaperWindow): Prom
   return state.papers;
 }
 
-/** Which papers of the window each follow (or mute) matches, as pords, by `followKey`; each follow matched once per window state. */
+/** Which papers of the window each follow (or mute) matches, as ascending pords, by `followKey`; each follow matched once per window state. */
 export async function windowMatches(ranking: RankingSignals, window: PaperWindow, follows: readonly Follow[]): Promise<ReadonlyMap<string, Int32Array>> {
   const state = stateOf(window);
   const missing = new Map<string, Follow>();
