@@ -143,10 +143,13 @@ export function createRankingSignals(db: Db): RankingSignals {
     async votesIn(recipients, days) {
       const votes = new Map<number, Map<string, Vote>>();
       if (recipients.length === 0 || days.length === 0) return votes;
+      // The window's ids hashed once; each recipient's votes read by its key (never an `= any`
+      // filter over every vote, nor a probe of papers per vote).
       const { rows } = await sql<{ recipient_id: number; paper_id: string; vote: number }>`
         select f.recipient_id, f.paper_id, f.vote
-        from feedback f join papers p on p.id = f.paper_id
-        where f.recipient_id = any(${[...new Set(recipients)]}::int[]) and p.listed_on = any(${[...days]}::date[])`.execute(db);
+        from unnest(${[...new Set(recipients)]}::int[]) as r(id)
+        join feedback f on f.recipient_id = r.id
+        join (select id from papers where listed_on = any(${[...days]}::date[])) w on w.id = f.paper_id`.execute(db);
       for (const row of rows) {
         const mine = votes.get(row.recipient_id);
         if (mine) mine.set(row.paper_id, voteOf(row.vote));

@@ -1,6 +1,6 @@
 import type { TermVector } from '../ports/content-index.ts';
 import type { PaperFeatures, Profile, ProfileSource } from '../ports/profile-store.ts';
-import { itemKeys } from './profile.ts';
+import { byKey, itemKeys } from './profile.ts';
 import { type ProfileMatch, personalPoints, SCORE_WEIGHTS } from './score.ts';
 
 /**
@@ -140,37 +140,34 @@ export class ProfileScorer {
  * Which source of a profile adds most to its points for a paper: the 👍 paper or followed
  * topic credited with each shared term and item (`Profile.contentSources`, `itemSources`),
  * summed per source as the points weigh them. Undefined when no credited source adds anything.
+ * A merge over the profile's ascending terms and items (as `buildProfile` orders them), so a
+ * batch explaining thousands of picks builds no lookup tables.
  */
 export function strongestSource(profile: Profile, vector: TermVector, items: readonly string[]): ProfileSource | undefined {
-  const { termAt, itemAt } = lookups(profile);
   const credit = new Map<number, number>();
   const add = (source: number | undefined, value: number) => {
     if (source === undefined || source < 0 || !(value > 0)) return;
     credit.set(source, (credit.get(source) ?? 0) + value);
   };
-  vector.terms.forEach((term, k) => {
-    const at = termAt.get(term);
-    if (at !== undefined) add(profile.contentSources[at], SCORE_WEIGHTS.content * profile.content.weights[at]! * vector.weights[k]!);
-  });
-  for (const key of items) {
-    const at = itemAt.get(key);
-    if (at !== undefined) add(profile.itemSources[at], SCORE_WEIGHTS.affinity * profile.itemWeights[at]!);
+  const terms = profile.content.terms;
+  for (let i = 0, j = 0; i < terms.length && j < vector.terms.length; ) {
+    const a = terms[i]!;
+    const b = vector.terms[j]!;
+    if (a === b) add(profile.contentSources[i], SCORE_WEIGHTS.content * profile.content.weights[i++]! * vector.weights[j++]!);
+    else if (a < b) i++;
+    else j++;
+  }
+  const keys = [...items].sort(byKey);
+  for (let i = 0, j = 0; i < profile.items.length && j < keys.length; ) {
+    const order = byKey(profile.items[i]!, keys[j]!);
+    if (order === 0) {
+      add(profile.itemSources[i], SCORE_WEIGHTS.affinity * profile.itemWeights[i]!);
+      i++;
+      j++;
+    } else if (order < 0) i++;
+    else j++;
   }
   let best: number | undefined;
   for (const [source, value] of credit) if (best === undefined || value > credit.get(best)! || (value === credit.get(best) && source < best)) best = source;
   return best === undefined ? undefined : profile.sources[best];
-}
-
-const lookupCache = new WeakMap<Profile, { termAt: Map<number, number>; itemAt: Map<string, number> }>();
-
-function lookups(profile: Profile) {
-  let found = lookupCache.get(profile);
-  if (!found) {
-    found = {
-      termAt: new Map(profile.content.terms.map((term, k) => [term, k])),
-      itemAt: new Map(profile.items.map((key, k) => [key, k])),
-    };
-    lookupCache.set(profile, found);
-  }
-  return found;
 }

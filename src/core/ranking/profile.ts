@@ -49,6 +49,11 @@ export function itemKeys(paper: Pick<PaperFeatures, 'keywords' | 'authors' | 'ca
   return [...keys];
 }
 
+/** The order of item keys in a profile (`buildProfile` sorts them so, and explanations merge over it). */
+export function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** An item key's weight per its kind. */
 function itemWeight(key: string): number {
   const w = PROFILE.itemWeights;
@@ -111,7 +116,7 @@ export function buildProfile(input: ProfileInput): Profile {
   // The strongest terms and items (ties by key, so the same input always keeps the same ones).
   const keptTerms = strongest([...content.sums], PROFILE.terms, (a, b) => a - b).sort((a, b) => a[0] - b[0]);
   const norm = Math.sqrt(keptTerms.reduce((sum, [, e]) => sum + e.sum * e.sum, 0));
-  const keptItems = strongest([...items.sums], PROFILE.items, (a, b) => (a < b ? -1 : a > b ? 1 : 0)).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const keptItems = strongest([...items.sums], PROFILE.items, byKey).sort((a, b) => byKey(a[0], b[0]));
   const keptDislikes = strongest(
     [...dislikes].map(([term, sum]) => [term, { sum }] as const),
     PROFILE.dislikeTerms,
