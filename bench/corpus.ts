@@ -256,12 +256,17 @@ function dayOf(layout: CorpusLayout, index: number): CorpusLayout['days'][number
 
 // --- papers ---------------------------------------------------------------------------------
 
+/** The arXiv id of paper number `index` (what `paperAt(layout, index).id` is, without generating the paper). */
+export function paperIdAt(layout: CorpusLayout, index: number, slot = dayOf(layout, index)): string {
+  const sequence = slot.monthStart + (index - slot.start) + 1;
+  return `${slot.day.slice(2, 4)}${slot.day.slice(5, 7)}.${String(sequence).padStart(5, '0')}`;
+}
+
 /** Paper number `index` of the corpus (0 = oldest). */
 export function paperAt(layout: CorpusLayout, index: number): PaperInput {
   const slot = dayOf(layout, index);
   const rng = new Rng(mix(layout.seed, index));
-  const sequence = slot.monthStart + (index - slot.start) + 1;
-  const id = `${slot.day.slice(2, 4)}${slot.day.slice(5, 7)}.${String(sequence).padStart(5, '0')}`;
+  const id = paperIdAt(layout, index, slot);
 
   const topics = [TOPICS[topicZipf.sample(rng)]!, TOPICS[topicZipf.sample(rng)]!, TOPICS[topicZipf.sample(rng)]!];
   const method = capitalise(RARE_TERMS[rareZipf.sample(rng) % 4000]!) + rng.pick(METHOD_SUFFIXES);

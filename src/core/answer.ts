@@ -101,14 +101,19 @@ export type Action =
 export type Reason =
   /** It matches one of the recipient's follows, shown as `followText` shows it (`grokking`, `author:…`, `cat:…`). */
   | { kind: 'follow'; follow: string }
-  /** It resembles papers the recipient 👍 (and not the ones they 👎). */
-  | { kind: 'liked' }
+  /**
+   * It resembles papers the recipient 👍 (and not the ones they 👎): `paper` is the voted paper
+   * that adds most to the likeness. Optional: digests stored before profiles have none.
+   */
+  | { kind: 'liked'; paper?: { id: string; title: string } }
   /** One of the best papers of a day, for a recipient that follows nothing: `day` null means the digest's own day. */
   | { kind: 'top'; day: string | null }
   /** It is about the same things as the paper it was found from (`similar`): the terms they share most, in words. */
   | { kind: 'shares'; terms: string[] }
   /** A search result with most but not all of the query's words: the ones it has, and the ones it lacks (a phrase is one). */
-  | { kind: 'matched'; words: string[]; missing: string[] };
+  | { kind: 'matched'; words: string[]; missing: string[] }
+  /** It is about the same things as a topic the recipient follows, without having all of its words (`followText`). */
+  | { kind: 'related'; follow: string };
 
 /** An answer that is only a notice (confirmation, refusal, error). */
 export function noticeAnswer(title: string, notice: Notice, lines: string[] = []): Answer {

@@ -15,3 +15,10 @@ export function previousDay(day: string): string {
   date.setUTCDate(date.getUTCDate() - 1);
   return utcDate(date);
 }
+
+/** The UTC day `days` days before a 'YYYY-MM-DD' day. */
+export function daysBefore(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - days);
+  return utcDate(date);
+}

@@ -62,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
     ranking: storage.ranking,
     subscriptions: storage.subscriptions,
     content: storage.content,
+    profiles: storage.profiles,
     log: options.log,
     clock: options.clock ?? systemClock,
   };
@@ -74,9 +75,10 @@ export function createCore(options: CoreOptions): Core {
     }
     const access = typeof spec.access === 'function' ? spec.access(parsed.data) : (spec.access ?? 'anyone');
     if (access === 'managers' && ctx.recipient.kind === 'channel' && !(await ctx.mayManage())) {
+      const { what, instead } = spec.manages ?? DAILY_POST;
       throw new DomainError(
         'NotAllowed',
-        'Only people who can manage this channel (Telegram: group admins; Discord: Manage Channels) can change its daily post. Ask one of them, or use `subscribe` in a private chat with me for your own digest.',
+        `Only people who can manage this channel (Telegram: group admins; Discord: Manage Channels) can change ${what}. Ask one of them, or use ${instead}.`,
       );
     }
     return spec.run(parsed.data, ctx, deps);
@@ -162,6 +164,9 @@ export function createCore(options: CoreOptions): Core {
     });
   }
 }
+
+/** What managers-only commands change, unless they say otherwise (`CommandSpec.manages`). */
+const DAILY_POST = { what: 'its daily post', instead: '`subscribe` in a private chat with me for your own digest' } as const;
 
 /** What people see when something failed on our side: a reference to quote, the details are in the logs. */
 export function failureText(reference: string): string {

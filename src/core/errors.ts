@@ -6,6 +6,9 @@ export type DomainErrorCode =
   | 'AlreadyFollowing'
   | 'NotFollowing'
   | 'FollowLimitReached'
+  | 'AlreadyMuted'
+  | 'NotMuted'
+  | 'MuteLimitReached'
   | 'NotAllowed'
   | 'NotSubscribed'
   | 'UnknownAction';

@@ -14,6 +14,8 @@ export interface Follow {
 
 /** Most follows a recipient may have; also Discord's autocomplete limit, so every follow can be offered. */
 export const MAX_FOLLOWS = 25;
+/** Most mutes a recipient may have (the same limit as follows, for the same reason). */
+export const MAX_MUTES = 25;
 /** Longest topic or author name accepted. */
 export const MAX_FOLLOW_LENGTH = 100;
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ContentIndex } from '../core/ports/content-index.ts';
-import { CONTENT_MODEL, termWeight, usableDf, vectorsOf, weightedTf } from './content-model.ts';
+import { CONTENT_MODEL, textVectorsOf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { reindexContent } from './reindex-content.ts';
 
@@ -15,17 +15,8 @@ export function createContentIndex(db: Db): ContentIndex {
     },
 
     async textVector(text) {
-      const n = sql<number>`n.papers`;
       const { rows } = await sql<{ terms: number[]; weights: number[] }>`
-        with extracted as (
-          select t.term, ${weightedTf('t')} as tf from paperboy_content_terms(setweight(to_tsvector('english', ${text}), 'A')) t
-        ), n as (
-          select coalesce((select papers from content_stats), 0) as papers
-        ), weighted as (
-          select 1 as doc, d.id as term, ${termWeight(sql`e.tf`, sql`d.df`, n)} as w
-          from extracted e join content_terms d on d.term = e.term cross join n
-          where ${usableDf(sql`d.df`, n)}
-        ), ${vectorsOf('weighted')}
+        with texts as (select 1 as doc, ${text}::text as text), ${textVectorsOf('texts')}
         select terms, weights from built`.execute(db);
       return rows[0] ?? { terms: [], weights: [] };
     },

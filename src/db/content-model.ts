@@ -94,3 +94,23 @@ export function vectorsOf(weighted: string): RawBuilder<unknown> {
       select doc, array_agg(term order by term) as terms, array_agg(w order by term) as weights from normed group by doc
     )`;
 }
+
+/**
+ * Free texts as vectors, the way `ContentIndex.textVector` reads one: from `texts` (a CTE name
+ * with columns doc, text), each text treated like a title and weighed with the current document
+ * frequencies. The CTEs end in `built` (doc, terms, weights); a text with no usable term has no row.
+ */
+export function textVectorsOf(texts: string): RawBuilder<unknown> {
+  const n = sql<number>`n.papers`;
+  return sql`
+    text_terms as (
+      select x.doc, t.term, ${weightedTf('t')} as tf
+      from ${sql.table(texts)} x cross join lateral paperboy_content_terms(setweight(to_tsvector('english', x.text), 'A')) t
+    ), n as (
+      select coalesce((select papers from content_stats), 0) as papers
+    ), text_weighted as (
+      select e.doc, d.id as term, ${termWeight(sql`e.tf`, sql`d.df`, n)} as w
+      from text_terms e join content_terms d on d.term = e.term cross join n
+      where ${usableDf(sql`d.df`, n)}
+    ), ${vectorsOf('text_weighted')}`;
+}

@@ -40,6 +40,16 @@ export function createPaperLibrary(db: Db): PaperLibrary {
       return new Map(rows.map((row) => [row.id, toPaper(row)]));
     },
 
+    async titles(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('papers')
+        .select(['id', 'title'])
+        .where('id', '=', sql<string>`any(${[...new Set(ids)]}::text[])`)
+        .execute();
+      return new Map(rows.map((row) => [row.id, row.title]));
+    },
+
     latestListedDay: (onOrBefore) => latestListedDay(db, onOrBefore),
     earliestListedDay: () => earliestListedDay(db),
     search: (query) => searchPapers(db, query),

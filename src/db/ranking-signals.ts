@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Vote } from '../core/answer.ts';
 import type { Follow } from '../core/follow.ts';
-import type { RankingSignals, VoteSignals } from '../core/ports/ranking-signals.ts';
+import type { PaperFeatures } from '../core/ports/profile-store.ts';
+import type { PaperWindow, RankingSignals } from '../core/ports/ranking-signals.ts';
 import type { Db } from './db.ts';
 import { voteOf } from './feedback-store.ts';
 
@@ -20,23 +21,32 @@ export function createRankingSignals(db: Db): RankingSignals {
       // A loose index scan: each day is one max() below the previous one, answered from
       // papers_newest_idx, so the window costs `size` index probes however many papers the
       // days hold; the stamp then reads only the window's papers.
-      const { rows } = await sql<{ days: string[]; stamp: string }>`
-        with recursive days (day, n) as (
+      return stampedWindow(
+        db,
+        sql`with recursive days (day, n) as (
           select (select max(listed_on) from papers where listed_on <= ${onOrBefore}::date), 1
           union all
           select (select max(listed_on) from papers where listed_on < d.day), d.n + 1
           from days d
           where d.day is not null and d.n < ${size}::int
         ),
-        window_days as materialized (select day from days where day is not null)
-        select array(select day::text from window_days order by day desc) as days, -- text: date[] has no 'YYYY-MM-DD' parser
-               concat_ws(':', current_database(), (select string_agg(day::text, ',' order by day desc) from window_days),
-                         count(p.id), max(p.last_seen_at), sum(hashtext(p.id || '@' || p.last_seen_at::text)::bigint)) as stamp
-        from papers p
-        where p.listed_on = any(array(select day from window_days))`.execute(db);
-      const row = rows[0];
-      const days = row?.days ?? [];
-      return { latest: days[0], days, stamp: row?.stamp ?? '' };
+        window_days as materialized (select day from days where day is not null)`,
+      );
+    },
+
+    async span(from, to) {
+      // Each day with papers found by one probe of papers_newest_idx (a loose scan downwards from `to`).
+      return stampedWindow(
+        db,
+        sql`with recursive days (day) as (
+          select (select max(listed_on) from papers where listed_on <= ${to}::date and listed_on >= ${from}::date)
+          union all
+          select (select max(listed_on) from papers where listed_on < d.day and listed_on >= ${from}::date)
+          from days d
+          where d.day is not null
+        ),
+        window_days as materialized (select day from days where day is not null)`,
+      );
     },
 
     async candidates(days) {
@@ -54,23 +64,19 @@ export function createRankingSignals(db: Db): RankingSignals {
     },
 
     async followsOf(recipients) {
-      const byRecipient = new Map<number, Follow[]>();
-      if (recipients.length === 0) return byRecipient;
-      const rows = await db
-        .selectFrom('follows')
-        .select(['recipient_id', 'kind', 'value', 'label'])
-        .where('recipient_id', '=', sql<number>`any(${[...new Set(recipients)]}::int[])`)
-        .orderBy('recipient_id')
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      for (const row of rows) {
-        const list = byRecipient.get(row.recipient_id);
-        const follow: Follow = { kind: row.kind, value: row.value, label: row.label };
-        if (list) list.push(follow);
-        else byRecipient.set(row.recipient_id, [follow]);
-      }
-      return byRecipient;
+      return (await interestsOf(db, recipients, false)).follows;
+    },
+
+    interestsOf: (recipients) => interestsOf(db, recipients, true),
+
+    features(paperIds) {
+      if (paperIds.length === 0) return Promise.resolve(new Map());
+      return featuresWhere(db, sql`p.id = any(${[...new Set(paperIds)]}::text[])`);
+    },
+
+    featuresOn(days) {
+      if (days.length === 0) return Promise.resolve(new Map());
+      return featuresWhere(db, sql`p.listed_on = any(${[...days]}::date[])`);
     },
 
     /**
@@ -134,56 +140,22 @@ export function createRankingSignals(db: Db): RankingSignals {
       return matches;
     },
 
-    /**
-     * Set-based: a profile of each recipient's latest 200 votes (keywords and authors weigh 1,
-     * categories 0.5, 👍 for and 👎 against) summed over each paper's items, which equals
-     * summing the overlap with each voted paper one by one. The recipients' own votes on the
-     * window's papers count whatever their age.
-     */
-    async voteSignals(recipients, days) {
-      const signals: VoteSignals = { affinity: new Map(), votes: new Map() };
-      if (recipients.length === 0 || days.length === 0) return signals;
-      const ids = [...new Set(recipients)];
-      const { rows } = await sql<{ recipient_id: number; paper_id: string; affinity: number | null; vote: number | null }>`
-        with votes as materialized (
-          select f.recipient_id, f.paper_id, f.vote, p.ai_keywords, p.authors, p.categories, p.listed_on,
-                 row_number() over (partition by f.recipient_id order by f.updated_at desc) as recent
-          from feedback f join papers p on p.id = f.paper_id
-          where f.recipient_id = any(${ids}::int[])
-        ),
-        profile as (
-          select v.recipient_id, i.kind, i.item, sum(v.vote * i.weight)::float8 as weight
-          from votes v
-          cross join lateral (
-            select 'k'::text as kind, x as item, 1.0 as weight from unnest(v.ai_keywords) x
-            union select 'a', x, 1.0 from unnest(v.authors) x
-            union select 'c', x, 0.5 from unnest(v.categories) x
-          ) i
-          where v.recent <= 200
-          group by v.recipient_id, i.kind, i.item
-        ),
-        window_items as (
-          select distinct p.id, 'k'::text as kind, x as item from papers p cross join lateral unnest(p.ai_keywords) x where p.listed_on = any(${[...days]}::date[])
-          union select p.id, 'a', x from papers p cross join lateral unnest(p.authors) x where p.listed_on = any(${[...days]}::date[])
-          union select p.id, 'c', x from papers p cross join lateral unnest(p.categories) x where p.listed_on = any(${[...days]}::date[])
-        )
-        select pr.recipient_id, wi.id as paper_id, sum(pr.weight) as affinity, null::smallint as vote
-        from profile pr join window_items wi on wi.kind = pr.kind and wi.item = pr.item
-        group by pr.recipient_id, wi.id
-        union all
-        select recipient_id, paper_id, null, vote from votes where listed_on = any(${[...days]}::date[])`.execute(db);
+    async votesIn(recipients, days) {
+      const votes = new Map<number, Map<string, Vote>>();
+      if (recipients.length === 0 || days.length === 0) return votes;
+      // The window's ids hashed once; each recipient's votes read by its key (never an `= any`
+      // filter over every vote, nor a probe of papers per vote).
+      const { rows } = await sql<{ recipient_id: number; paper_id: string; vote: number }>`
+        select f.recipient_id, f.paper_id, f.vote
+        from unnest(${[...new Set(recipients)]}::int[]) as r(id)
+        join feedback f on f.recipient_id = r.id
+        join (select id from papers where listed_on = any(${[...days]}::date[])) w on w.id = f.paper_id`.execute(db);
       for (const row of rows) {
-        if (row.vote !== null) {
-          const votes = signals.votes.get(row.recipient_id) ?? new Map<string, Vote>();
-          votes.set(row.paper_id, voteOf(row.vote));
-          signals.votes.set(row.recipient_id, votes);
-        } else if (row.affinity) {
-          const affinity = signals.affinity.get(row.recipient_id) ?? new Map<string, number>();
-          affinity.set(row.paper_id, Number(row.affinity));
-          signals.affinity.set(row.recipient_id, affinity);
-        }
+        const mine = votes.get(row.recipient_id);
+        if (mine) mine.set(row.paper_id, voteOf(row.vote));
+        else votes.set(row.recipient_id, new Map([[row.paper_id, voteOf(row.vote)]]));
       }
-      return signals;
+      return votes;
     },
 
     async deliveredAmong(pairs) {
@@ -198,4 +170,60 @@ export function createRankingSignals(db: Db): RankingSignals {
       return new Set(rows.map((row) => `${row.recipient_id}:${row.paper_id}`));
     },
   };
+}
+
+/**
+ * A window of days (`days`: a CTE list ending in `window_days (day)`) with the stamp of its
+ * papers' state: their count, newest change and a hash of every (id, change), plus the content
+ * model's size and last rebuild (vectors change with them), and the database's name.
+ */
+async function stampedWindow(db: Db, days: RawBuilder<unknown>): Promise<PaperWindow> {
+  const { rows } = await sql<{ days: string[]; stamp: string }>`
+    ${days}
+    select array(select day::text from window_days order by day desc) as days, -- text: date[] has no 'YYYY-MM-DD' parser
+           concat_ws(':', current_database(), (select string_agg(day::text, ',' order by day desc) from window_days),
+                     count(p.id), max(p.last_seen_at), sum(hashtext(p.id || '@' || p.last_seen_at::text)::bigint),
+                     (select concat_ws('@', papers, reindexed_at) from content_stats)) as stamp
+    from papers p
+    where p.listed_on = any(array(select day from window_days))`.execute(db);
+  const row = rows[0];
+  const found = row?.days ?? [];
+  return { latest: found[0], days: found, stamp: row?.stamp ?? '' };
+}
+
+/** Follows (and, with `withMutes`, mutes: stored alike) of many recipients, oldest first each, in one statement. */
+async function interestsOf(db: Db, recipients: readonly number[], withMutes: boolean) {
+  const follows = new Map<number, Follow[]>();
+  const mutes = new Map<number, Follow[]>();
+  if (recipients.length === 0) return { follows, mutes };
+  const ids = [...new Set(recipients)];
+  const { rows } = await sql<{ muted: boolean; recipient_id: number; kind: Follow['kind']; value: string; label: string }>`
+    select false as muted, recipient_id, kind, value, label, created_at, id from follows where recipient_id = any(${ids}::int[])
+    ${withMutes ? sql`union all select true, recipient_id, kind, value, label, created_at, id from mutes where recipient_id = any(${ids}::int[])` : sql``}
+    order by muted, recipient_id, created_at, id`.execute(db);
+  for (const row of rows) {
+    const into = row.muted ? mutes : follows;
+    const list = into.get(row.recipient_id);
+    const follow: Follow = { kind: row.kind, value: row.value, label: row.label };
+    if (list) list.push(follow);
+    else into.set(row.recipient_id, [follow]);
+  }
+  return { follows, mutes };
+}
+
+/**
+ * The features of the papers `where` selects (a condition on `papers p`). One JSON value:
+ * JSON.parse reads a day's 300 papers' arrays in a fraction of the time the driver's array
+ * parser takes (measured at 1M papers: 10.6 ms against 21.6 ms for a day, most of it parsing).
+ */
+async function featuresWhere(db: Db, where: RawBuilder<unknown>): Promise<Map<string, PaperFeatures>> {
+  const features = new Map<string, PaperFeatures>();
+  const { rows } = await sql<{ f: [string, number[] | null, number[] | null, string[], string[], string[]][] | null }>`
+    select json_agg(json_build_array(p.id, v.terms, v.weights, p.ai_keywords, p.authors, p.categories)) as f
+    from papers p left join content_vectors v on v.paper_id = p.id
+    where ${where}`.execute(db);
+  for (const [id, terms, weights, keywords, authors, categories] of rows[0]?.f ?? []) {
+    features.set(id, { vector: { terms: terms ?? [], weights: weights ?? [] }, keywords, authors, categories });
+  }
+  return features;
 }

@@ -2,7 +2,7 @@ import type { RecipientStore } from '../core/ports/recipient-store.ts';
 import type { Db } from './db.ts';
 import { inTransaction } from './in-transaction.ts';
 
-/** Recipients and their follows, over `recipients` and `follows`. */
+/** Recipients, their follows and mutes, over `recipients`, `follows` and `mutes`. */
 export function createRecipientStore(db: Db): RecipientStore {
   return {
     async ensure(ref) {
@@ -80,6 +80,30 @@ export function createRecipientStore(db: Db): RecipientStore {
         .where('recipient_id', '=', id)
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    async mutes(id) {
+      return db.selectFrom('mutes').select(['kind', 'value', 'label']).where('recipient_id', '=', id).orderBy('created_at').orderBy('id').execute();
+    },
+
+    async mute(id, mute) {
+      const inserted = await db
+        .insertInto('mutes')
+        .values({ recipient_id: id, kind: mute.kind, value: mute.value, label: mute.label })
+        .onConflict((oc) => oc.columns(['recipient_id', 'kind', 'value']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+
+    async unmute(id, kind, value) {
+      return db
+        .deleteFrom('mutes')
+        .where('recipient_id', '=', id)
+        .where('kind', '=', kind)
+        .where('value', '=', value)
+        .returning(['kind', 'value', 'label'])
+        .executeTakeFirst();
     },
 
     async timezone(id) {

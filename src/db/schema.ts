@@ -21,6 +21,8 @@ export interface Database {
   content_vectors: ContentVectorsTable;
   content_postings: ContentPostingsTable;
   content_df_staging: ContentDfStagingTable;
+  mutes: MutesTable;
+  recipient_profiles: RecipientProfilesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -85,6 +87,44 @@ export interface FollowsTable {
   /** What the user typed (tidied), shown back to them. */
   label: string;
   created_at: CreatedAt;
+}
+
+/** What a recipient never wants to see (migration 2026_11_30_150000): stored like follows. */
+export interface MutesTable {
+  id: Generated<number>;
+  recipient_id: number;
+  kind: FollowKind;
+  value: string;
+  label: string;
+  created_at: CreatedAt;
+}
+
+/** One stored source of a profile: a voted paper, or a topic follow as `followText` shows it. */
+export type StoredProfileSource = { paper: string } | { follow: string };
+
+/**
+ * A recipient's materialised profile (migration 2026_11_30_150000), written by the core's
+ * profile builder through ProfileStore.rebuild; `stale` is set by triggers on feedback and follows.
+ */
+export interface RecipientProfilesTable {
+  recipient_id: number;
+  stale: ColumnType<boolean, boolean | undefined, boolean>;
+  votes: ColumnType<number, number | undefined, number>;
+  seeds: ColumnType<number, number | undefined, number>;
+  /** content_terms ids, ascending, with their weights (L2-normalised) and the index of the source adding most (-1: none). */
+  terms: ColumnType<number[], number[] | undefined, number[]>;
+  weights: ColumnType<number[], number[] | undefined, number[]>;
+  term_sources: ColumnType<number[], number[] | undefined, number[]>;
+  /** Affinity items (the core's keys for keywords, authors and categories), their weights and sources. */
+  items: ColumnType<string[], string[] | undefined, string[]>;
+  item_weights: ColumnType<number[], number[] | undefined, number[]>;
+  item_sources: ColumnType<number[], number[] | undefined, number[]>;
+  /** The recent 👎 papers' vectors summed: ascending term ids and weights. */
+  dislike_terms: ColumnType<number[], number[] | undefined, number[]>;
+  dislike_weights: ColumnType<number[], number[] | undefined, number[]>;
+  /** What the source indexes name. Written as JSON text. */
+  sources: ColumnType<StoredProfileSource[], string | undefined, string>;
+  built_at: Date | null;
 }
 
 export interface FeedbackTable {
@@ -163,12 +203,15 @@ export interface DeliveriesTable {
  */
 export type StoredReason =
   | { kind: 'follow'; follow: string }
-  | { kind: 'liked' }
+  /** `paper` (the voted paper that adds most) was added with profiles: older rows have none, and still render. */
+  | { kind: 'liked'; paper?: { id: string; title: string } }
   | { kind: 'top'; day: string | null }
   /** Added with `similar` (no stored row needs converting: it is a new kind, not a new shape of an old one). */
   | { kind: 'shares'; terms: string[] }
   /** Added with ranked search (a new kind too; search answers are not stored, but a digest's reasons may one day use it). */
-  | { kind: 'matched'; words: string[]; missing: string[] };
+  | { kind: 'matched'; words: string[]; missing: string[] }
+  /** Added with profiles (a new kind): about the same things as a topic the recipient follows, without all its words. */
+  | { kind: 'related'; follow: string };
 
 export interface DeliveredPapersTable {
   recipient_id: number;

@@ -7,6 +7,7 @@ import { createDeliveryLedger } from './delivery-ledger.ts';
 import { createFeedbackStore } from './feedback-store.ts';
 import { createIngestLog } from './ingest-log.ts';
 import { createPaperLibrary } from './paper-library.ts';
+import { createProfileStore } from './profile-store.ts';
 import { createRankingSignals } from './ranking-signals.ts';
 import { createRecipientStore } from './recipient-store.ts';
 import { createSubscriptionStore } from './subscription-store.ts';
@@ -27,6 +28,7 @@ export function createStorage(db: Db): Storage {
     actionTokens: createActionTokenStore(db),
     ingestLog: createIngestLog(db),
     content: createContentIndex(db),
+    profiles: createProfileStore(db),
     transaction(work) {
       if (db.isTransaction) return work(storage);
       return db.transaction().execute((trx) => work(createStorage(trx)));

@@ -139,6 +139,33 @@ describe('paperboy ask - (batch mode)', () => {
     expect(answers[4]!.cards.map((card) => card.id)).toEqual(['2112.10752']);
   });
 
+  it('learns from 👍: foryou asks first, then names the 👍 paper; mute hides a topic from today', async () => {
+    const days = ['today', 'today 2', 'today 3'];
+    const input = ['foryou', 'vote 2201.02177 up', 'foryou month', ...days, 'mute diffusion', ...days, 'follows'].join('\n');
+    const result = await runBin(['ask', '-', '--json', '--user', 'learner'], env, input);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const answers = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { title: string; notice?: { text: string }; cards: { id: string; title: string; reasons: Reason[] }[]; lines: string[] },
+      );
+    const [before, , month] = answers;
+    expect(before!.notice?.text).toBe("I don't know what you like yet.");
+    const grokked = month!.cards.find((card) => card.id === '2405.15071');
+    expect(grokked?.reasons.map(reasonText)).toEqual(['like “Grokking” that you 👍']);
+    const titlesOf = (from: number) => answers.slice(from, from + 3).flatMap((answer) => answer.cards.map((card) => card.title));
+    expect(titlesOf(3).filter((title) => /Diffusion/.test(title))).toHaveLength(2);
+    expect(titlesOf(7).filter((title) => /Diffusion/.test(title))).toEqual([]);
+    expect(titlesOf(7)).toHaveLength(13);
+    expect(answers[10]!.lines).toContain('• diffusion');
+  });
+
+  it('prints the liked paper in plain text', async () => {
+    const text = await runBin(['ask', '-', '--user', 'plain'], env, 'vote 2201.02177 up\nforyou month\n');
+    expect(text.stdout).toContain('   ★ like “Grokking” that you 👍');
+  });
+
   it('prints each answer as text followed by a blank line, and ends quietly on empty input', async () => {
     const text = await runBin(['ask', '-'], env, 'help\ntoday\n');
     expect(text.code).toBe(0);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actionLabel, reasonText } from '../../src/core/actions/action-label.ts';
+import { actionLabel, reasonText, shortTitle } from '../../src/core/actions/action-label.ts';
 import type { Action } from '../../src/core/answer.ts';
 import { memoryCodec } from '../support/memory-codec.ts';
 
@@ -88,5 +88,18 @@ describe('labels and reasons in plain words', () => {
     expect(reasonText({ kind: 'top', day: null })).toBe('top paper of the day');
     expect(reasonText({ kind: 'top', day: '2026-11-26' })).toBe('top paper of 2026-11-26');
     expect(reasonText({ kind: 'shares', terms: ['gamma ray', 'blazars'] })).toBe('in common: gamma ray, blazars');
+    expect(reasonText({ kind: 'related', follow: 'protein folding' })).toBe('related to your follow: protein folding');
+  });
+
+  it('names the 👍 paper a card is like by the short name before its colon, or its title cut at a word', () => {
+    const liked = (title: string) => reasonText({ kind: 'liked', paper: { id: '2405.15071', title } });
+    expect(liked('HippoRAG: Neurobiologically Inspired Long-Term Memory for Large Language Models')).toBe('like “HippoRAG” that you 👍');
+    expect(liked('Grokked Transformers are Implicit Reasoners: A Mechanistic Journey to the Edge of Generalization')).toBe(
+      'like “Grokked Transformers are Implicit Reasoners” that you 👍',
+    );
+    expect(liked('Scaling   laws for neural language models trained on very many tokens of web text')).toBe(
+      'like “Scaling laws for neural language models trained on very…” that you 👍',
+    );
+    expect(shortTitle('A: B')).toBe('A: B');
   });
 });

@@ -122,21 +122,15 @@ describe.each(engines)('ranking signals on %s', (engine) => {
     expect((await signals().matchFollows(['2024-01-01'], [{ kind: 'topic', value: 'memory -grokking' }])).get(0)).toEqual(['2401.00001']);
   });
 
-  it("gathers affinities and the recipients' own votes on the window's papers", async () => {
+  it("gathers the recipients' own votes on the window's papers, whatever their age", async () => {
     await t.storage.papers.store(papers);
     const ann = await t.storage.recipients.ensure({ platform: 'test', externalId: 'ann', kind: 'user' });
     const bob = await t.storage.recipients.ensure({ platform: 'test', externalId: 'bob', kind: 'user' });
-    // Ann likes grokking by Ann Lee in cs.LG, and not memory.
     await t.storage.feedback.setVote(ann, '2401.00003', 'up', at('2024-01-04T12:00:00Z'));
-    await t.storage.feedback.setVote(ann, '2401.00001', 'down', at('2024-01-04T12:00:00Z'));
+    await t.storage.feedback.setVote(ann, '2401.00001', 'down', at('2020-01-04T12:00:00Z'));
 
-    const latest = await signals().voteSignals([ann, bob], ['2024-01-04']);
-    expect(latest.votes).toEqual(new Map([[ann, new Map([['2401.00003', 'up']])]]));
-    // 00003: grokking, Ann Lee (1 each) and cs.LG (0.5); 00004: grokking − memory = 0, absent.
-    expect(latest.affinity).toEqual(new Map([[ann, new Map([['2401.00003', 2.5]])]]));
-
-    const both = await signals().voteSignals([ann, bob], ['2024-01-04', '2024-01-01']);
-    expect(both.votes).toEqual(
+    expect(await signals().votesIn([ann, bob], ['2024-01-04'])).toEqual(new Map([[ann, new Map([['2401.00003', 'up']])]]));
+    expect(await signals().votesIn([ann, bob], ['2024-01-04', '2024-01-01'])).toEqual(
       new Map([
         [
           ann,
@@ -147,12 +141,49 @@ describe.each(engines)('ranking signals on %s', (engine) => {
         ],
       ]),
     );
-    expect(both.affinity.get(ann)?.get('2401.00001')).toBe(-1);
-    expect(both.affinity.has(bob)).toBe(false);
-
     await t.storage.feedback.setVote(ann, '2401.00003', null, at('2024-01-04T13:00:00Z'));
-    expect((await signals().voteSignals([ann], ['2024-01-04'])).votes).toEqual(new Map());
-    expect(await signals().voteSignals([], ['2024-01-04'])).toEqual({ affinity: new Map(), votes: new Map() });
+    expect(await signals().votesIn([ann], ['2024-01-04'])).toEqual(new Map());
+    expect(await signals().votesIn([], ['2024-01-04'])).toEqual(new Map());
+  });
+
+  it('reads the follows and mutes of many recipients in one go, apart', async () => {
+    const ann = await t.storage.recipients.ensure({ platform: 'test', externalId: 'ann', kind: 'user' });
+    const bob = await t.storage.recipients.ensure({ platform: 'test', externalId: 'bob', kind: 'user' });
+    await t.storage.recipients.follow(ann, { kind: 'topic', value: 'grokking', label: 'Grokking' });
+    expect(await t.storage.recipients.mute(ann, { kind: 'topic', value: 'memory', label: 'Memory' })).toBe(true);
+    expect(await t.storage.recipients.mute(ann, { kind: 'topic', value: 'memory', label: 'memory' })).toBe(false);
+    await t.storage.recipients.mute(ann, { kind: 'author', value: 'bo annson', label: 'Bo Annson' });
+    const { follows, mutes } = await signals().interestsOf([ann, bob]);
+    expect([...mutes.keys()]).toEqual([ann]);
+    expect(mutes.get(ann)).toEqual([
+      { kind: 'topic', value: 'memory', label: 'Memory' },
+      { kind: 'author', value: 'bo annson', label: 'Bo Annson' },
+    ]);
+    expect(follows).toEqual(new Map([[ann, [{ kind: 'topic', value: 'grokking', label: 'Grokking' }]]]));
+    expect(await signals().followsOf([ann])).toEqual(follows);
+    expect(await signals().interestsOf([])).toEqual({ follows: new Map(), mutes: new Map() });
+    expect(await t.storage.recipients.unmute(ann, 'topic', 'memory')).toEqual({ kind: 'topic', value: 'memory', label: 'Memory' });
+    expect(await t.storage.recipients.unmute(ann, 'topic', 'memory')).toBeUndefined();
+    expect(await t.storage.recipients.mutes(ann)).toEqual([{ kind: 'author', value: 'bo annson', label: 'Bo Annson' }]);
+  });
+
+  it('gives the features ranking compares: the content vector, keywords, authors and categories', async () => {
+    await t.storage.papers.store(papers);
+    const features = await signals().features(['2401.00003', '2401.00003', 'nope']);
+    expect([...features.keys()]).toEqual(['2401.00003']);
+    const grokking = features.get('2401.00003')!;
+    expect(grokking).toMatchObject({ keywords: ['grokking'], authors: ['Ann Lee'], categories: ['cs.LG'] });
+    expect(grokking.vector).toEqual((await t.storage.content.vectors(['2401.00003'])).get('2401.00003'));
+    expect(await signals().features([])).toEqual(new Map());
+  });
+
+  it('takes a span of calendar days as a window of the days in it that have papers', async () => {
+    await t.storage.papers.store(papers);
+    expect(await signals().span('2024-01-01', '2024-01-07')).toMatchObject({ latest: '2024-01-04', days: ['2024-01-04', '2024-01-02', '2024-01-01'] });
+    expect(await signals().span('2024-01-02', '2024-01-03')).toMatchObject({ latest: '2024-01-02', days: ['2024-01-02'] });
+    expect(await signals().span('2024-01-05', '2024-01-09')).toMatchObject({ latest: undefined, days: [] });
+    // The same days stamp the same as a window of them.
+    expect((await signals().span('2024-01-02', '2024-01-04')).stamp).toBe((await signals().window('2024-01-04', 2)).stamp);
   });
 
   it('tells which (recipient, paper) pairs were delivered already', async () => {

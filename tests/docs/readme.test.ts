@@ -94,8 +94,9 @@ describe('the README', () => {
     for (const example of examples) {
       const ctx = asUser(`readme-${n++}`);
       const [name = ''] = example.split(/\s+/);
-      // What a reader would have done before: follow what they unfollow, subscribe before changing the digest.
+      // What a reader would have done before: follow what they unfollow, mute what they unmute, subscribe before changing the digest.
       if (name === 'unfollow') await core.run(example.replace(/^unfollow/, 'follow'), ctx);
+      if (name === 'unmute') await core.run(example.replace(/^unmute/, 'mute'), ctx);
       if (name === 'settings' || name === 'unsubscribe') await core.run('subscribe', ctx);
       const answer = await core.run(example, ctx);
       expect(answer.notice?.tone, `${example} → ${answer.notice?.text}`).not.toBe('error');

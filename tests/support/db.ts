@@ -45,7 +45,7 @@ export async function openTestDb(engine: Engine): Promise<DbHandle> {
 
 /** Empties every table (keeping the migrations), so each test starts from a clean database. */
 export async function truncateAll(db: Kysely<Database>): Promise<void> {
-  await sql`truncate papers, vocabulary, recipients, follows, feedback, subscriptions, deliveries, delivered_papers, ingest_runs, action_tokens, content_terms, content_stats, content_vectors, content_postings, content_df_staging restart identity cascade`.execute(
+  await sql`truncate papers, vocabulary, recipients, follows, feedback, subscriptions, deliveries, delivered_papers, ingest_runs, action_tokens, content_terms, content_stats, content_vectors, content_postings, content_df_staging, mutes, recipient_profiles restart identity cascade`.execute(
     db,
   );
 }

@@ -1,6 +1,6 @@
 import { type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedImage, ButtonStyle, ComponentType, escapeMarkdown } from 'discord.js';
-import { actionLabel, reasonText } from '../../core/actions/action-label.ts';
-import type { Action, Answer, PaperCard, Tone } from '../../core/answer.ts';
+import { actionLabel, reasonText, shortTitle } from '../../core/actions/action-label.ts';
+import type { Action, Answer, PaperCard, Reason, Tone } from '../../core/answer.ts';
 import { actionKey } from './custom-ids.ts';
 
 /** Discord's message limits (the API answers 400 past any of them). */
@@ -162,6 +162,12 @@ export function escapeText(text: string): string {
   });
 }
 
+/** A reason as one line of Discord markdown: the 👍 paper a card is like in italics ("like *HippoRAG* that you 👍"). */
+function reasonMarkdown(reason: Reason): string {
+  if (reason.kind === 'liked' && reason.paper) return `like *${escapeClip(shortTitle(reason.paper.title), 100)}* that you 👍`;
+  return escapeClip(reasonText(reason), 120);
+}
+
 /** Escapes and clips; cutting first keeps escaping cheap on huge text (escaping only makes text longer). */
 function escapeClip(text: string, max: number): string {
   return clip(escapeText(clip(text, max)), max);
@@ -215,7 +221,7 @@ function cardText(card: PaperCard): { fixed: string; snippet: string } {
   const fixed = [
     authors ? `*${escapeClip(authors, MAX_AUTHORS_LENGTH)}*` : undefined,
     `${stats} · ${links}`,
-    ...card.reasons.slice(0, 3).map((reason) => `✨ ${escapeClip(reasonText(reason), 120)}`),
+    ...card.reasons.slice(0, 3).map((reason) => `✨ ${reasonMarkdown(reason)}`),
     card.vote ? `You rated this ${card.vote === 'up' ? '👍' : '👎'}` : undefined,
   ]
     .filter((line): line is string => Boolean(line))

@@ -23,7 +23,9 @@ export function reasonText(reason: Reason): string {
     case 'follow':
       return `matches your follow: ${reason.follow}`;
     case 'liked':
-      return 'similar to papers you liked';
+      return reason.paper ? `like “${shortTitle(reason.paper.title)}” that you 👍` : 'similar to papers you liked';
+    case 'related':
+      return `related to your follow: ${reason.follow}`;
     case 'top':
       return reason.day === null ? 'top paper of the day' : `top paper of ${reason.day}`;
     case 'shares':
@@ -31,4 +33,21 @@ export function reasonText(reason: Reason): string {
     case 'matched':
       return `has ${reason.words.join(', ')}${reason.missing.length ? `; not ${reason.missing.join(', ')}` : ''}`;
   }
+}
+
+/** Longest title a reason quotes. */
+const SHORT_TITLE = 60;
+
+/**
+ * A title short enough to quote in a reason: the name before its first colon when it has one
+ * ("HippoRAG", "Grokked Transformers are Implicit Reasoners"), cut at a word to 60 characters.
+ */
+export function shortTitle(title: string): string {
+  const tidy = title.replace(/\s+/g, ' ').trim();
+  const colon = tidy.indexOf(': ');
+  const head = colon >= 3 ? tidy.slice(0, colon) : tidy;
+  if (head.length <= SHORT_TITLE) return head;
+  const cut = head.slice(0, SHORT_TITLE - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SHORT_TITLE / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }

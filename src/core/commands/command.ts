@@ -6,7 +6,7 @@ import type { Storage } from '../ports/storage.ts';
 import type { RecipientRef } from '../recipient.ts';
 
 /** What a command needs from the outside world: the stores it reads and writes, the time, a logger. */
-export interface CommandDeps extends Pick<Storage, 'papers' | 'recipients' | 'feedback' | 'ranking' | 'subscriptions' | 'content'> {
+export interface CommandDeps extends Pick<Storage, 'papers' | 'recipients' | 'feedback' | 'ranking' | 'subscriptions' | 'content' | 'profiles'> {
   clock: Clock;
   log: Logger;
 }
@@ -91,6 +91,11 @@ export interface CommandSpec<Args = any> {
   answer: 'public' | 'personal';
   /** Who may run it with these arguments; checked by the core before `run` (default 'anyone'). */
   access?: Access | ((args: Args) => Access);
+  /**
+   * For managers-only commands: what a refused member is told it changes ("what it mutes")
+   * and what to do instead. Default: the channel's daily post, and `subscribe` in a private chat.
+   */
+  manages?: { what: string; instead: string };
   /** Turns the text after the command name into the raw args the schema validates. */
   fromText(rest: string): unknown;
   args: z.ZodType<Args>;

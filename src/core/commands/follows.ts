@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { assertPlainTopic, followText, MAX_FOLLOWS, parseFollow } from '../follow.ts';
+import { assertPlainTopic, followText, MAX_FOLLOWS, MAX_MUTES, parseFollow } from '../follow.ts';
+import { refreshProfile } from '../ranking/profiles.ts';
 import type { RecipientRef } from '../recipient.ts';
 import { defineCommand } from './command.ts';
 import { rankSuggestions } from './suggestions.ts';
 
 /** The one argument of follow and unfollow; `empty` is the message for leaving it out. */
-function topicArgs(empty: string) {
+export function topicArgs(empty: string) {
   return z.object({
     topic: z.string().trim().min(1, empty).max(200, 'That is too long to follow; keep it under 100 characters.'),
   });
 }
 
-function owner(ref: RecipientRef): string {
+/** Who a follow or mute belongs to, as a message's subject: "You" or "This channel". */
+export function owner(ref: RecipientRef): string {
   return ref.kind === 'channel' ? 'This channel' : 'You';
 }
 
@@ -40,11 +42,20 @@ export const followCommand = defineCommand({
         `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`,
       );
     }
+    const muted = (await deps.recipients.mutes(recipient)).find((m) => m.kind === follow.kind && m.value === follow.value);
+    if (muted) {
+      throw new DomainError(
+        'InvalidArguments',
+        `${owner(ctx.recipient)} muted ${followText(muted)}, so its papers are hidden. \`unmute ${followText(muted)}\` first, then follow it.`,
+      );
+    }
     if (!(await deps.recipients.follow(recipient, follow))) {
       // Shown as it was stored (`author:Yann LeCun`), however it was typed this time.
       const stored = (await deps.recipients.follows(recipient)).find((f) => f.kind === follow.kind && f.value === follow.value) ?? follow;
       throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(stored)}.`);
     }
+    // A topic is a seed of the profile: rebuilt now, so `foryou` has it at once.
+    if (follow.kind === 'topic') await refreshProfile(deps, recipient);
     return {
       title: 'Following',
       cards: [],
@@ -89,6 +100,7 @@ export const unfollowCommand = defineCommand({
         `${owner(ctx.recipient)} do${ctx.recipient.kind === 'channel' ? 'es' : ''} not follow ${followText(follow)}; \`follows\` lists what ${ctx.recipient.kind === 'channel' ? 'it follows' : 'you follow'}.`,
       );
     }
+    if (removed.kind === 'topic' && recipient !== undefined) await refreshProfile(deps, recipient);
     return {
       title: 'Unfollowed',
       cards: [],
@@ -100,25 +112,28 @@ export const unfollowCommand = defineCommand({
   },
 });
 
-/** `follows`: what this recipient follows. */
+/** `follows`: what this recipient follows, and what it muted. */
 export const followsCommand = defineCommand({
   name: 'follows',
-  aliases: ['following', 'list'],
+  aliases: ['following', 'list', 'mutes'],
   usage: '',
-  summary: 'List what you (or this channel) follow.',
+  summary: 'List what you (or this channel) follow and mute.',
   options: [],
   answer: 'personal',
   fromText: () => ({}),
   args: z.object({}),
   async run(_args, ctx, deps): Promise<Answer> {
     const recipient = await deps.recipients.find(ctx.recipient);
-    const follows = recipient ? await deps.recipients.follows(recipient) : [];
+    const [follows, mutes] = recipient ? await Promise.all([deps.recipients.follows(recipient), deps.recipients.mutes(recipient)]) : [[], []];
     const who = ctx.recipient.kind === 'channel' ? 'This channel follows' : 'You follow';
+    const muteLines = mutes.length
+      ? [`Muted (${mutes.length} of at most ${MAX_MUTES}; never shown in \`today\`, \`foryou\` or digests):`, ...mutes.map((m) => `• ${followText(m)}`)]
+      : [];
     if (follows.length === 0) {
       return {
         title: 'Follows',
         cards: [],
-        lines: ['Try `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.'],
+        lines: [...(muteLines.length ? [...muteLines, ''] : []), 'Try `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.'],
         notice: { tone: 'info', text: `${who} nothing yet.` },
         actions: [],
         visibility: 'personal',
@@ -127,7 +142,7 @@ export const followsCommand = defineCommand({
     return {
       title: 'Follows',
       cards: [],
-      lines: follows.map((f) => `• ${followText(f)}`),
+      lines: [...follows.map((f) => `• ${followText(f)}`), ...(muteLines.length ? ['', ...muteLines] : [])],
       notice: { tone: 'info', text: `${who} ${follows.length} of at most ${MAX_FOLLOWS}:` },
       actions: [],
       visibility: 'personal',

@@ -1,7 +1,9 @@
 import type { CommandCall } from '../answer.ts';
 import type { CommandSpec } from './command.ts';
 import { followCommand, followsCommand, unfollowCommand } from './follows.ts';
+import { forYouCommand } from './foryou.ts';
 import { helpCommand } from './help.ts';
+import { muteCommand, unmuteCommand } from './mutes.ts';
 import { paperCommand } from './paper.ts';
 import { searchCommand } from './search.ts';
 import { similarCommand } from './similar.ts';
@@ -15,12 +17,15 @@ import { voteCommand } from './vote.ts';
 export const commandSpecs: readonly CommandSpec[] = [
   todayCommand,
   trendingCommand,
+  forYouCommand,
   searchCommand,
   paperCommand,
   similarCommand,
   followCommand,
   unfollowCommand,
   followsCommand,
+  muteCommand,
+  unmuteCommand,
   subscribeCommand,
   unsubscribeCommand,
   settingsCommand,

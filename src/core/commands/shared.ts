@@ -1,5 +1,7 @@
 import type { Action, Reason, Vote } from '../answer.ts';
 import type { Paper } from '../paper.ts';
+import type { LikedBy } from '../ranking/rank-window.ts';
+import { LIKED_MIN_POINTS } from '../ranking/score.ts';
 
 /** Papers per page in chat answers: five cards fit Telegram's 4096 characters and Discord's 6000. */
 export const PAGE_SIZE = 5;
@@ -34,11 +36,17 @@ export function followAction(topic: string): Action {
 
 /**
  * The reasons shown on a card for why it was picked: the follows it matched, and whether it is
- * like what the recipient 👍. A paper they 👍 themselves is not called like what they liked: its
- * own keywords and authors are a large part of its affinity, and its card already shows the vote.
+ * like what the recipient 👍 — naming the 👍 paper that adds most ("like “HippoRAG” that you
+ * 👍"), or the followed topic it is close to without matching all its words. A paper they 👍
+ * themselves is not called like what they liked: it is a large part of its own likeness, and
+ * its card already shows the vote.
  */
-export function reasonsFor(ranked: { matched: readonly string[]; affinity: number; vote?: Vote | undefined }): Reason[] {
+export function reasonsFor(ranked: { matched: readonly string[]; points: number; vote?: Vote | undefined; likedBy?: LikedBy | undefined }): Reason[] {
   const reasons: Reason[] = ranked.matched.map((follow) => ({ kind: 'follow', follow }));
-  if (ranked.affinity > 0 && ranked.vote !== 'up') reasons.push({ kind: 'liked' });
+  if (ranked.points < LIKED_MIN_POINTS || ranked.vote === 'up') return reasons;
+  const by = ranked.likedBy;
+  if (by?.kind === 'follow') {
+    if (!ranked.matched.includes(by.follow)) reasons.push({ kind: 'related', follow: by.follow });
+  } else reasons.push(by ? { kind: 'liked', paper: { id: by.id, title: by.title } } : { kind: 'liked' });
   return reasons;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { previousDay, utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
-import { rankDay } from '../ranking/rank-day.ts';
+import { rankWindow } from '../ranking/rank-window.ts';
 import { defineCommand } from './command.ts';
 import { cardActions, PAGE_SIZE, pageActions, reasonsFor } from './shared.ts';
 
@@ -36,7 +36,9 @@ export const todayCommand = defineCommand({
   async run(args, ctx, deps) {
     const todayUtc = utcDate(deps.clock());
     const requested = args.date === 'yesterday' ? previousDay(todayUtc) : (args.date ?? todayUtc);
-    const [day, recipient] = await Promise.all([deps.papers.latestListedDay(requested), deps.recipients.find(ctx.recipient)]);
+    // The day's window (the latest day with papers on or before the one asked for) with its stamp, for what is cached of it.
+    const [window, recipient] = await Promise.all([deps.ranking.window(requested, 1), deps.recipients.find(ctx.recipient)]);
+    const day = window.latest;
     if (!day) {
       // Either the library is empty, or every stored day comes after the one asked for.
       const earliest = await deps.papers.earliestListedDay();
@@ -57,7 +59,7 @@ export const todayCommand = defineCommand({
       };
     }
     const offset = (args.page - 1) * PAGE_SIZE;
-    const ranked = await rankDay(deps, { day, recipient, limit: PAGE_SIZE, offset });
+    const ranked = await rankWindow(deps, { window, recipient, limit: PAGE_SIZE, offset });
     const shown = ranked.slice(0, PAGE_SIZE);
     const hasNext = ranked.length > PAGE_SIZE;
     const cards = shown.map((r) => toCard(r.paper, reasonsFor(r), r.vote));

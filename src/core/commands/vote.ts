@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
+import { refreshProfile } from '../ranking/profiles.ts';
 import { defineCommand } from './command.ts';
 import { paperIdArg } from './paper.ts';
 
@@ -37,6 +38,8 @@ export const voteCommand = defineCommand({
     if (!paper) throw new DomainError('PaperNotFound', `Paper ${id} is not in my library, so it cannot be rated.`);
     const recipient = await deps.recipients.ensure(ctx.recipient);
     await deps.feedback.setVote(recipient, id, vote === 'clear' ? null : vote, deps.clock());
+    // The profile is rebuilt now, so the next list already follows this vote.
+    await refreshProfile(deps, recipient);
     const text =
       vote === 'up'
         ? `👍 Noted: more papers like “${paper.title}”.`

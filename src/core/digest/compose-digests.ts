@@ -1,8 +1,11 @@
-import type { Follow } from '../follow.ts';
-import { followText } from '../follow.ts';
-import type { CandidatePaper, PaperWindow, RankingSignals } from '../ports/ranking-signals.ts';
+import { type Follow, followText } from '../follow.ts';
+import type { ProfileSource } from '../ports/profile-store.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
-import { byLabel, communitySignal, personalScore } from '../ranking/score.ts';
+import type { Storage } from '../ports/storage.ts';
+import { ProfileScorer, strongestSource } from '../ranking/paper-index.ts';
+import { loadProfiles } from '../ranking/profiles.ts';
+import { byLabel, communitySignal, LIKED_MIN_POINTS, personalScore } from '../ranking/score.ts';
+import { followKey, windowIndex, windowMatches, windowPapers } from '../ranking/window-cache.ts';
 import type { CadenceKind } from '../subscription.ts';
 
 /** One digest to compose: for whom, for which local date, how many papers at most. */
@@ -26,8 +29,10 @@ export interface DigestPick {
   rank: number;
   /** Labels of the follows it matched, shown as in `today` (`grokking`, `author:…`, `cat:…`); empty for a top-of-the-day pick. */
   matched: string[];
-  /** Overlap with what the recipient voted on (positive: like what they 👍). */
-  affinity: number;
+  /** What the recipient's profile says about it, in points (positive: like what they 👍). */
+  points: number;
+  /** For a pick like what the recipient likes (points ≥ LIKED_MIN_POINTS): the 👍 paper or followed topic adding most. */
+  likedBy?: ProfileSource;
   /** The day the paper is listed on. */
   listedOn: string;
   /** The newest day with papers on or before the local date ("the day" of a daily digest). */
@@ -65,26 +70,33 @@ export const DIGEST_WINDOWS: Readonly<Record<CadenceKind, DigestWindow>> = {
 /** Candidates beyond papers_per_post checked against delivered_papers in the first round. */
 const EXCLUSION_MARGIN = 3;
 
+/** The store parts composing reads (inside the claiming transaction). */
+export type ComposeStore = Pick<Storage, 'ranking' | 'profiles'>;
+
 /**
  * Picks the papers for many digests at once. Per local date and cadence in the batch (usually
  * one or two) a fixed handful of set-based queries serves every digest: the window's papers, the
- * recipients' follows, which papers each distinct follow matches (cached until the window's
- * papers change, so a pass of many batches matches each follow once), vote affinities, and
- * one probe of delivered_papers for the best candidates of every digest. Never a query per
- * subscriber or per follow.
+ * recipients' follows and mutes, their profiles (one row each, see core/ranking/profile.ts),
+ * their votes on the window, which papers each distinct follow or mute matches and the window's
+ * content features (both cached until the window's papers change, so a pass of many batches
+ * matches each follow once), and one probe of delivered_papers for the best candidates of every
+ * digest. Never a query per subscriber or per follow; a profile is scored against the window's
+ * inverted features at the cost of its own terms' postings.
  *
  * - Candidates: papers listed in the digest's window ({@link DIGEST_WINDOWS}: the latest days
  *   with papers on or before the local date), minus papers this recipient was already sent
- *   (delivered_papers) or voted on (it has seen them).
- * - A recipient that follows anything gets only papers matching its follows; one that follows
- *   nothing gets the day's top papers.
+ *   (delivered_papers), voted on (it has seen them) or muted.
+ * - A recipient that follows anything gets papers matching its follows and papers like what it
+ *   👍 (personal points ≥ LIKED_MIN_POINTS: the same rule as `foryou`); one that follows nothing
+ *   gets the day's top papers, ranked with its profile when it has one.
  * - Scored by `personalScore`, the ranking of `today` (a paper voted on is never a candidate, so
  *   the own-vote term does not arise); order: newer day first (daily), then score, upvotes,
  *   recency, id.
  *
- * Read-only; pass the claiming transaction's signals to see its own claims.
+ * Read-only, except that a stale profile is rebuilt first; pass the claiming transaction's
+ * storage to see its own claims.
  */
-export async function composeDigests(signals: RankingSignals, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+export async function composeDigests(store: ComposeStore, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
   const groups = new Map<string, { localDate: string; cadence: CadenceKind; requests: DigestRequest[] }>();
   for (const request of requests) {
     const cadence = request.cadence ?? 'daily';
@@ -94,139 +106,164 @@ export async function composeDigests(signals: RankingSignals, requests: readonly
     else groups.set(key, { localDate: request.localDate, cadence, requests: [request] });
   }
   const picks: DigestPick[] = [];
-  for (const group of groups.values()) picks.push(...(await composeForDate(signals, group.localDate, group.cadence, group.requests)));
+  for (const group of groups.values()) picks.push(...(await composeForDate(store, group.localDate, group.cadence, group.requests)));
   return picks.sort((a, b) => a.key - b.key || a.rank - b.rank);
 }
 
-async function composeForDate(ranking: RankingSignals, localDate: string, cadence: CadenceKind, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+async function composeForDate(store: ComposeStore, localDate: string, cadence: CadenceKind, requests: readonly DigestRequest[]): Promise<DigestPick[]> {
+  const { ranking } = store;
   const { days, newestDayFirst } = DIGEST_WINDOWS[cadence];
   const window = await ranking.window(localDate, days);
   if (!window.latest) return [];
   const latest = window.latest;
-  const papers = await papersOf(ranking, window);
+  const { papers, pordOf } = await windowPapers(ranking, window);
   if (papers.length === 0) return [];
   const recipientIds = requests.map((r) => r.recipientId);
-  const follows = await ranking.followsOf(recipientIds);
-  const matches = await followMatches(ranking, window, [...follows.values()].flat());
-  const signals = await ranking.voteSignals(recipientIds, window.days);
+  const [{ follows, mutes }, profiles, votes] = await Promise.all([
+    ranking.interestsOf(recipientIds),
+    loadProfiles(store, recipientIds),
+    ranking.votesIn(recipientIds, window.days),
+  ]);
+  const [matches, index] = await Promise.all([
+    windowMatches(ranking, window, [...follows.values(), ...mutes.values()].flat()),
+    profiles.size > 0 ? windowIndex(ranking, window) : undefined,
+  ]);
+  const scorer = index ? new ProfileScorer(index) : undefined;
+  const pordsOf = (follow: Follow) => matches.get(followKey(follow)) ?? NO_PORDS;
 
   // Per paper of the window (by its index, "pord", which is also the tie-break order):
   const size = papers.length;
-  const pordOf = new Map(papers.map((paper, index) => [paper.id, index]));
   const base = Float64Array.from(papers, (paper) => communitySignal(paper.upvotes));
   const older = Uint8Array.from(papers, (paper) => (newestDayFirst && paper.listedOn !== latest ? 1 : 0));
-  // Each follow's matches as window indexes, converted once per batch.
-  const pordLists = new Map<string, Int32Array>();
-  const pordsOf = (follow: Follow): Int32Array => {
-    const key = followKey(follow);
-    let list = pordLists.get(key);
-    if (!list) {
-      const ids = matches.get(key) ?? new Set<string>();
-      list = Int32Array.from([...ids].flatMap((id) => (pordOf.has(id) ? [pordOf.get(id)!] : [])));
-      pordLists.set(key, list);
-    }
-    return list;
-  };
   const counts = new Int32Array(size);
-  const score = new Float64Array(size);
-  const byRank = (a: number, b: number) => older[a]! - older[b]! || score[b]! - score[a]! || a - b;
+  const excluded = new Uint8Array(size);
 
   const states = requests.map((request) => {
-    const voted = signals.votes.get(request.recipientId);
-    const affinity = signals.affinity.get(request.recipientId);
+    const voted = votes.get(request.recipientId);
+    const profile = profiles.get(request.recipientId);
     const own = follows.get(request.recipientId) ?? [];
-    let ranked: number[];
-    // How many of `ranked` are in order (all, unless set here); the rest is sorted, by `rankRest`,
-    // only if this digest gets that far.
-    let inOrder: number | undefined;
-    let rankRest = byRank;
+    const muted = mutes.get(request.recipientId) ?? [];
+    // Muted and voted papers are never candidates: marked here, cleared at the end of this digest.
+    const marked: number[] = [];
+    const mark = (pord: number) => {
+      if (!excluded[pord]) marked.push(pord);
+      excluded[pord] = 1;
+    };
+    for (const mute of muted) for (const pord of pordsOf(mute)) mark(pord);
+    for (const id of voted?.keys() ?? []) {
+      const pord = pordOf.get(id);
+      if (pord !== undefined) mark(pord);
+    }
+    // The scorer holds this profile's points until the next digest's profile is scored.
+    const profiled = scorer && profile ? scorer.score(profile) : NO_PORDS;
+    const pointsOf = (pord: number) => (profiled.length > 0 ? scorer!.points(pord) : 0);
+
+    // The candidates, with their scores and points side by side (by candidate index), kept with
+    // this digest: the next digests of the batch do not touch them.
+    let candidates: number[];
+    let scored = true;
+    const touched: number[] = [];
     if (own.length > 0) {
-      const touched: number[] = [];
       for (const follow of own) {
         for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
       }
-      for (const pord of touched) {
-        score[pord] = personalScore(base[pord]!, counts[pord]!, affinity?.get(papers[pord]!.id) ?? 0);
-      }
-      // Only the best few are usually needed: put them first in order, leave the rest for later.
-      ranked = sortedPrefix(touched, request.limit + EXCLUSION_MARGIN, byRank);
-      inOrder = Math.min(ranked.length, request.limit + EXCLUSION_MARGIN);
-      for (const pord of touched) counts[pord] = 0;
-      if (ranked.length > inOrder) {
-        // By then the next digests of the batch have written their own scores into `score`: keep this one's.
-        const mine = new Map(ranked.slice(inOrder).map((pord) => [pord, score[pord]!]));
-        rankRest = (a, b) => older[a]! - older[b]! || mine.get(b)! - mine.get(a)! || a - b;
-      }
-    } else if (affinity) {
-      ranked = Array.from({ length: size }, (_, pord) => pord);
-      for (const pord of ranked) score[pord] = personalScore(base[pord]!, 0, affinity.get(papers[pord]!.id) ?? 0);
-      ranked.sort(byRank);
-    } else if (newestDayFirst) {
-      // Without follows or votes the window's own order is the ranking (score grows with upvotes).
-      ranked = Array.from({ length: size }, (_, pord) => pord);
+      // Papers like what it 👍 come in without a follow match (as in `foryou`).
+      for (const pord of profiled) if (counts[pord] === 0 && pointsOf(pord) >= LIKED_MIN_POINTS) touched.push(pord);
+      candidates = [];
+      for (const pord of touched) if (!excluded[pord]) candidates.push(pord);
     } else {
-      // The same, for a window ranked as one list: by score alone.
-      ranked = Array.from({ length: size }, (_, pord) => pord);
-      for (const pord of ranked) score[pord] = base[pord]!;
-      ranked.sort(byRank);
+      candidates = [];
+      for (let pord = 0; pord < size; pord++) if (!excluded[pord]) candidates.push(pord);
+      // Without follows or a profile, a daily window's own order is the ranking (score grows with upvotes).
+      scored = profiled.length > 0 || !newestDayFirst;
     }
-    let sortedUpTo = inOrder ?? ranked.length;
-    if (voted) {
-      // Filtered apart, so the part in order stays exactly the part in order.
-      const unvoted = (pord: number) => !voted.has(papers[pord]!.id);
-      const head = ranked.slice(0, sortedUpTo).filter(unvoted);
-      ranked = [...head, ...ranked.slice(sortedUpTo).filter(unvoted)];
-      sortedUpTo = head.length;
+    const m = candidates.length;
+    const cand = Int32Array.from(candidates);
+    const cpoints = new Float64Array(m);
+    const cscore = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const pord = cand[i]!;
+      cpoints[i] = pointsOf(pord);
+      cscore[i] = personalScore(base[pord]!, counts[pord]!, cpoints[i]!);
     }
-    return { request, own, affinity, ranked, sortedUpTo, rankRest, next: 0, picked: [] as number[] };
+    for (const pord of touched) counts[pord] = 0;
+    for (const pord of marked) excluded[pord] = 0;
+    const byRank = (i: number, j: number) => older[cand[i]!]! - older[cand[j]!]! || cscore[j]! - cscore[i]! || cand[i]! - cand[j]!;
+    const indexes: number[] = new Array(m);
+    for (let i = 0; i < m; i++) indexes[i] = i;
+    // Only the best few are usually needed: put them first in order, leave the rest for later.
+    const head = request.limit + EXCLUSION_MARGIN;
+    const order = !scored ? indexes : own.length > 0 ? sortedPrefix(indexes, head, byRank) : indexes.sort(byRank);
+    const sortedUpTo = own.length > 0 ? Math.min(m, head) : m;
+    return { request, own, profile, cand, cpoints, order, sortedUpTo, byRank, next: 0, picked: [] as number[] };
   });
 
   // Drop what each recipient was already sent: probe the best few of every digest in one
   // statement, and go further down only for digests that came out short.
   for (let round = 0; ; round++) {
-    const probing = states.filter((s) => s.picked.length < s.request.limit && s.next < s.ranked.length);
+    const probing = states.filter((s) => s.picked.length < s.request.limit && s.next < s.order.length);
     if (probing.length === 0) break;
     const chunks = probing.map((s) => {
       const wanted = s.request.limit - s.picked.length;
       const end = s.next + wanted * (round + 1) + EXCLUSION_MARGIN * 2 ** round;
       if (end > s.sortedUpTo) {
-        s.ranked = [...s.ranked.slice(0, s.sortedUpTo), ...s.ranked.slice(s.sortedUpTo).sort(s.rankRest)];
-        s.sortedUpTo = s.ranked.length;
+        s.order = [...s.order.slice(0, s.sortedUpTo), ...s.order.slice(s.sortedUpTo).sort(s.byRank)];
+        s.sortedUpTo = s.order.length;
       }
-      const chunk = s.ranked.slice(s.next, end);
+      const chunk = s.order.slice(s.next, end);
       s.next += chunk.length;
       return { s, chunk };
     });
     const sent = await ranking.deliveredAmong(
-      chunks.flatMap(({ s, chunk }) => chunk.map((pord) => ({ recipient: s.request.recipientId, paperId: papers[pord]!.id }))),
+      chunks.flatMap(({ s, chunk }) => chunk.map((i) => ({ recipient: s.request.recipientId, paperId: papers[s.cand[i]!]!.id }))),
     );
     for (const { s, chunk } of chunks) {
-      for (const pord of chunk) {
+      for (const i of chunk) {
         if (s.picked.length >= s.request.limit) break;
-        if (!sent.has(`${s.request.recipientId}:${papers[pord]!.id}`)) s.picked.push(pord);
+        if (!sent.has(`${s.request.recipientId}:${papers[s.cand[i]!]!.id}`)) s.picked.push(i);
       }
     }
   }
 
-  return states.flatMap(({ request, own, affinity, picked }) =>
-    picked.map((pord, index) => {
+  return states.flatMap(({ request, own, profile, cand, cpoints, picked }) =>
+    picked.map((i, at) => {
+      const pord = cand[i]!;
       const paper = papers[pord]!;
       const labels = own
-        .filter((follow) => matches.get(followKey(follow))?.has(paper.id))
+        .filter((follow) => holds(pordsOf(follow), pord))
         .map(followText)
         .sort(byLabel);
+      const value = cpoints[i]!;
+      const likedBy = profile && index && value >= LIKED_MIN_POINTS ? strongestSource(profile, index.vectors[pord]!, index.items[pord]!) : undefined;
       return {
         key: request.key,
         paperId: paper.id,
-        rank: index + 1,
+        rank: at + 1,
         matched: labels,
-        affinity: affinity?.get(paper.id) ?? 0,
+        points: value,
+        ...(likedBy ? { likedBy } : {}),
         listedOn: paper.listedOn,
         latestDay: latest,
         cadence,
       };
     }),
   );
+}
+
+const NO_PORDS = new Int32Array(0);
+
+/** Whether an ascending list of pords holds `pord` (a binary search: a popular topic matches hundreds). */
+function holds(sorted: Int32Array, pord: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const value = sorted[mid]!;
+    if (value === pord) return true;
+    if (value < pord) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /**
@@ -251,49 +288,4 @@ function sortedPrefix(items: number[], k: number, compare: (a: number, b: number
     }
   }
   return [...top, ...rest];
-}
-
-function followKey(follow: Pick<Follow, 'kind' | 'value'>): string {
-  return `${follow.kind}\u0000${follow.value}`;
-}
-
-/**
- * What is the same for every digest of a window, kept per window state (its stamp changes when
- * any of its papers does) and reused by later batches and passes: its papers in ranking order,
- * and which papers each follow matches (the costly part of composing, and the same for every
- * subscriber who follows the same thing).
- */
-const windowCache = new Map<string, { papers?: CandidatePaper[]; matches: Map<string, Set<string>> }>();
-const CACHED_WINDOWS = 4;
-
-function cacheOf(window: PaperWindow) {
-  let cached = windowCache.get(window.stamp);
-  if (!cached) {
-    cached = { matches: new Map() };
-    windowCache.set(window.stamp, cached);
-    while (windowCache.size > CACHED_WINDOWS) windowCache.delete(windowCache.keys().next().value!);
-  }
-  return cached;
-}
-
-/** The window's papers in ranking order, read once per window state. */
-async function papersOf(ranking: RankingSignals, window: PaperWindow): Promise<CandidatePaper[]> {
-  const cached = cacheOf(window);
-  cached.papers ??= await ranking.candidates(window.days);
-  return cached.papers;
-}
-
-async function followMatches(ranking: RankingSignals, window: PaperWindow, follows: readonly Follow[]): Promise<Map<string, Set<string>>> {
-  const cached = cacheOf(window).matches;
-  const missing = new Map<string, Follow>();
-  for (const follow of follows) {
-    const key = followKey(follow);
-    if (!cached.has(key)) missing.set(key, follow);
-  }
-  if (missing.size > 0) {
-    const wanted = [...missing.values()];
-    const found = await ranking.matchFollows(window.days, wanted);
-    wanted.forEach((follow, index) => cached.set(followKey(follow), new Set(found.get(index) ?? [])));
-  }
-  return cached;
 }

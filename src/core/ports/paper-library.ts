@@ -84,6 +84,8 @@ export interface PaperLibrary {
   find(id: string): Promise<Paper | undefined>;
   /** Papers by id (in no particular order); ids that are not stored are left out. */
   findMany(ids: readonly string[]): Promise<Map<string, Paper>>;
+  /** Just the titles of papers by id (for reasons that name a paper); ids that are not stored are left out. */
+  titles(ids: readonly string[]): Promise<Map<string, string>>;
   /** The latest day (on or before `onOrBefore`, when given) that has papers; undefined for an empty library. */
   latestListedDay(onOrBefore?: string): Promise<string | undefined>;
   /** The earliest day that has papers; undefined for an empty library. */

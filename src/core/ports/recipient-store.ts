@@ -24,6 +24,12 @@ export interface RecipientStore {
   unfollow(id: RecipientId, kind: FollowKind, value: string): Promise<Follow | undefined>;
   /** How many follows a recipient has. */
   countFollows(id: RecipientId): Promise<number>;
+  /** A recipient's mutes (what it never wants to see, matched like follows), oldest first. */
+  mutes(id: RecipientId): Promise<Follow[]>;
+  /** Adds a mute; false when the recipient already mutes it. */
+  mute(id: RecipientId, mute: Follow): Promise<boolean>;
+  /** Removes a mute; the removed mute, or undefined when there was none. */
+  unmute(id: RecipientId, kind: FollowKind, value: string): Promise<Follow | undefined>;
   /** The IANA timezone the recipient last gave (to `subscribe` or `settings`), if any; kept when they unsubscribe. */
   timezone(id: RecipientId): Promise<string | undefined>;
   /** Remembers the timezone a recipient gave, for their next subscription. */

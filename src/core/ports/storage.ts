@@ -4,6 +4,7 @@ import type { DeliveryLedger } from './delivery-ledger.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import type { PaperLibrary } from './paper-library.ts';
+import type { ProfileStore } from './profile-store.ts';
 import type { RankingSignals } from './ranking-signals.ts';
 import type { RecipientStore } from './recipient-store.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
@@ -23,6 +24,8 @@ export interface Storage {
   readonly ingestLog: IngestLog;
   /** What papers are about (TF-IDF vectors), for `similar` and recommendations. */
   readonly content: ContentIndex;
+  /** Each recipient's learned profile (votes and topic follows), materialised. */
+  readonly profiles: ProfileStore;
   /**
    * Runs `work` against the same ports inside one transaction: committed when it resolves,
    * rolled back when it throws. Inside a transaction, `transaction` simply joins it.

@@ -35,7 +35,7 @@ export async function claimInTransaction(tx: Storage, options: ClaimOptions, res
   const slots = dueSlots(await tx.ledger.activeSchedules(), options.now, options.cutoffMs);
   const due = await tx.ledger.lockDue({ slots, platforms: options.platforms, limit: options.limit, ...(resume ? { resume } : {}) });
   if (due.length === 0) return { claims: [], choices: [] };
-  const choices = await chooseDigests(tx.ranking, due);
+  const choices = await chooseDigests(tx, due);
   const inserted = await tx.ledger.insert(choices, options);
   const ids = new Map(inserted.map((row) => [`${row.subscriptionId}@${row.localDate}`, row.id]));
   const idOf = (d: { subscriptionId: number; localDate: string }) => ids.get(`${d.subscriptionId}@${d.localDate}`);

@@ -54,6 +54,9 @@ describe('renderAnswer', () => {
     expect(message.embeds[1]).toMatchObject({ title: '1. Paper 2405.00001', url: 'https://huggingface.co/papers/2405.00001' });
     expect(message.embeds[1]!.description).toContain('[arXiv 2405.00001](https://arxiv.org/abs/2405.00001)');
     expect(message.embeds[1]!.description).toContain('✨ matches your follow: author:Ada Lovelace\n✨ similar to papers you liked\n✨ top paper of the day');
+    // A liked paper named: its title in italics, escaped.
+    cards[1]!.reasons = [{ kind: 'liked', paper: { id: '2405.15071', title: 'Grokked *Transformers*: A Journey' } }];
+    expect(renderAnswer(page(cards), await ids(page(cards))).embeds[2]!.description).toContain('✨ like *Grokked \\*Transformers\\** that you 👍');
     expect(message.components).toHaveLength(5);
     const labels = message.components.map((row) => row.components.map(label));
     expect(labels).toEqual([

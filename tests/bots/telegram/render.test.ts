@@ -26,7 +26,10 @@ describe('Telegram renderer', () => {
           title: 'Tom & Jerry <3',
           authors: ['A <b>', 'B & C'],
           snippet: 'x < y',
-          reasons: [{ kind: 'follow', follow: '<grok>' }, { kind: 'liked' }],
+          reasons: [
+            { kind: 'follow', follow: '<grok>' },
+            { kind: 'liked', paper: { id: '2405.15071', title: 'Tom & <Jerry>: a study' } },
+          ],
           links: {
             huggingFace: 'https://huggingface.co/papers/2401.00001',
             arxiv: 'https://arxiv.org/abs/2401.00001',
@@ -44,7 +47,7 @@ describe('Telegram renderer', () => {
         '<i>A &lt;b&gt;, B &amp; C</i> · 2024-05-24 · ▲ 12 · 💬 3',
         '<a href="https://arxiv.org/abs/2401.00001">arXiv</a> · <a href="https://arxiv.org/pdf/2401.00001">PDF</a> · GitHub',
         'x &lt; y',
-        '<i>↳ matches your follow: &lt;grok&gt;; similar to papers you liked</i>',
+        '<i>↳ matches your follow: &lt;grok&gt;; like “Tom &amp; &lt;Jerry&gt;” that you 👍</i>',
       ].join('\n'),
     );
     expect(htmlProblem(message!.html)).toBeUndefined();

@@ -24,10 +24,12 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     const [post] = port.sent;
     expect(post!.answer.title).toBe('Daily picks for 2026-11-27');
     expect(post!.answer.visibility).toBe('public');
+    // The paper with grokking in its title and keywords first; a title about grokking (the
+    // follow seeds the profile) outweighs two upvotes of the followed author's paper.
     expect(post!.answer.cards.map((c) => [c.id, reasons(c)])).toEqual([
       ['2611.00003', ['matches your follow: grokking']],
-      ['2611.00004', ['matches your follow: author:Neel Nanda']],
       ['2611.00001', ['matches your follow: grokking']],
+      ['2611.00004', ['matches your follow: author:Neel Nanda']],
     ]);
     expect(post!.answer.actions.filter((a) => a.kind === 'vote')).toHaveLength(6);
   });
@@ -43,7 +45,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     const ranked = (await rankDay(createStorage(t.db), { day: '2026-11-27', recipient: recipientId, limit: 10, offset: 0 })).filter(
       (r) => r.matched.length > 0,
     );
-    const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
+    const picks = await composeDigests(createStorage(t.db), [{ key: 1, recipientId, localDate: '2026-11-27', limit: 10 }]);
     expect(picks.map((p) => p.paperId)).toEqual(ranked.map((r) => r.paper.id));
     expect(picks.map((p) => p.matched)).toEqual(ranked.map((r) => r.matched));
   });
@@ -75,7 +77,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       .map((r) => r.paper.id)
       .filter((id) => !['2611.00105', '2611.00107', '2611.00103'].includes(id))
       .slice(0, 7);
-    const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId, localDate: '2026-11-27', limit: 7 }]);
+    const picks = await composeDigests(createStorage(t.db), [{ key: 1, recipientId, localDate: '2026-11-27', limit: 7 }]);
     expect(picks.map((p) => p.paperId)).toEqual(expected);
   });
 
@@ -136,18 +138,18 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
     expect((await ledger(t.db)).map((row) => row.status)).toEqual(['empty', 'sent']);
   });
 
-  it('leaves out papers the recipient already voted on and says when a pick is like what it liked', async () => {
+  it('leaves out papers the recipient already voted on and says which 👍 paper a pick is like', async () => {
     await addPapers(t.db, [
-      paper('2611.00061', '2026-11-27', { upvotes: 80, aiKeywords: ['mechanistic interpretability'] }),
-      paper('2611.00062', '2026-11-27', { upvotes: 4, aiKeywords: ['mechanistic interpretability'] }),
-      paper('2611.00063', '2026-11-27', { upvotes: 5 }),
+      paper('2611.00061', '2026-11-27', { title: 'Circuits: Zooming In', upvotes: 80, aiKeywords: ['mechanistic interpretability'] }),
+      paper('2611.00062', '2026-11-27', { title: 'Toy models of superposition', upvotes: 4, aiKeywords: ['mechanistic interpretability'] }),
+      paper('2611.00063', '2026-11-27', { title: 'Optics of thin lenses', upvotes: 5 }),
     ]);
     const { recipientId } = await addSubscription(t.db, { externalId: 'u1', papersPerPost: 2 });
     await t.db.insertInto('feedback').values({ recipient_id: recipientId, paper_id: '2611.00061', vote: 1 }).execute();
     const port = recordingPort();
     await pass(t.db, '2026-11-27T09:00:00Z', [port]);
     expect(port.sent[0]!.answer.cards.map((c) => [c.id, reasons(c)])).toEqual([
-      ['2611.00062', ['top paper of the day', 'similar to papers you liked']],
+      ['2611.00062', ['like “Circuits” that you 👍']],
       ['2611.00063', ['top paper of the day']],
     ]);
   });
@@ -207,7 +209,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       .insertInto('delivered_papers')
       .values([1, 2, 3, 4].map((i) => ({ recipient_id: ann.recipientId, paper_id: `2611.0090${i}` })))
       .execute();
-    const picks = await composeDigests(createStorage(t.db).ranking, [
+    const picks = await composeDigests(createStorage(t.db), [
       { key: 1, recipientId: ann.recipientId, localDate: '2026-11-27', limit: 1 },
       { key: 2, recipientId: bob.recipientId, localDate: '2026-11-27', limit: 1 },
     ]);
@@ -223,13 +225,14 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       paper('2611.00923', '2026-11-27', { title: 'Grokking and memory', upvotes: 1 }),
     ]);
     const ann = await addSubscription(t.db, { externalId: 'ann', follows: ['grokking', 'memory'] });
-    // Of the four best, Ann voted on one and was sent the others.
-    await t.db.insertInto('feedback').values({ recipient_id: ann.recipientId, paper_id: '2611.00912', vote: -1 }).execute();
+    // Of the four best, Ann voted on one (👍: a 👎 would also sink its near-duplicates, which
+    // every paper here is) and was sent the others.
+    await t.db.insertInto('feedback').values({ recipient_id: ann.recipientId, paper_id: '2611.00912', vote: 1 }).execute();
     await t.db
       .insertInto('delivered_papers')
       .values([1, 3, 4].map((i) => ({ recipient_id: ann.recipientId, paper_id: `2611.0091${i}` })))
       .execute();
-    const picks = await composeDigests(createStorage(t.db).ranking, [{ key: 1, recipientId: ann.recipientId, localDate: '2026-11-27', limit: 1 }]);
+    const picks = await composeDigests(createStorage(t.db), [{ key: 1, recipientId: ann.recipientId, localDate: '2026-11-27', limit: 1 }]);
     // Both follows (+3 each) beat 9 upvotes: the best of what is left is “Grokking and memory”.
     expect(picks.map((p) => p.paperId)).toEqual(['2611.00923']);
   });
@@ -246,7 +249,7 @@ describe.each(engines)('daily digest composition on %s', (engine) => {
       const { recipientId } = await addSubscription(t.db, { externalId: `u${i}`, follows: [topics[i % 3]!] });
       requests.push({ key: i, recipientId, localDate: '2026-11-27', limit: 5 });
     }
-    const picks = await composeDigests(createStorage(t.db).ranking, requests);
+    const picks = await composeDigests(createStorage(t.db), requests);
     expect(picks).toHaveLength(30);
     for (const pick of picks) expect(pick.matched).toEqual([topics[pick.key % 3]]);
   });

@@ -1,0 +1,173 @@
+import type { TermVector } from '../ports/content-index.ts';
+import type { PaperFeatures, Profile, ProfileSource } from '../ports/profile-store.ts';
+import { byKey, itemKeys } from './profile.ts';
+import { type ProfileMatch, personalPoints, SCORE_WEIGHTS } from './score.ts';
+
+/**
+ * A set of papers (a window's, by position "pord") inverted by content term and by affinity
+ * item, so a profile is scored against all of them at the cost of the postings its own terms
+ * have among them, not of the papers: a digest batch scores hundreds of profiles against the
+ * same window. Built once per window state and shared.
+ */
+export interface PaperIndex {
+  readonly size: number;
+  /** Each paper's vector and item keys, by pord (empty for a paper without features). */
+  readonly vectors: readonly TermVector[];
+  readonly items: readonly (readonly string[])[];
+  /** Postings per term: the pords holding it, ascending, and their weights. */
+  readonly termPostings: ReadonlyMap<number, { pords: number[]; weights: number[] }>;
+  /** Pords per item key, ascending. */
+  readonly itemPostings: ReadonlyMap<string, number[]>;
+}
+
+const NO_VECTOR: TermVector = { terms: [], weights: [] };
+
+/** Indexes papers given by pord (undefined: a paper without features). */
+export function indexPapers(features: readonly (PaperFeatures | undefined)[]): PaperIndex {
+  const termPostings = new Map<number, { pords: number[]; weights: number[] }>();
+  const itemPostings = new Map<string, number[]>();
+  const vectors: TermVector[] = [];
+  const items: string[][] = [];
+  features.forEach((f, pord) => {
+    const vector = f?.vector ?? NO_VECTOR;
+    const keys = f ? itemKeys(f) : [];
+    vectors.push(vector);
+    items.push(keys);
+    vector.terms.forEach((term, k) => {
+      const list = termPostings.get(term);
+      if (list) {
+        list.pords.push(pord);
+        list.weights.push(vector.weights[k]!);
+      } else termPostings.set(term, { pords: [pord], weights: [vector.weights[k]!] });
+    });
+    for (const key of keys) {
+      const list = itemPostings.get(key);
+      if (list) list.push(pord);
+      else itemPostings.set(key, [pord]);
+    }
+  });
+  return { size: features.length, vectors, items, termPostings, itemPostings };
+}
+
+/**
+ * Scores profiles against one {@link PaperIndex}, reusing its arrays from profile to profile
+ * (a batch scores many): after `score`, `touched` lists the papers the profile says anything
+ * about, and `points`/`match` read their values until the next `score`.
+ *
+ * Each sum runs over the profile's terms (or items) in their stored order, so a paper's value
+ * does not depend on which other papers are indexed with it: `today`, `foryou`, digests and
+ * search's tie-break give a paper the same points.
+ */
+export class ProfileScorer {
+  readonly touched: number[] = [];
+  private readonly content: Float64Array;
+  private readonly affinity: Float64Array;
+  private readonly dislike: Float64Array;
+  private readonly seen: Uint8Array;
+
+  constructor(readonly index: PaperIndex) {
+    this.content = new Float64Array(index.size);
+    this.affinity = new Float64Array(index.size);
+    this.dislike = new Float64Array(index.size);
+    this.seen = new Uint8Array(index.size);
+  }
+
+  /** Scores `profile` against every paper of the index; the papers it touches are in `touched`. */
+  score(profile: Profile): readonly number[] {
+    for (const pord of this.touched) {
+      this.content[pord] = 0;
+      this.affinity[pord] = 0;
+      this.dislike[pord] = 0;
+      this.seen[pord] = 0;
+    }
+    this.touched.length = 0;
+    this.accumulate(profile.content, this.content);
+    this.accumulate(profile.dislikes, this.dislike);
+    const { itemPostings } = this.index;
+    profile.items.forEach((key, k) => {
+      const pords = itemPostings.get(key);
+      if (!pords) return;
+      const weight = profile.itemWeights[k]!;
+      for (const pord of pords) {
+        this.touch(pord);
+        this.affinity[pord] = this.affinity[pord]! + weight;
+      }
+    });
+    return this.touched;
+  }
+
+  /** The last scored profile's raw match with a paper. */
+  match(pord: number): ProfileMatch {
+    return { content: this.content[pord]!, affinity: this.affinity[pord]!, dislike: this.dislike[pord]! };
+  }
+
+  /** The last scored profile's personal points for a paper (0 for one it did not touch). */
+  points(pord: number): number {
+    if (!this.seen[pord]) return 0;
+    // One object reused: a batch asks for hundreds of thousands of points.
+    const match = this.scratch;
+    match.content = this.content[pord]!;
+    match.affinity = this.affinity[pord]!;
+    match.dislike = this.dislike[pord]!;
+    return personalPoints(match);
+  }
+
+  private readonly scratch: ProfileMatch = { content: 0, affinity: 0, dislike: 0 };
+
+  private accumulate(vector: TermVector, into: Float64Array): void {
+    const { termPostings } = this.index;
+    vector.terms.forEach((term, k) => {
+      const postings = termPostings.get(term);
+      if (!postings) return;
+      const weight = vector.weights[k]!;
+      const { pords, weights } = postings;
+      for (let j = 0; j < pords.length; j++) {
+        const pord = pords[j]!;
+        this.touch(pord);
+        into[pord] = into[pord]! + weight * weights[j]!;
+      }
+    });
+  }
+
+  private touch(pord: number): void {
+    if (this.seen[pord]) return;
+    this.seen[pord] = 1;
+    this.touched.push(pord);
+  }
+}
+
+/**
+ * Which source of a profile adds most to its points for a paper: the 👍 paper or followed
+ * topic credited with each shared term and item (`Profile.contentSources`, `itemSources`),
+ * summed per source as the points weigh them. Undefined when no credited source adds anything.
+ * A merge over the profile's ascending terms and items (as `buildProfile` orders them), so a
+ * batch explaining thousands of picks builds no lookup tables.
+ */
+export function strongestSource(profile: Profile, vector: TermVector, items: readonly string[]): ProfileSource | undefined {
+  const credit = new Map<number, number>();
+  const add = (source: number | undefined, value: number) => {
+    if (source === undefined || source < 0 || !(value > 0)) return;
+    credit.set(source, (credit.get(source) ?? 0) + value);
+  };
+  const terms = profile.content.terms;
+  for (let i = 0, j = 0; i < terms.length && j < vector.terms.length; ) {
+    const a = terms[i]!;
+    const b = vector.terms[j]!;
+    if (a === b) add(profile.contentSources[i], SCORE_WEIGHTS.content * profile.content.weights[i++]! * vector.weights[j++]!);
+    else if (a < b) i++;
+    else j++;
+  }
+  const keys = [...items].sort(byKey);
+  for (let i = 0, j = 0; i < profile.items.length && j < keys.length; ) {
+    const order = byKey(profile.items[i]!, keys[j]!);
+    if (order === 0) {
+      add(profile.itemSources[i], SCORE_WEIGHTS.affinity * profile.itemWeights[i]!);
+      i++;
+      j++;
+    } else if (order < 0) i++;
+    else j++;
+  }
+  let best: number | undefined;
+  for (const [source, value] of credit) if (best === undefined || value > credit.get(best)! || (value === credit.get(best) && source < best)) best = source;
+  return best === undefined ? undefined : profile.sources[best];
+}

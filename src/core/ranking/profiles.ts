@@ -1,0 +1,38 @@
+import type { Profile } from '../ports/profile-store.ts';
+import type { RecipientId } from '../ports/recipient-store.ts';
+import type { Storage } from '../ports/storage.ts';
+import { buildProfile, isEmptyProfile, PROFILE } from './profile.ts';
+
+/**
+ * The profiles of these recipients, as rankings use them: stored ones as they are, stale ones
+ * (votes or follows changed since they were built, by a path that did not rebuild them)
+ * rebuilt first, in one batch. Recipients without a profile, or whose profile says nothing
+ * about papers, are absent.
+ */
+export async function loadProfiles(store: Pick<Storage, 'profiles'>, recipients: readonly RecipientId[]): Promise<Map<RecipientId, Profile>> {
+  const loaded = await store.profiles.load(recipients);
+  const profiles = new Map<RecipientId, Profile>();
+  const stale: RecipientId[] = [];
+  for (const [recipient, profile] of loaded) {
+    if (profile === 'stale') stale.push(recipient);
+    else if (!isEmptyProfile(profile)) profiles.set(recipient, profile);
+  }
+  if (stale.length > 0) {
+    await store.profiles.rebuild(stale, buildProfile, { votes: PROFILE.votes });
+    // Read back rather than use what was built: stored weights are 32-bit floats, and every
+    // ranking scores with the stored profile, so a paper's points never depend on whether its
+    // profile was rebuilt by this request.
+    for (const [recipient, profile] of await store.profiles.load(stale)) {
+      if (profile !== 'stale' && !isEmptyProfile(profile)) profiles.set(recipient, profile);
+    }
+  }
+  return profiles;
+}
+
+/**
+ * Rebuilds one recipient's profile now (after a vote or a follow changed), so the next ranking
+ * reads it ready: alphaXiv-style, a 👍 shows in the next list.
+ */
+export async function refreshProfile(store: Pick<Storage, 'profiles'>, recipient: RecipientId): Promise<void> {
+  await store.profiles.rebuild([recipient], buildProfile, { votes: PROFILE.votes });
+}
