@@ -122,7 +122,7 @@ export async function benchSearch(bench: BenchDb, options: SearchOptions): Promi
   // library level both, one after the other for each query so that both see the same load.
   progress(`${bench.engine} ${bench.layout.size}: previous search baseline, ${queries.length} queries`);
   const storage = createStorage(db);
-  const tieBreak = searchTieBreak(undefined, { clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
+  const tieBreak = searchTieBreak(undefined, { ...storage, clock: () => new Date(`${CORPUS_LAST_DAY}T12:00:00Z`) });
   const ranked: number[] = [];
   const previous: number[] = [];
   for (const [i, q] of queries.entries()) {

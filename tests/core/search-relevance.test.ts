@@ -98,6 +98,21 @@ describe.each(engines)('search relevance on %s', (engine) => {
     expect(ids(await testCore(t.db).run('search grokking', asUser()))).toEqual(['2405.00002', '2405.00003', '2405.00001', '2405.00004']);
   });
 
+  it('puts, among equally relevant papers, the one like what the asker 👍 first (for them only)', async () => {
+    await seedPapers(t.db, [
+      ...library,
+      paper('2405.10001', 'Grokking of image classifiers', 'Convolutional networks on photographs of animals grok late.', { upvotes: 3 }),
+      paper('2405.10002', 'Grokking of modular arithmetic', 'Transformers learn modular addition circuits long after they memorise.', { upvotes: 0 }),
+      paper('2405.10003', 'Circuits for modular addition', 'How transformers implement modular arithmetic with Fourier features.', { featuredOn: '2024-05-10' }),
+    ]);
+    const core = testCore(t.db);
+    // Unrated, the upvoted one comes first; a 👍 on a paper about modular arithmetic turns the pair.
+    expect(ids(await core.run('search grokking', asUser('u1')))).toEqual(['2405.10001', '2405.10002']);
+    await core.run('vote 2405.10003 up', asUser('u1'));
+    expect(ids(await core.run('search grokking', asUser('u1')))).toEqual(['2405.10002', '2405.10001']);
+    expect(ids(await core.run('search grokking', asUser('u2')))).toEqual(['2405.10001', '2405.10002']);
+  });
+
   it('keeps phrases, exclusion and OR exact while ranking', async () => {
     await seedPapers(t.db, library);
     const core = testCore(t.db);

@@ -5,7 +5,8 @@ import { utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
 import type { TieBreak } from '../ports/paper-library.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
-import { recentAndUpvoted } from '../search-tie-break.ts';
+import { profileScores } from '../ranking/profile-scores.ts';
+import { combineTieBreaks, recentAndUpvoted } from '../search-tie-break.ts';
 import { type CommandDeps, defineCommand } from './command.ts';
 import { cardActions, followAction, PAGE_SIZE, pageActions } from './shared.ts';
 import { splitTrailingPage } from './text.ts';
@@ -104,11 +105,21 @@ export const searchCommand = defineCommand({
 
 /**
  * How `search` orders papers of equal relevance (the same words in the same places): recent and
- * upvoted first. The place for a personal tie-break: combine this with a recipient's profile
- * score for the candidates (`combineTieBreaks` in search-tie-break.ts) when `recipient` is set.
+ * upvoted first, plus what the recipient's profile says about each (the personal points `today`
+ * and `foryou` add, so a paper like what they 👍 comes first among equals, a near-duplicate of
+ * what they 👎 last). Profile points are in units of ln(upvotes) and freshness in log2, hence
+ * the 1/ln 2.
  */
-export function searchTieBreak(_recipient: RecipientId | undefined, deps: Pick<CommandDeps, 'clock'>): TieBreak {
-  return recentAndUpvoted(utcDate(deps.clock()));
+export function searchTieBreak(recipient: RecipientId | undefined, deps: Pick<CommandDeps, 'clock' | 'ranking' | 'profiles'>): TieBreak {
+  const fresh = recentAndUpvoted(utcDate(deps.clock()));
+  if (recipient === undefined) return fresh;
+  const personal: TieBreak = (candidates) =>
+    profileScores(
+      deps,
+      recipient,
+      candidates.map((c) => c.id),
+    );
+  return combineTieBreaks([fresh, 1], [personal, 1 / Math.LN2]);
 }
 
 /** Offer "Follow <query>" for plain short topics the recipient does not follow yet. */
