@@ -5,15 +5,13 @@ import type { Core } from '../../core/core.ts';
 import { escapeClip } from './mrkdwn.ts';
 import { buttonValues, renderAnswer, SLACK_LIMITS } from './render.ts';
 
-/** The command whose answer the Home tab shows as picks, when the core has it, and its arguments. */
-export const HOME_PICKS = { command: 'foryou', args: { window: 'week' } } as const;
-/** What the Home tab shows instead while the core has no `foryou`. */
-export const HOME_PICKS_FALLBACK = { command: 'today', args: {} } as const;
+/** The command whose answer the Home tab shows as picks, and its arguments. */
+const HOME_PICKS = { command: 'foryou', args: { period: 'week' } } as const;
 
 export interface HomeOptions {
   /**
    * Shown in place of the picks: the answer of a button clicked on the Home tab (another page,
-   * More like this). Default: the person's picks (`foryou` for the week, or `today`).
+   * More like this). Default: the person's picks (`foryou` for the week).
    */
   focus?: Answer;
   /** A confirmation or refusal shown at the top (after 👍, Follow). */
@@ -46,14 +44,8 @@ export async function homeView(core: Core, ctx: CommandContext, options: HomeOpt
   return { type: 'home', blocks };
 }
 
-/** Whether the core has the command the Home tab prefers for picks. */
-export function hasForYou(core: Core): boolean {
-  return core.commands.some((spec) => spec.name === HOME_PICKS.command);
-}
-
 function pickAnswer(core: Core, ctx: CommandContext): Promise<Answer> {
-  const picks = hasForYou(core) ? HOME_PICKS : HOME_PICKS_FALLBACK;
-  return core.execute(picks.command, picks.args, ctx);
+  return core.execute(HOME_PICKS.command, HOME_PICKS.args, ctx);
 }
 
 /** One answer as a titled section: its notice and lines (follows, settings), as many lines as fit. */
