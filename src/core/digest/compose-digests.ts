@@ -1,5 +1,5 @@
 import { type Follow, followText } from '../follow.ts';
-import type { ProfileSource } from '../ports/profile-store.ts';
+import type { Profile, ProfileSource } from '../ports/profile-store.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
 import type { Storage } from '../ports/storage.ts';
 import { ProfileScorer, strongestSource } from '../ranking/paper-index.ts';
@@ -135,67 +135,66 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
   const size = papers.length;
   const base = Float64Array.from(papers, (paper) => communitySignal(paper.upvotes));
   const older = Uint8Array.from(papers, (paper) => (newestDayFirst && paper.listedOn !== latest ? 1 : 0));
+  // Scratch space by pord, valid while one digest is ranked (cleared after): follow matches,
+  // exclusions, scores and points.
   const counts = new Int32Array(size);
   const excluded = new Uint8Array(size);
+  const score = new Float64Array(size);
+  const points = new Float64Array(size);
+  const byRank = (a: number, b: number) => older[a]! - older[b]! || score[b]! - score[a]! || a - b;
+
+  /**
+   * Ranks one digest's candidates: the best `head` first and in order, the rest unsorted (sorted
+   * only if this digest gets that far, see `rest`). With follows, the candidates are the papers
+   * matching one and the papers like what it 👍; without, every paper of the window.
+   */
+  const rank = (own: readonly Follow[], profile: Profile | undefined, marked: readonly number[], head: number) => {
+    for (const pord of marked) excluded[pord] = 1;
+    // The scorer holds this profile's points until the next profile is scored.
+    const profiled = scorer && profile ? scorer.score(profile) : NO_PORDS;
+    const touched: number[] = [];
+    for (const follow of own) {
+      for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
+    }
+    for (const pord of profiled) points[pord] = scorer!.points(pord);
+    const candidates: number[] = [];
+    if (own.length > 0) {
+      for (const pord of touched) if (!excluded[pord]) candidates.push(pord);
+      // Papers like what it 👍 come in without a follow match (as in `foryou`).
+      for (const pord of profiled) if (counts[pord] === 0 && !excluded[pord] && points[pord]! >= LIKED_MIN_POINTS) candidates.push(pord);
+    } else {
+      for (let pord = 0; pord < size; pord++) if (!excluded[pord]) candidates.push(pord);
+    }
+    // Without follows or a profile, a daily window's own order is the ranking (score grows with upvotes).
+    const natural = own.length === 0 && profiled.length === 0 && newestDayFirst;
+    let order = candidates;
+    let sorted = candidates.length;
+    if (!natural) {
+      for (const pord of candidates) score[pord] = personalScore(base[pord]!, counts[pord]!, points[pord]!);
+      order = sortedPrefix(candidates, head, byRank);
+      sorted = Math.min(head, order.length);
+    }
+    const kept = new Map<number, number>();
+    for (const pord of order.slice(0, sorted)) if (points[pord] !== 0) kept.set(pord, points[pord]!);
+    for (const pord of touched) counts[pord] = 0;
+    for (const pord of profiled) points[pord] = 0;
+    for (const pord of marked) excluded[pord] = 0;
+    return { order, sorted, points: kept };
+  };
 
   const states = requests.map((request) => {
     const voted = votes.get(request.recipientId);
     const profile = profiles.get(request.recipientId);
     const own = follows.get(request.recipientId) ?? [];
-    const muted = mutes.get(request.recipientId) ?? [];
-    // Muted and voted papers are never candidates: marked here, cleared at the end of this digest.
+    // Muted and voted papers are never candidates.
     const marked: number[] = [];
-    const mark = (pord: number) => {
-      if (!excluded[pord]) marked.push(pord);
-      excluded[pord] = 1;
-    };
-    for (const mute of muted) for (const pord of pordsOf(mute)) mark(pord);
+    for (const mute of mutes.get(request.recipientId) ?? []) for (const pord of pordsOf(mute)) marked.push(pord);
     for (const id of voted?.keys() ?? []) {
       const pord = pordOf.get(id);
-      if (pord !== undefined) mark(pord);
+      if (pord !== undefined) marked.push(pord);
     }
-    // The scorer holds this profile's points until the next digest's profile is scored.
-    const profiled = scorer && profile ? scorer.score(profile) : NO_PORDS;
-    const pointsOf = (pord: number) => (profiled.length > 0 ? scorer!.points(pord) : 0);
-
-    // The candidates, with their scores and points side by side (by candidate index), kept with
-    // this digest: the next digests of the batch do not touch them.
-    let candidates: number[];
-    let scored = true;
-    const touched: number[] = [];
-    if (own.length > 0) {
-      for (const follow of own) {
-        for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
-      }
-      // Papers like what it 👍 come in without a follow match (as in `foryou`).
-      for (const pord of profiled) if (counts[pord] === 0 && pointsOf(pord) >= LIKED_MIN_POINTS) touched.push(pord);
-      candidates = [];
-      for (const pord of touched) if (!excluded[pord]) candidates.push(pord);
-    } else {
-      candidates = [];
-      for (let pord = 0; pord < size; pord++) if (!excluded[pord]) candidates.push(pord);
-      // Without follows or a profile, a daily window's own order is the ranking (score grows with upvotes).
-      scored = profiled.length > 0 || !newestDayFirst;
-    }
-    const m = candidates.length;
-    const cand = Int32Array.from(candidates);
-    const cpoints = new Float64Array(m);
-    const cscore = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      const pord = cand[i]!;
-      cpoints[i] = pointsOf(pord);
-      cscore[i] = personalScore(base[pord]!, counts[pord]!, cpoints[i]!);
-    }
-    for (const pord of touched) counts[pord] = 0;
-    for (const pord of marked) excluded[pord] = 0;
-    const byRank = (i: number, j: number) => older[cand[i]!]! - older[cand[j]!]! || cscore[j]! - cscore[i]! || cand[i]! - cand[j]!;
-    const indexes: number[] = new Array(m);
-    for (let i = 0; i < m; i++) indexes[i] = i;
-    // Only the best few are usually needed: put them first in order, leave the rest for later.
-    const head = request.limit + EXCLUSION_MARGIN;
-    const order = !scored ? indexes : own.length > 0 ? sortedPrefix(indexes, head, byRank) : indexes.sort(byRank);
-    const sortedUpTo = own.length > 0 ? Math.min(m, head) : m;
-    return { request, own, profile, cand, cpoints, order, sortedUpTo, byRank, next: 0, picked: [] as number[] };
+    const ranked = rank(own, profile, marked, request.limit + EXCLUSION_MARGIN);
+    return { request, own, profile, marked, ...ranked, next: 0, picked: [] as number[] };
   });
 
   // Drop what each recipient was already sent: probe the best few of every digest in one
@@ -206,34 +205,36 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
     const chunks = probing.map((s) => {
       const wanted = s.request.limit - s.picked.length;
       const end = s.next + wanted * (round + 1) + EXCLUSION_MARGIN * 2 ** round;
-      if (end > s.sortedUpTo) {
-        s.order = [...s.order.slice(0, s.sortedUpTo), ...s.order.slice(s.sortedUpTo).sort(s.byRank)];
-        s.sortedUpTo = s.order.length;
+      if (end > s.sorted) {
+        // Rarely needed (the first candidates were sent before): rank this digest again, all of it.
+        const all = rank(s.own, s.profile, s.marked, Number.POSITIVE_INFINITY);
+        s.order = all.order;
+        s.sorted = all.sorted;
+        s.points = all.points;
       }
       const chunk = s.order.slice(s.next, end);
       s.next += chunk.length;
       return { s, chunk };
     });
     const sent = await ranking.deliveredAmong(
-      chunks.flatMap(({ s, chunk }) => chunk.map((i) => ({ recipient: s.request.recipientId, paperId: papers[s.cand[i]!]!.id }))),
+      chunks.flatMap(({ s, chunk }) => chunk.map((pord) => ({ recipient: s.request.recipientId, paperId: papers[pord]!.id }))),
     );
     for (const { s, chunk } of chunks) {
-      for (const i of chunk) {
+      for (const pord of chunk) {
         if (s.picked.length >= s.request.limit) break;
-        if (!sent.has(`${s.request.recipientId}:${papers[s.cand[i]!]!.id}`)) s.picked.push(i);
+        if (!sent.has(`${s.request.recipientId}:${papers[pord]!.id}`)) s.picked.push(pord);
       }
     }
   }
 
-  return states.flatMap(({ request, own, profile, cand, cpoints, picked }) =>
-    picked.map((i, at) => {
-      const pord = cand[i]!;
+  return states.flatMap(({ request, own, profile, points: pointsOf, picked }) =>
+    picked.map((pord, at) => {
       const paper = papers[pord]!;
       const labels = own
         .filter((follow) => holds(pordsOf(follow), pord))
         .map(followText)
         .sort(byLabel);
-      const value = cpoints[i]!;
+      const value = pointsOf.get(pord) ?? 0;
       const likedBy = profile && index && value >= LIKED_MIN_POINTS ? strongestSource(profile, index.vectors[pord]!, index.items[pord]!) : undefined;
       return {
         key: request.key,
