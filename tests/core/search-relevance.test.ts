@@ -103,7 +103,9 @@ describe.each(engines)('search relevance on %s', (engine) => {
       ...library,
       paper('2405.10001', 'Grokking of image classifiers', 'Convolutional networks on photographs of animals grok late.', { upvotes: 3 }),
       paper('2405.10002', 'Grokking of modular arithmetic', 'Transformers learn modular addition circuits long after they memorise.', { upvotes: 0 }),
-      paper('2405.10003', 'Circuits for modular addition', 'How transformers implement modular arithmetic with Fourier features.', { featuredOn: '2024-05-10' }),
+      paper('2405.10003', 'Circuits for modular addition', 'How transformers implement modular arithmetic with Fourier features.', {
+        featuredOn: '2024-05-10',
+      }),
     ]);
     const core = testCore(t.db);
     // Unrated, the upvoted one comes first; a 👍 on a paper about modular arithmetic turns the pair.
