@@ -34,9 +34,9 @@ describe.each(engines)('chat commands on %s', (engine) => {
       const followed = await core.run('/papers follow grokking', asUser());
       expect(followed.notice).toMatchObject({ tone: 'success' });
       const answer = await core.run('/papers today', asUser());
-      // Both grokking papers climb above HippoRAG (40 upvotes); between them, the one about
-      // grokking in its title (the follow seeds the profile) beats the one mentioning it in passing.
-      expect(ids(answer)).toEqual(['2405.15071', '2405.15319', '2405.14831']);
+      // Both grokking papers climb above HippoRAG (40 upvotes); both match the follow, so between
+      // them the upvotes decide (25 against 5).
+      expect(ids(answer)).toEqual(['2405.15319', '2405.15071', '2405.14831']);
       expect(answer.cards.map((c) => c.reasons)).toEqual([[{ kind: 'follow', follow: 'grokking' }], [{ kind: 'follow', follow: 'grokking' }], []]);
       // Someone else's ranking is untouched.
       expect(ids(await core.run('today', asUser('u2')))[0]).toBe('2405.14831');

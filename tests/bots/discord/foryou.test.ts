@@ -41,8 +41,8 @@ describe('/papers foryou and mute on Discord, end to end against the fake', () =
     expect(first.data.flags ?? 0).toBe(0);
     expect(first.data.embeds[0].title).toBe('For you: the last 30 days');
     expect(titles(first.data)).toHaveLength(5);
-    const circuits = first.data.embeds.find((e: any) => /Automated circuit discovery/.test(e.title));
-    expect(circuits.description).toContain('✨ like *Sparse autoencoders find interpretable features in…* that you 👍');
+    const interpretability = first.data.embeds.find((e: any) => /Scaling monosemanticity/.test(e.title));
+    expect(interpretability.description).toContain('✨ like *Sparse autoencoders find interpretable features in…* that you 👍');
     const next = buttonsOf(first.data).find((b) => b.label === 'Next ▶')!;
     expect(next.custom_id).toBe('pb:page next foryou {"period":"month","page":2}');
     const second = await h.fake.ask(click(APPLICATION_ID, here, next.custom_id!, h.fake.original(ask.token)));
