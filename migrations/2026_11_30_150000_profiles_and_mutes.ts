@@ -10,11 +10,12 @@ import { type Kysely, sql } from 'kysely';
 //   topic follows say it likes, as the core computed it (core/ranking/profile.ts). Rankings read
 //   one row per recipient instead of 200 votes per recipient per request, and a digest batch
 //   reads the profiles of its 500 subscribers in one statement.
-//     terms/weights/term_sources: the content profile (term ids of content_terms, L2-normalised
-//       weights, 👎 negative) and, per term, which of `sources` adds most to it (an index, -1 none);
-//     items/item_weights/item_sources: the affinity items (keywords, authors, categories);
-//     dislike_terms/dislike_weights: the sum of the recent 👎 papers' vectors (near-duplicates);
-//     sources: what the indexes name, as JSON ({"paper": id} or {"follow": text});
+//     data: the profile as the core built it, as JSON text (`json`, not `jsonb`: it is only ever
+//       written and read whole, and text goes out as it is stored, where arrays of reals took the
+//       server ~10 ms to format for a batch of 500): the content terms (term ids of
+//       content_terms) with their weights (👎 negative) and, per term, which source adds most to
+//       it; the affinity items (keywords, authors, categories) likewise; the summed vectors of
+//       the recent 👎 (near-duplicates); and the sources ({"paper": id} or {"follow": text});
 //     votes/seeds: how many votes and topic follows it was built from.
 //   stale: its votes or follows changed since it was built. Triggers set it on every write to
 //   feedback or follows (whatever writes them), and the core rebuilds a stale profile before
@@ -43,15 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       stale boolean not null default true,
       votes integer not null default 0,
       seeds integer not null default 0,
-      terms integer[] not null default '{}',
-      weights real[] not null default '{}',
-      term_sources smallint[] not null default '{}',
-      items text[] not null default '{}',
-      item_weights real[] not null default '{}',
-      item_sources smallint[] not null default '{}',
-      dislike_terms integer[] not null default '{}',
-      dislike_weights real[] not null default '{}',
-      sources jsonb not null default '[]',
+      data json not null default '{}',
       built_at timestamptz
     )`.execute(db);
 

@@ -5,7 +5,7 @@ import { textVectorsOf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { voteOf } from './feedback-store.ts';
 import { inTransaction } from './in-transaction.ts';
-import type { StoredProfileSource } from './schema.ts';
+import type { StoredProfileData, StoredProfileSource } from './schema.ts';
 
 /** Materialised profiles over `recipient_profiles` (migration 2026_11_30_150000); the core builds them. */
 export function createProfileStore(db: Db): ProfileStore {
@@ -13,35 +13,27 @@ export function createProfileStore(db: Db): ProfileStore {
     async load(recipients) {
       const profiles = new Map<number, Profile | 'stale'>();
       if (recipients.length === 0) return profiles;
-      // The arrays as one JSON value a row: parsed natively, much faster than the driver's array parser.
-      const { rows } = await sql<{
-        recipient_id: number;
-        stale: boolean;
-        votes: number;
-        seeds: number;
-        a: [number[], number[], number[], string[], number[], number[], number[], number[]] | null;
-        sources: StoredProfileSource[] | null;
-      }>`
-        select recipient_id, stale, votes, seeds,
-          case when not stale then json_build_array(terms, weights, term_sources, items, item_weights, item_sources, dislike_terms, dislike_weights) end as a,
-          case when not stale then sources end as sources
-        from recipient_profiles where recipient_id = any(${[...new Set(recipients)]}::int[])`.execute(db);
+      const rows = await db
+        .selectFrom('recipient_profiles')
+        .select(['recipient_id', 'stale', 'votes', 'seeds', sql<StoredProfileData | null>`case when not stale then data end`.as('data')])
+        .where('recipient_id', '=', sql<number>`any(${[...new Set(recipients)]}::int[])`)
+        .execute();
       for (const row of rows) {
-        if (row.stale || !row.a) {
+        const data = row.data;
+        if (row.stale || !data?.terms) {
           profiles.set(row.recipient_id, 'stale');
           continue;
         }
-        const [terms, weights, termSources, items, itemWeights, itemSources, dislikeTerms, dislikeWeights] = row.a;
         profiles.set(row.recipient_id, {
           votes: row.votes,
           seeds: row.seeds,
-          content: { terms, weights },
-          contentSources: termSources,
-          items,
-          itemWeights,
-          itemSources,
-          dislikes: { terms: dislikeTerms, weights: dislikeWeights },
-          sources: (row.sources ?? []).map(fromStored),
+          content: { terms: data.terms, weights: data.weights },
+          contentSources: data.termSources,
+          items: data.items,
+          itemWeights: data.itemWeights,
+          itemSources: data.itemSources,
+          dislikes: { terms: data.dislikeTerms, weights: data.dislikeWeights },
+          sources: data.sources.map(fromStored),
         });
       }
       return profiles;
@@ -71,32 +63,25 @@ export function createProfileStore(db: Db): ProfileStore {
           }
           const profile = build(input);
           built.set(recipient, profile);
-          stored.push({
-            recipient_id: recipient,
-            votes: profile.votes,
-            seeds: profile.seeds,
-            terms: profile.content.terms,
-            weights: profile.content.weights,
-            term_sources: profile.contentSources,
-            items: profile.items,
-            item_weights: profile.itemWeights,
-            item_sources: profile.itemSources,
-            dislike_terms: profile.dislikes.terms,
-            dislike_weights: profile.dislikes.weights,
+          const data: StoredProfileData = {
+            terms: [...profile.content.terms],
+            weights: [...profile.content.weights],
+            termSources: [...profile.contentSources],
+            items: [...profile.items],
+            itemWeights: [...profile.itemWeights],
+            itemSources: [...profile.itemSources],
+            dislikeTerms: [...profile.dislikes.terms],
+            dislikeWeights: [...profile.dislikes.weights],
             sources: profile.sources.map(toStored),
-          });
+          };
+          stored.push({ recipient_id: recipient, votes: profile.votes, seeds: profile.seeds, data });
         }
         if (empty.length > 0) await trx.deleteFrom('recipient_profiles').where('recipient_id', '=', sql<number>`any(${empty}::int[])`).execute();
         if (stored.length > 0) {
-          // One statement for the batch: JSON arrays become the columns' arrays.
+          // One statement for the batch.
           await sql`
-            update recipient_profiles rp set
-              stale = false, votes = x.votes, seeds = x.seeds, terms = x.terms, weights = x.weights, term_sources = x.term_sources,
-              items = x.items, item_weights = x.item_weights, item_sources = x.item_sources,
-              dislike_terms = x.dislike_terms, dislike_weights = x.dislike_weights, sources = x.sources, built_at = now()
-            from jsonb_to_recordset(${JSON.stringify(stored)}::jsonb) as x(
-              recipient_id integer, votes integer, seeds integer, terms integer[], weights real[], term_sources smallint[],
-              items text[], item_weights real[], item_sources smallint[], dislike_terms integer[], dislike_weights real[], sources jsonb)
+            update recipient_profiles rp set stale = false, votes = x.votes, seeds = x.seeds, data = x.data, built_at = now()
+            from json_to_recordset(${JSON.stringify(stored)}::json) as x(recipient_id integer, votes integer, seeds integer, data json)
             where rp.recipient_id = x.recipient_id`.execute(trx);
         }
         return built;

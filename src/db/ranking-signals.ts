@@ -143,13 +143,14 @@ export function createRankingSignals(db: Db): RankingSignals {
     async votesIn(recipients, days) {
       const votes = new Map<number, Map<string, Vote>>();
       if (recipients.length === 0 || days.length === 0) return votes;
-      // The window's ids hashed once; each recipient's votes read by its key (never an `= any`
-      // filter over every vote, nor a probe of papers per vote).
+      // Each recipient's votes read by its key (`offset 0` keeps the planner from turning this
+      // into a scan of every vote: for a batch whose recipients hold a large share of the votes
+      // it did, 30 ms instead of 2), checked against the window's ids hashed once.
       const { rows } = await sql<{ recipient_id: number; paper_id: string; vote: number }>`
-        select f.recipient_id, f.paper_id, f.vote
+        select r.id as recipient_id, f.paper_id, f.vote
         from unnest(${[...new Set(recipients)]}::int[]) as r(id)
-        join feedback f on f.recipient_id = r.id
-        join (select id from papers where listed_on = any(${[...days]}::date[])) w on w.id = f.paper_id`.execute(db);
+        cross join lateral (select paper_id, vote from feedback where recipient_id = r.id offset 0) f
+        where f.paper_id in (select id from papers where listed_on = any(${[...days]}::date[]))`.execute(db);
       for (const row of rows) {
         const mine = votes.get(row.recipient_id);
         if (mine) mine.set(row.paper_id, voteOf(row.vote));

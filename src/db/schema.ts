@@ -102,6 +102,23 @@ export interface MutesTable {
 /** One stored source of a profile: a voted paper, or a topic follow as `followText` shows it. */
 export type StoredProfileSource = { paper: string } | { follow: string };
 
+/** A profile's data as `recipient_profiles.data` holds it (JSON). */
+export interface StoredProfileData {
+  /** content_terms ids, ascending, their weights, and the index of the source adding most to each (-1: none). */
+  terms: number[];
+  weights: number[];
+  termSources: number[];
+  /** Affinity items (the core's keys for keywords, authors and categories), their weights and sources. */
+  items: string[];
+  itemWeights: number[];
+  itemSources: number[];
+  /** The recent 👎 papers' vectors summed: ascending term ids and weights. */
+  dislikeTerms: number[];
+  dislikeWeights: number[];
+  /** What the source indexes name. */
+  sources: StoredProfileSource[];
+}
+
 /**
  * A recipient's materialised profile (migration 2026_11_30_150000), written by the core's
  * profile builder through ProfileStore.rebuild; `stale` is set by triggers on feedback and follows.
@@ -111,19 +128,8 @@ export interface RecipientProfilesTable {
   stale: ColumnType<boolean, boolean | undefined, boolean>;
   votes: ColumnType<number, number | undefined, number>;
   seeds: ColumnType<number, number | undefined, number>;
-  /** content_terms ids, ascending, with their weights (L2-normalised) and the index of the source adding most (-1: none). */
-  terms: ColumnType<number[], number[] | undefined, number[]>;
-  weights: ColumnType<number[], number[] | undefined, number[]>;
-  term_sources: ColumnType<number[], number[] | undefined, number[]>;
-  /** Affinity items (the core's keys for keywords, authors and categories), their weights and sources. */
-  items: ColumnType<string[], string[] | undefined, string[]>;
-  item_weights: ColumnType<number[], number[] | undefined, number[]>;
-  item_sources: ColumnType<number[], number[] | undefined, number[]>;
-  /** The recent 👎 papers' vectors summed: ascending term ids and weights. */
-  dislike_terms: ColumnType<number[], number[] | undefined, number[]>;
-  dislike_weights: ColumnType<number[], number[] | undefined, number[]>;
-  /** What the source indexes name. Written as JSON text. */
-  sources: ColumnType<StoredProfileSource[], string | undefined, string>;
+  /** Written as JSON text; `{}` until first built. */
+  data: ColumnType<StoredProfileData | Record<string, never>, string | undefined, string>;
   built_at: Date | null;
 }
 

@@ -89,6 +89,8 @@ class Sums<K> {
  *   near-duplicate of one of them scores about its cosine with it;
  * - for every term and item, the 👍 paper or followed topic that adds most to it, which is what
  *   a card names ("like *HippoRAG* that you 👍").
+ *
+ * Weights keep six significant digits, so the profile is stored (as JSON) exactly as built.
  */
 export function buildProfile(input: ProfileInput): Profile {
   const latest = input.votes.reduce((max, v) => Math.max(max, v.at.getTime()), Number.NEGATIVE_INFINITY);
@@ -139,14 +141,22 @@ export function buildProfile(input: ProfileInput): Profile {
   return {
     votes: input.votes.length,
     seeds: input.seeds.length,
-    content: norm === 0 ? { terms: [], weights: [] } : { terms: keptTerms.map(([term]) => term), weights: keptTerms.map(([, e]) => e.sum / norm) },
+    content: norm === 0 ? { terms: [], weights: [] } : { terms: keptTerms.map(([term]) => term), weights: keptTerms.map(([, e]) => stored(e.sum / norm)) },
     contentSources: norm === 0 ? [] : contentSources,
     items: keptItems.map(([key]) => key),
-    itemWeights: keptItems.map(([, e]) => e.sum),
+    itemWeights: keptItems.map(([, e]) => stored(e.sum)),
     itemSources,
-    dislikes: { terms: keptDislikes.map(([term]) => term), weights: keptDislikes.map(([, e]) => e.sum) },
+    dislikes: { terms: keptDislikes.map(([term]) => term), weights: keptDislikes.map(([, e]) => stored(e.sum)) },
     sources: keptSources,
   };
+}
+
+/**
+ * A weight as a profile keeps it: six significant digits, which a stored profile (JSON) holds
+ * exactly and in a few characters, so a profile read back scores papers exactly as the one built.
+ */
+function stored(weight: number): number {
+  return Number(weight.toPrecision(6));
 }
 
 /** Adds weight × vector to the sums, crediting `source`. */

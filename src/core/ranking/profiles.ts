@@ -18,12 +18,10 @@ export async function loadProfiles(store: Pick<Storage, 'profiles'>, recipients:
     else if (!isEmptyProfile(profile)) profiles.set(recipient, profile);
   }
   if (stale.length > 0) {
-    await store.profiles.rebuild(stale, buildProfile, { votes: PROFILE.votes });
-    // Read back rather than use what was built: stored weights are 32-bit floats, and every
-    // ranking scores with the stored profile, so a paper's points never depend on whether its
-    // profile was rebuilt by this request.
-    for (const [recipient, profile] of await store.profiles.load(stale)) {
-      if (profile !== 'stale' && !isEmptyProfile(profile)) profiles.set(recipient, profile);
+    // What was built is what is stored (weights are rounded for that), so a paper's points never
+    // depend on whether its profile was rebuilt by this request.
+    for (const [recipient, profile] of await store.profiles.rebuild(stale, buildProfile, { votes: PROFILE.votes })) {
+      if (!isEmptyProfile(profile)) profiles.set(recipient, profile);
     }
   }
   return profiles;
