@@ -105,6 +105,12 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
   const users = simulatedUsers(sample, before, options, rng);
   const papersOn = new Map(evalDays.map((day) => [day, sample.flatMap((_, i) => (dayOf[i] === day ? [i] : []))]));
   const inputs = sample.map((s, i): PaperInput => ({ ...s.input, publishedAt: new Date(`${dayOf[i]}T12:00:00Z`) }));
+  // `foryou` (a week): the last 7 days' papers, less the ones the user rated (foryou leaves them out).
+  const weekDays = new Set([...new Set(dayOf)].sort().slice(-7));
+  const weekCandidates = (user: SimUser) => {
+    const rated = new Set([...user.liked, ...user.disliked]);
+    return sample.flatMap((_, i) => (weekDays.has(dayOf[i]!) && !rated.has(i) ? [i] : []));
+  };
 
   // Baselines and bounds, from the paper texts alone.
   progress(`recommend quality: ${users.length} simulated users, baselines (arxiv-sanity-lite TF-IDF SVM and centroid)`);
@@ -114,9 +120,20 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
   const centroid = new Tally();
   const random = { liked: 0, shown: 0 };
   const best = new Tally();
+  const svmWeek = new Tally();
+  const centroidWeek = new Tally();
   for (const user of users) {
     const svmScore = svmScores(features, new Set(user.liked), dims);
     const centroidScore = centroidScores(features, user.liked);
+    const week = weekCandidates(user);
+    svmWeek.add(
+      user,
+      top5(week, (i) => svmScore[i]!).map((i) => sample[i]!),
+    );
+    centroidWeek.add(
+      user,
+      top5(week, (i) => centroidScore[i]!).map((i) => sample[i]!),
+    );
     for (const candidates of papersOn.values()) {
       svm.add(
         user,
@@ -148,6 +165,7 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
       const today = new Tally();
       const profile = new Tally();
       const expanded = new Tally();
+      const foryou = new Tally();
       for (const [u, user] of users.entries()) {
         const ctx = { recipient: { platform: 'bench', externalId: `sim-${u}`, kind: 'user' as const }, mayManage: async () => true };
         for (const [ids, vote] of [
@@ -172,6 +190,11 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
           query,
           nearest.map((n) => n.vector),
         );
+        const picks = await core.run('foryou week', ctx);
+        foryou.add(
+          user,
+          picks.cards.map((card) => byId.get(card.id)!),
+        );
         for (const [day, candidates] of papersOn) {
           const answer = await core.run(`today ${day}`, ctx);
           today.add(
@@ -190,7 +213,7 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
           );
         }
       }
-      return { today, profile, expanded };
+      return { today, profile, expanded, foryou };
     } finally {
       await handle.close();
     }
@@ -205,30 +228,29 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
     `(${users.length - pairs} who 👍 ${LIKES_ONE} papers of one primary category with ≥ ${MIN_CATEGORY_PAPERS} papers, ${pairs} who 👍 ${LIKES_TWO}+${LIKES_TWO} of two and 👎 ${DISLIKES} of a third), ` +
     `each asking today for the last ${evalDays.length} days (${answers} answers, 66–67 papers a day)`;
   const bounds = `a random pick ${(random.liked / random.shown).toFixed(3)}, the best possible ${best.likedShare.toFixed(3)}`;
-  const baselines = `arxiv-sanity-lite's SVM ${svm.likedShare.toFixed(3)}, TF-IDF centroid cosine ${centroid.likedShare.toFixed(3)}`;
   const dislikedNote = (tally: Tally) =>
     `in the 👎 category ${tally.dislikedShare.toFixed(3)} (SVM ${svm.dislikedShare.toFixed(3)}, centroid ${centroid.dislikedShare.toFixed(3)})`;
-  const row = (measure: string, tally: Tally, note: string): BenchResult => ({
+  const row = (measure: string, tally: Tally, note: string, base: { svm: Tally; centroid: Tally } = { svm, centroid }): BenchResult => ({
     measure,
     engine: 'PGlite',
     papers: sample.length,
     samples: tally.shown,
     result: tally.likedShare.toFixed(3),
-    baseline: `SVM ${svm.likedShare.toFixed(3)}`,
-    ratio: `${times(tally.likedShare / svm.likedShare)} baseline`,
+    baseline: `SVM ${base.svm.likedShare.toFixed(3)}`,
+    ratio: `${times(tally.likedShare / base.svm.likedShare)} baseline`,
     target: 'info',
-    note: `${context}. ${note} Against the SVM ${signed(tally.likedShare - svm.likedShare)} ± ${(2 * tally.pairedError(svm)).toFixed(3)} (two standard errors, paired by user). Baselines in the same run: ${baselines}; ${bounds}.`,
+    note: `${context}. ${note} Against the SVM ${signed(tally.likedShare - base.svm.likedShare)} ± ${(2 * tally.pairedError(base.svm)).toFixed(3)} (two standard errors, paired by user). Baselines in the same run: arxiv-sanity-lite's SVM ${base.svm.likedShare.toFixed(3)}, TF-IDF centroid cosine ${base.centroid.likedShare.toFixed(3)}${base.svm === svm ? `; ${bounds}` : ' (over the same week of papers, less the rated ones)'}.`,
   });
   return [
     row(
       'recommend quality: today top 5 in 👍 categories',
       stored.today,
-      `today as it ranks now (upvotes, follows, affinity from shared keywords, authors and categories of voted papers): the categories are the label, so this is partly circular; ${dislikedNote(stored.today)}.`,
+      `today as it ranks now (upvotes, follows, the learned profile: content terms of the voted papers plus their keywords, authors and categories): the categories are the label, so this is partly circular; ${dislikedNote(stored.today)}.`,
     ),
     row(
       'recommend quality: today, categories withheld',
       withheld.today,
-      `the same library stored without categories: today's affinity has the authors left (the sample has no keywords); ${dislikedNote(withheld.today)}.`,
+      `the same library stored without categories: the profile has the content terms and authors left (the sample has no keywords); ${dislikedNote(withheld.today)}.`,
     ),
     row(
       'recommend quality: content profile (not a command)',
@@ -240,6 +262,16 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
       stored.expanded,
       `the same profile plus the mean of its 10 nearest papers of the library (ContentIndex.nearest, rescored; expandQuery, as similar does); ${dislikedNote(stored.expanded)}.`,
     ),
+    row(
+      'recommend quality: foryou week top 5 in 👍 categories',
+      stored.foryou,
+      `foryou (the last 7 days, rated papers left out), once per user; the categories are the label, so this is partly circular; ${dislikedNote(stored.foryou)}.`,
+      { svm: svmWeek, centroid: centroidWeek },
+    ),
+    row('recommend quality: foryou week, categories withheld', withheld.foryou, `the same without categories; ${dislikedNote(withheld.foryou)}.`, {
+      svm: svmWeek,
+      centroid: centroidWeek,
+    }),
   ];
 }
 
