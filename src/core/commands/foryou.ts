@@ -1,14 +1,12 @@
-import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { daysBefore, utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
 import { rankWindow } from '../ranking/rank-window.ts';
 import type { RecipientRef } from '../recipient.ts';
 import { defineCommand } from './command.ts';
+import { PERIOD_DAYS, periodArgs, periodFromText, periodOptions } from './period.ts';
 import { cardActions, PAGE_SIZE, pageActions, reasonsFor } from './shared.ts';
 
-/** The periods `foryou` covers, in calendar days ending on the latest day with papers. */
-export const FORYOU_PERIODS = { week: 7, month: 30 } as const;
 /** Pages offered: twenty pages of five is more than a month holds that is worth reading. */
 export const MAX_FORYOU_PAGES = 20;
 
@@ -22,40 +20,16 @@ export const forYouCommand = defineCommand({
   aliases: ['mine', 'picks', 'recommended'],
   usage: '[week|month] [page]',
   summary: "The last week's (or month's) best papers for you, by what you 👍 and follow.",
-  options: [
-    {
-      name: 'period',
-      type: 'string',
-      description: 'The last 7 days (default) or 30 days.',
-      choices: [
-        { name: 'last 7 days', value: 'week' },
-        { name: 'last 30 days', value: 'month' },
-      ],
-    },
-    { name: 'page', type: 'integer', description: 'Which page (default 1).', min: 1, max: MAX_FORYOU_PAGES },
-  ],
+  options: periodOptions(MAX_FORYOU_PAGES),
   answer: 'public',
-  fromText(rest) {
-    const args: { period?: string; page?: number; extra?: string } = {};
-    for (const word of rest.split(/\s+/).filter(Boolean)) {
-      const lower = word.toLowerCase();
-      if (/^\d{1,3}$/.test(word) && args.page === undefined) args.page = Number(word);
-      else if ((lower === 'week' || lower === 'month') && args.period === undefined) args.period = lower;
-      else args.extra = word;
-    }
-    return args;
-  },
-  args: z.object({
-    period: z.enum(['week', 'month'], { error: 'Say `week` or `month`, e.g. `foryou month`.' }).default('week'),
-    page: z.number().int().min(1, 'Pages start at 1.').max(MAX_FORYOU_PAGES, `Only the first ${MAX_FORYOU_PAGES} pages are shown.`).default(1),
-    extra: z.undefined({ error: (issue) => `I did not understand "${String(issue.input)}": try \`foryou\`, \`foryou month\` or \`foryou 2\`.` }).optional(),
-  }),
+  fromText: periodFromText,
+  args: periodArgs('foryou', MAX_FORYOU_PAGES),
   async run({ period, page }, ctx, deps): Promise<Answer> {
     const recipient = await deps.recipients.find(ctx.recipient);
     const [follows, stored] = recipient ? await Promise.all([deps.recipients.countFollows(recipient), deps.profiles.load([recipient])]) : [0, new Map()];
     if (recipient === undefined || (follows === 0 && !stored.has(recipient))) return noProfileYet(ctx.recipient);
 
-    const title = `For you: the last ${FORYOU_PERIODS[period]} days`;
+    const title = `For you: the last ${PERIOD_DAYS[period]} days`;
     const end = await deps.papers.latestListedDay(utcDate(deps.clock()));
     if (!end) {
       return {
@@ -67,7 +41,7 @@ export const forYouCommand = defineCommand({
         visibility: 'public',
       };
     }
-    const from = daysBefore(end, FORYOU_PERIODS[period] - 1);
+    const from = daysBefore(end, PERIOD_DAYS[period] - 1);
     const window = await deps.ranking.span(from, end);
     const offset = (page - 1) * PAGE_SIZE;
     const ranked = await rankWindow(deps, { window, recipient, limit: PAGE_SIZE, offset, personalOnly: true, excludeVoted: true });

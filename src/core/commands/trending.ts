@@ -1,19 +1,12 @@
-import { z } from 'zod';
 import type { Answer } from '../answer.ts';
-import { utcDate } from '../clock.ts';
+import { daysBefore, utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
 import { defineCommand } from './command.ts';
+import { PERIOD_DAYS, periodArgs, periodFromText, periodOptions } from './period.ts';
 import { cardActions, PAGE_SIZE, pageActions } from './shared.ts';
 
-/** The windows `trending` offers, in days back from today (today included). */
-const PERIOD_DAYS = { week: 7, month: 30 } as const;
-
-/** `YYYY-MM-DD` of `days` days before `day`. */
-function daysBefore(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - days);
-  return utcDate(date);
-}
+/** Pages offered: fifty pages of five. */
+const MAX_TRENDING_PAGES = 50;
 
 /** `trending [week|month] [page]`: the most upvoted papers listed in the last 7 or 30 days. */
 export const trendingCommand = defineCommand({
@@ -21,35 +14,10 @@ export const trendingCommand = defineCommand({
   aliases: ['hot'],
   usage: '[week|month] [page]',
   summary: 'The most upvoted papers of the last 7 days (week, the default) or 30 days (month).',
-  options: [
-    {
-      name: 'period',
-      type: 'string',
-      description: 'week: the last 7 days (default); month: the last 30 days.',
-      choices: [
-        { name: 'week', value: 'week' },
-        { name: 'month', value: 'month' },
-      ],
-    },
-    { name: 'page', type: 'integer', description: 'Which page (default 1).', min: 1, max: 50 },
-  ],
+  options: periodOptions(MAX_TRENDING_PAGES),
   answer: 'public',
-  fromText(rest) {
-    const args: { period?: string; page?: number; extra?: string } = {};
-    for (const word of rest.split(/\s+/).filter(Boolean)) {
-      if (/^\d{1,3}$/.test(word) && args.page === undefined) args.page = Number(word);
-      else if (args.period === undefined && /^[a-z]+$/i.test(word)) args.period = word.toLowerCase();
-      else args.extra = word;
-    }
-    return args;
-  },
-  args: z.object({
-    period: z.enum(['week', 'month'], { error: 'Trending covers a `week` (the last 7 days) or a `month` (the last 30 days).' }).default('week'),
-    page: z.number().int().min(1, 'Pages start at 1.').max(50, 'Only the first 50 pages are shown.').default(1),
-    extra: z
-      .undefined({ error: (issue) => `I did not understand "${String(issue.input)}": try \`trending\`, \`trending month\` or \`trending 2\`.` })
-      .optional(),
-  }),
+  fromText: periodFromText,
+  args: periodArgs('trending', MAX_TRENDING_PAGES),
   async run({ period, page }, ctx, deps): Promise<Answer> {
     const days = PERIOD_DAYS[period];
     const to = utcDate(deps.clock());
