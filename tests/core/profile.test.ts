@@ -242,7 +242,7 @@ describe.each(engines)('learned profiles on %s', (engine) => {
   });
 
   describe('profileScores (for search to break ties)', () => {
-    it('gives papers like what the recipient 👍 more points, 0 without a profile', async () => {
+    it('gives papers like what the recipient 👍 more points, none without a profile', async () => {
       await t.storage.papers.store(topicPapers);
       const core = testCore(t.db);
       await core.run('vote 2405.30011 up', asUser());
@@ -252,7 +252,9 @@ describe.each(engines)('learned profiles on %s', (engine) => {
       expect([...scores.keys()].sort()).toEqual(['2405.30014', '2405.30042']);
       expect(scores.get('2405.30014')!).toBeGreaterThan(scores.get('2405.30042')! + 1);
       const stranger = await profileScores(storage, undefined, ['2405.30014']);
-      expect(stranger).toEqual(new Map([['2405.30014', 0]]));
+      expect(stranger).toEqual(new Map());
+      const newcomer = await storage.recipients.ensure(asUser('u9').recipient);
+      expect(await profileScores(storage, newcomer, ['2405.30014'])).toEqual(new Map());
     });
   });
 });

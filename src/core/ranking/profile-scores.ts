@@ -9,23 +9,21 @@ import { loadProfiles } from './profiles.ts';
  * what it 👎): meant to break ties between papers a list ranks equal otherwise, such as search
  * results of the same relevance (higher first). The same points `today`, `foryou` and digests
  * add, whatever other papers are scored with them. Every asked id that is stored gets an entry
- * (0 when the profile says nothing about it, or the recipient has no profile).
+ * when the recipient has a profile; without one the map is empty (0 for every paper), and the
+ * papers are not read at all, so an anonymous or new asker's search pays one profile lookup.
  */
 export async function profileScores(
   store: Pick<Storage, 'ranking' | 'profiles'>,
   recipient: RecipientId | undefined,
   paperIds: readonly string[],
 ): Promise<Map<string, number>> {
-  const ids = [...new Set(paperIds)];
   const scores = new Map<string, number>();
-  if (ids.length === 0) return scores;
-  const [features, profiles] = await Promise.all([store.ranking.features(ids), recipient === undefined ? undefined : loadProfiles(store, [recipient])]);
+  const ids = [...new Set(paperIds)];
+  if (ids.length === 0 || recipient === undefined) return scores;
+  const profile = (await loadProfiles(store, [recipient])).get(recipient);
+  if (!profile) return scores;
+  const features = await store.ranking.features(ids);
   const known = ids.filter((id) => features.has(id));
-  const profile = recipient === undefined ? undefined : profiles?.get(recipient);
-  if (!profile) {
-    for (const id of known) scores.set(id, 0);
-    return scores;
-  }
   const scorer = new ProfileScorer(indexPapers(known.map((id) => features.get(id))));
   scorer.score(profile);
   known.forEach((id, pord) => scores.set(id, scorer.points(pord)));
