@@ -113,24 +113,16 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
 
     /** False when this worker no longer owns the row: another pass took it over, so do not send. */
     async markSending(id, workerId, leaseUntil) {
-      const row = await db
-        .updateTable('deliveries')
+      const row = await updateHeld(db, id, workerId, 'claimed')
         .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), lease_expires_at: leaseUntil }))
-        .where('id', '=', id)
-        .where('claimed_by', '=', workerId)
-        .where('status', '=', 'claimed')
         .returning('id')
         .executeTakeFirst();
       return row !== undefined;
     },
 
     async recordSent(id, workerId, now) {
-      const row = await db
-        .updateTable('deliveries')
+      const row = await updateHeld(db, id, workerId, 'sending')
         .set({ status: 'sent', sent_at: now, lease_expires_at: null, retry_at: null })
-        .where('id', '=', id)
-        .where('claimed_by', '=', workerId)
-        .where('status', '=', 'sending')
         .returning('id')
         .executeTakeFirst();
       return row !== undefined;
@@ -139,12 +131,8 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
     /** A row given up (`retryAt` null) returns its papers to the pool for later digests. */
     recordFailed(id, workerId, outcome) {
       return inTransaction(db, async (trx) => {
-        const row = await trx
-          .updateTable('deliveries')
+        const row = await updateHeld(trx, id, workerId, 'sending')
           .set({ status: 'failed', last_error: outcome.reason.slice(0, 1000), retry_at: outcome.retryAt, lease_expires_at: null })
-          .where('id', '=', id)
-          .where('claimed_by', '=', workerId)
-          .where('status', '=', 'sending')
           .returning('id')
           .executeTakeFirst();
         if (row && outcome.retryAt === null) await trx.deleteFrom('delivered_papers').where('delivery_id', '=', id).execute();
@@ -155,12 +143,8 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
     /** Bot blocked or kicked, chat deleted: the subscription stays paused until the recipient subscribes again. */
     recordGone(id, workerId, reason, now) {
       return inTransaction(db, async (trx) => {
-        const row = await trx
-          .updateTable('deliveries')
+        const row = await updateHeld(trx, id, workerId, 'sending')
           .set({ status: 'gone', last_error: reason.slice(0, 1000), lease_expires_at: null, retry_at: null })
-          .where('id', '=', id)
-          .where('claimed_by', '=', workerId)
-          .where('status', '=', 'sending')
           .returning('subscription_id')
           .executeTakeFirst();
         if (!row) return false;
@@ -199,12 +183,8 @@ export function createDeliveryLedger(db: Db): DeliveryLedger {
     },
 
     async handBack(id, workerId, now) {
-      const row = await db
-        .updateTable('deliveries')
+      const row = await updateHeld(db, id, workerId, 'sending')
         .set({ status: 'claimed', attempts: sql<number>`greatest(attempts - 1, 0)`, lease_expires_at: now })
-        .where('id', '=', id)
-        .where('claimed_by', '=', workerId)
-        .where('status', '=', 'sending')
         .returning('id')
         .executeTakeFirst();
       return row !== undefined;
@@ -230,4 +210,9 @@ const resentNote: typeof RESENT_NOTE = 'resent after a worker stopped while send
 /** `= any($1::int[])`: one parameter however many ids, so the statement plans once and quickly. */
 function anyInt(ids: readonly number[]) {
   return sql<number>`any(${[...ids]}::int[])`;
+}
+
+/** The UPDATE of the one row `workerId` holds in `status`: the guard of every transition after the claim. */
+function updateHeld(db: Db, id: number, workerId: string, status: DeliveryStatus) {
+  return db.updateTable('deliveries').where('id', '=', id).where('claimed_by', '=', workerId).where('status', '=', status);
 }
