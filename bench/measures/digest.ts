@@ -1,11 +1,12 @@
 /**
  * Composing the daily digests of many subscribers at once, through the real scheduler
  * code: `claimDueDeliveries` (claims, set-based `composeDigests`, recorded choices and
- * delivered_papers) in batches of 500 as a delivery pass takes them, then
- * `loadDeliveries` + `digestAnswers` (the posts) for each batch — everything a pass does
- * before it hands posts to the platforms. Subscribers: N recipients × 5 follows (mostly
- * topics by popularity, some authors and categories), all due at 09:00 UTC on the
- * corpus's newest day (300 new papers; the digest window also reads the day before).
+ * delivered_papers) in batches of 500 as a delivery pass takes them, then `digestAnswers`
+ * (the posts) for each batch — everything a pass does before it hands posts to the
+ * platforms (new claims carry their papers and reasons, so the pass reads none back).
+ * Subscribers: N recipients × 5 follows (mostly topics by popularity, some authors and
+ * categories), all due at 09:00 UTC on the corpus's newest day (300 new papers; the digest
+ * window also reads the day before).
  * A share of them (20 %) then vote (50 votes each), every subscriber gets its profile (a topic
  * follow seeds one) and the same digests are composed again: the measured run. Baseline: the
  * first run, the same subscribers without profiles (the ranking before them), in the same
@@ -17,7 +18,7 @@ import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
 import { buildProfile, PROFILE } from '../../src/core/ranking/profile.ts';
 import { rankDay } from '../../src/core/ranking/rank-day.ts';
 import { forgetWindows } from '../../src/core/ranking/window-cache.ts';
-import { claimDueDeliveries } from '../../src/core/schedule/claim-deliveries.ts';
+import { claimDueDeliveries, pendingOf } from '../../src/core/schedule/claim-deliveries.ts';
 import { cutoffMs } from '../../src/core/schedule/due-slots.ts';
 import { createStorage } from '../../src/db/storage.ts';
 import { authorName, CORPUS_LAST_DAY, paperIdAt, Rng, Zipf } from '../corpus.ts';
@@ -201,7 +202,8 @@ async function composeAll(storage: ReturnType<typeof createStorage>) {
       limit: CLAIM_BATCH,
     });
     if (claims.length === 0) break;
-    const pending = await storage.ledger.load(choices.filter((c) => !c.empty).map((c) => c.id));
+    // As the delivery pass does: new claims carry what their posts need.
+    const pending = pendingOf({ claims, choices });
     const answers = await digestAnswers(storage.papers, pending);
     batchMs.push(performance.now() - t);
     claimed += claims.length;

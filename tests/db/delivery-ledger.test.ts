@@ -153,6 +153,19 @@ describe.each(engines)('delivery ledger on %s', (engine) => {
     expect(await ledger().activeSchedules()).toEqual([]);
   });
 
+  it('forgets what was sent to a recipient that is deleted (a group that migrated onto a chat it already knew)', async () => {
+    await t.storage.papers.store(papers);
+    const old = await subscriber(t.storage, 'group');
+    const clash = await subscriber(t.storage, 'supergroup');
+    await claim(t.storage, [slot('2024-01-04')]);
+    const sent = (recipient: number) => t.db.selectFrom('delivered_papers').select('paper_id').where('recipient_id', '=', recipient).execute();
+    expect(await sent(clash.recipient)).toHaveLength(3);
+
+    expect(await t.storage.recipients.move('test', 'group', 'supergroup')).toBe(true);
+    expect(await sent(clash.recipient)).toEqual([]);
+    expect(await sent(old.recipient)).toHaveLength(3);
+  });
+
   it('retries a failed row, takes over an abandoned one, and gives up past the cut-off', async () => {
     const ann = await subscriber(t.storage, 'ann');
     const bob = await subscriber(t.storage, 'bob', 'other');

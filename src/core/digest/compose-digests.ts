@@ -145,20 +145,21 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
 
   /**
    * Ranks one digest's candidates: the best `head` first and in order, the rest unsorted (sorted
-   * only if this digest gets that far, see `rest`). With follows, the candidates are the papers
-   * matching one and the papers like what it 👍; without, every paper of the window.
+   * only if this digest gets that far, see `rest`). With follows (`followed`: the pords each
+   * matches), the candidates are the papers matching one and the papers like what it 👍;
+   * without, every paper of the window.
    */
-  const rank = (own: readonly Follow[], profile: Profile | undefined, marked: readonly number[], head: number) => {
+  const rank = (followed: readonly Int32Array[], profile: Profile | undefined, marked: readonly number[], head: number) => {
     for (const pord of marked) excluded[pord] = 1;
     // The scorer holds this profile's points until the next profile is scored.
     const profiled = scorer && profile ? scorer.score(profile) : NO_PORDS;
     const touched: number[] = [];
-    for (const follow of own) {
-      for (const pord of pordsOf(follow)) if (counts[pord]!++ === 0) touched.push(pord);
+    for (const pords of followed) {
+      for (const pord of pords) if (counts[pord]!++ === 0) touched.push(pord);
     }
     for (const pord of profiled) points[pord] = scorer!.points(pord);
     const candidates: number[] = [];
-    if (own.length > 0) {
+    if (followed.length > 0) {
       for (const pord of touched) if (!excluded[pord]) candidates.push(pord);
       // Papers like what it 👍 come in without a follow match (as in `foryou`).
       for (const pord of profiled) if (counts[pord] === 0 && !excluded[pord] && points[pord]! >= LIKED_MIN_POINTS) candidates.push(pord);
@@ -166,7 +167,7 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
       for (let pord = 0; pord < size; pord++) if (!excluded[pord]) candidates.push(pord);
     }
     // Without follows or a profile, a daily window's own order is the ranking (score grows with upvotes).
-    const natural = own.length === 0 && profiled.length === 0 && newestDayFirst;
+    const natural = followed.length === 0 && profiled.length === 0 && newestDayFirst;
     let order = candidates;
     let sorted = candidates.length;
     if (!natural) {
@@ -186,6 +187,8 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
     const voted = votes.get(request.recipientId);
     const profile = profiles.get(request.recipientId);
     const own = follows.get(request.recipientId) ?? [];
+    // Each follow's matches looked up once per digest (by key: a string built and hashed).
+    const followed = own.map(pordsOf);
     // Muted and voted papers are never candidates.
     const marked: number[] = [];
     for (const mute of mutes.get(request.recipientId) ?? []) for (const pord of pordsOf(mute)) marked.push(pord);
@@ -193,8 +196,8 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
       const pord = pordOf.get(id);
       if (pord !== undefined) marked.push(pord);
     }
-    const ranked = rank(own, profile, marked, request.limit + EXCLUSION_MARGIN);
-    return { request, own, profile, marked, ...ranked, next: 0, picked: [] as number[] };
+    const ranked = rank(followed, profile, marked, request.limit + EXCLUSION_MARGIN);
+    return { request, own, followed, profile, marked, ...ranked, next: 0, picked: [] as number[] };
   });
 
   // Drop what each recipient was already sent: probe the best few of every digest in one
@@ -207,7 +210,7 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
       const end = s.next + wanted * (round + 1) + EXCLUSION_MARGIN * 2 ** round;
       if (end > s.sorted) {
         // Rarely needed (the first candidates were sent before): rank this digest again, all of it.
-        const all = rank(s.own, s.profile, s.marked, Number.POSITIVE_INFINITY);
+        const all = rank(s.followed, s.profile, s.marked, Number.POSITIVE_INFINITY);
         s.order = all.order;
         s.sorted = all.sorted;
         s.points = all.points;
@@ -227,11 +230,11 @@ async function composeForDate(store: ComposeStore, localDate: string, cadence: C
     }
   }
 
-  return states.flatMap(({ request, own, profile, points: pointsOf, picked }) =>
+  return states.flatMap(({ request, own, followed, profile, points: pointsOf, picked }) =>
     picked.map((pord, at) => {
       const paper = papers[pord]!;
       const labels = own
-        .filter((follow) => holds(pordsOf(follow), pord))
+        .filter((_, f) => holds(followed[f]!, pord))
         .map(followText)
         .sort(byLabel);
       const value = pointsOf.get(pord) ?? 0;

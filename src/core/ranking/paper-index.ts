@@ -11,7 +11,7 @@ import { type ProfileMatch, personalPoints, SCORE_WEIGHTS } from './score.ts';
  */
 export interface PaperIndex {
   readonly size: number;
-  /** Each paper's vector and item keys, by pord (empty for a paper without features). */
+  /** Each paper's vector and item keys (ascending, as `byKey` orders them), by pord (empty for a paper without features). */
   readonly vectors: readonly TermVector[];
   readonly items: readonly (readonly string[])[];
   /** Postings per term: the pords holding it, ascending, and their weights. */
@@ -30,7 +30,7 @@ export function indexPapers(features: readonly (PaperFeatures | undefined)[]): P
   const items: string[][] = [];
   features.forEach((f, pord) => {
     const vector = f?.vector ?? NO_VECTOR;
-    const keys = f ? itemKeys(f) : [];
+    const keys = f ? itemKeys(f).sort(byKey) : [];
     vectors.push(vector);
     items.push(keys);
     vector.terms.forEach((term, k) => {
@@ -74,26 +74,31 @@ export class ProfileScorer {
 
   /** Scores `profile` against every paper of the index; the papers it touches are in `touched`. */
   score(profile: Profile): readonly number[] {
-    for (const pord of this.touched) {
-      this.content[pord] = 0;
-      this.affinity[pord] = 0;
-      this.dislike[pord] = 0;
-      this.seen[pord] = 0;
+    const { touched, content, affinity, dislike, seen } = this;
+    for (const pord of touched) {
+      content[pord] = 0;
+      affinity[pord] = 0;
+      dislike[pord] = 0;
+      seen[pord] = 0;
     }
-    this.touched.length = 0;
-    this.accumulate(profile.content, this.content);
-    this.accumulate(profile.dislikes, this.dislike);
+    touched.length = 0;
+    this.accumulate(profile.content, content);
+    this.accumulate(profile.dislikes, dislike);
     const { itemPostings } = this.index;
-    profile.items.forEach((key, k) => {
-      const pords = itemPostings.get(key);
-      if (!pords) return;
-      const weight = profile.itemWeights[k]!;
+    const { items, itemWeights } = profile;
+    for (let k = 0; k < items.length; k++) {
+      const pords = itemPostings.get(items[k]!);
+      if (!pords) continue;
+      const weight = itemWeights[k]!;
       for (const pord of pords) {
-        this.touch(pord);
-        this.affinity[pord] = this.affinity[pord]! + weight;
+        if (!seen[pord]) {
+          seen[pord] = 1;
+          touched.push(pord);
+        }
+        affinity[pord] = affinity[pord]! + weight;
       }
-    });
-    return this.touched;
+    }
+    return touched;
   }
 
   /** The last scored profile's raw match with a paper. */
@@ -114,25 +119,25 @@ export class ProfileScorer {
 
   private readonly scratch: ProfileMatch = { content: 0, affinity: 0, dislike: 0 };
 
+  /** Adds vector · each paper's vector into `into`, over the vector's terms' postings (the hot loop of a digest batch). */
   private accumulate(vector: TermVector, into: Float64Array): void {
     const { termPostings } = this.index;
-    vector.terms.forEach((term, k) => {
-      const postings = termPostings.get(term);
-      if (!postings) return;
-      const weight = vector.weights[k]!;
+    const { touched, seen } = this;
+    const { terms, weights: termWeights } = vector;
+    for (let k = 0; k < terms.length; k++) {
+      const postings = termPostings.get(terms[k]!);
+      if (!postings) continue;
+      const weight = termWeights[k]!;
       const { pords, weights } = postings;
       for (let j = 0; j < pords.length; j++) {
         const pord = pords[j]!;
-        this.touch(pord);
+        if (!seen[pord]) {
+          seen[pord] = 1;
+          touched.push(pord);
+        }
         into[pord] = into[pord]! + weight * weights[j]!;
       }
-    });
-  }
-
-  private touch(pord: number): void {
-    if (this.seen[pord]) return;
-    this.seen[pord] = 1;
-    this.touched.push(pord);
+    }
   }
 }
 
@@ -140,8 +145,9 @@ export class ProfileScorer {
  * Which source of a profile adds most to its points for a paper: the 👍 paper or followed
  * topic credited with each shared term and item (`Profile.contentSources`, `itemSources`),
  * summed per source as the points weigh them. Undefined when no credited source adds anything.
- * A merge over the profile's ascending terms and items (as `buildProfile` orders them), so a
- * batch explaining thousands of picks builds no lookup tables.
+ * A merge over the profile's ascending terms and items (as `buildProfile` orders them) and the
+ * paper's (`items` ascending, as a {@link PaperIndex} keeps them), so a batch explaining
+ * thousands of picks builds no lookup tables.
  */
 export function strongestSource(profile: Profile, vector: TermVector, items: readonly string[]): ProfileSource | undefined {
   const credit = new Map<number, number>();
@@ -157,9 +163,9 @@ export function strongestSource(profile: Profile, vector: TermVector, items: rea
     else if (a < b) i++;
     else j++;
   }
-  const keys = [...items].sort(byKey);
-  for (let i = 0, j = 0; i < profile.items.length && j < keys.length; ) {
-    const order = byKey(profile.items[i]!, keys[j]!);
+  // Both ascending: the profile's as built, the paper's as the index keeps them.
+  for (let i = 0, j = 0; i < profile.items.length && j < items.length; ) {
+    const order = byKey(profile.items[i]!, items[j]!);
     if (order === 0) {
       add(profile.itemSources[i], SCORE_WEIGHTS.affinity * profile.itemWeights[i]!);
       i++;

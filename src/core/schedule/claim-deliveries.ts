@@ -1,5 +1,5 @@
 import { chooseDigests } from '../digest/choose-digests.ts';
-import type { DeliveryChoice, DueSubscription, PlatformFilter, ResumePoints } from '../ports/delivery-ledger.ts';
+import type { DeliveryChoice, DueSubscription, PendingDelivery, PlatformFilter, ResumePoints } from '../ports/delivery-ledger.ts';
 import type { Storage } from '../ports/storage.ts';
 import { dueSlots } from './due-slots.ts';
 
@@ -49,6 +49,30 @@ export async function claimInTransaction(tx: Storage, options: ClaimOptions, res
       return id === undefined ? [] : [{ ...c, id }];
     }),
   };
+}
+
+/** The deliveries of a claim batch that have papers to send, ready to send without reading them back. */
+export function pendingOf({ claims, choices }: ClaimBatch): PendingDelivery[] {
+  const claimById = new Map(claims.map((c) => [c.id, c]));
+  return choices.flatMap((choice) => {
+    const claim = claimById.get(choice.id);
+    if (!claim || choice.empty) return [];
+    return [
+      {
+        id: choice.id,
+        subscriptionId: claim.subscriptionId,
+        recipientId: claim.recipientId,
+        recipient: claim.recipient,
+        localDate: claim.localDate,
+        cadence: claim.cadence,
+        dueAt: claim.dueAt,
+        paperIds: choice.paperIds,
+        reasons: choice.reasons,
+        attempts: 0,
+        lastError: null,
+      },
+    ];
+  });
 }
 
 /** Where each storage's claim scans may resume (see ResumePoints); kept per storage. */

@@ -7,7 +7,7 @@ import { digestAnswers } from '../digest/digest-answer.ts';
 import type { PendingDelivery, TakenOver } from '../ports/delivery-ledger.ts';
 import type { Storage } from '../ports/storage.ts';
 import type { RecipientRef } from '../recipient.ts';
-import { type ClaimOptions, claimDueDeliveries, claimInTransaction } from './claim-deliveries.ts';
+import { type ClaimOptions, claimDueDeliveries, claimInTransaction, pendingOf } from './claim-deliveries.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
 import { cutoffMs } from './due-slots.ts';
 import { keepLeases, type LeaseKeeper } from './lease-keeper.ts';
@@ -202,25 +202,7 @@ export async function runDeliveryPass(options: DeliveryPassOptions): Promise<Del
         options.observer?.outcome?.(claimById.get(choice.id)?.recipient.platform ?? 'unknown', 'empty');
       }
       // New claims carry everything needed to send them; rows taken over are read back.
-      const fresh: PendingDelivery[] = choices.flatMap((choice) => {
-        const claim = claimById.get(choice.id);
-        if (!claim || choice.empty) return [];
-        return [
-          {
-            id: choice.id,
-            subscriptionId: claim.subscriptionId,
-            recipientId: claim.recipientId,
-            recipient: claim.recipient,
-            localDate: claim.localDate,
-            cadence: claim.cadence,
-            dueAt: claim.dueAt,
-            paperIds: choice.paperIds,
-            reasons: choice.reasons,
-            attempts: 0,
-            lastError: null,
-          },
-        ];
-      });
+      const fresh = pendingOf({ claims, choices });
       const pending = [...(await ledger.load(taken.map((t) => t.id))), ...fresh];
       leases.hold(pending.map((d) => d.id));
       await sendBatch(options, settings, leases, pending, result, o.concurrency);
