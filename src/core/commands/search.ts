@@ -5,7 +5,8 @@ import { utcDate } from '../clock.ts';
 import { toCard } from '../paper.ts';
 import type { TieBreak } from '../ports/paper-library.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
-import { profileScores } from '../ranking/profile-scores.ts';
+import { pointsOf } from '../ranking/profile-scores.ts';
+import { loadProfiles } from '../ranking/profiles.ts';
 import { combineTieBreaks, recentAndUpvoted } from '../search-tie-break.ts';
 import { type CommandDeps, defineCommand } from './command.ts';
 import { cardActions, followAction, PAGE_SIZE, pageActions } from './shared.ts';
@@ -68,20 +69,23 @@ export const searchCommand = defineCommand({
     const { text, authors } = splitAuthorFilters(query);
     const offset = (page - 1) * PAGE_SIZE;
     const found = await deps.papers.search({ text, authors, limit: PAGE_SIZE, offset, tieBreak: searchTieBreak(recipient, deps) });
-    const votes = recipient
-      ? await deps.feedback.votesOn(
-          recipient,
-          found.papers.map((p) => p.id),
-        )
-      : new Map();
+    const topic = found.correctedTo ?? query;
+    const [votes, followable] = await Promise.all([
+      recipient
+        ? deps.feedback.votesOn(
+            recipient,
+            found.papers.map((p) => p.id),
+          )
+        : new Map(),
+      found.papers.length > 0 && page === 1 ? isFollowable(topic, recipient, deps) : false,
+    ]);
     const cards = found.papers.map((paper) => {
       const partial = found.partial?.get(paper.id);
       return toCard(paper, partial ? [{ kind: 'matched', ...partial }] : [], votes.get(paper.id));
     });
 
     const actions: Action[] = [...cardActions(found.papers), ...pageActions('search', (next) => ({ query, page: next }), page, found.hasMore)];
-    const topic = found.correctedTo ?? query;
-    if (cards.length > 0 && page === 1 && (await isFollowable(topic, recipient, deps))) actions.push(followAction(topic));
+    if (followable) actions.push(followAction(topic));
 
     return {
       title: `Search: ${query}`,
@@ -113,10 +117,13 @@ export const searchCommand = defineCommand({
 export function searchTieBreak(recipient: RecipientId | undefined, deps: Pick<CommandDeps, 'clock' | 'ranking' | 'profiles'>): TieBreak {
   const fresh = recentAndUpvoted(utcDate(deps.clock()));
   if (recipient === undefined) return fresh;
-  const personal: TieBreak = (candidates) =>
-    profileScores(
+  // Read while the search looks for its candidates, not after.
+  const profile = loadProfiles(deps, [recipient]).then((profiles) => profiles.get(recipient));
+  profile.catch(() => {}); // a failure surfaces where the tie-break awaits it
+  const personal: TieBreak = async (candidates) =>
+    pointsOf(
       deps,
-      recipient,
+      await profile,
       candidates.map((c) => c.id),
     );
   return combineTieBreaks([fresh, 1], [personal, 1 / Math.LN2]);

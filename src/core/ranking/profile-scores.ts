@@ -1,3 +1,4 @@
+import type { Profile } from '../ports/profile-store.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
 import type { Storage } from '../ports/storage.ts';
 import { indexPapers, ProfileScorer } from './paper-index.ts';
@@ -17,11 +18,15 @@ export async function profileScores(
   recipient: RecipientId | undefined,
   paperIds: readonly string[],
 ): Promise<Map<string, number>> {
+  if (paperIds.length === 0 || recipient === undefined) return new Map();
+  return pointsOf(store, (await loadProfiles(store, [recipient])).get(recipient), paperIds);
+}
+
+/** {@link profileScores} for a profile already loaded (undefined: none, every paper 0). */
+export async function pointsOf(store: Pick<Storage, 'ranking'>, profile: Profile | undefined, paperIds: readonly string[]): Promise<Map<string, number>> {
   const scores = new Map<string, number>();
   const ids = [...new Set(paperIds)];
-  if (ids.length === 0 || recipient === undefined) return scores;
-  const profile = (await loadProfiles(store, [recipient])).get(recipient);
-  if (!profile) return scores;
+  if (ids.length === 0 || !profile) return scores;
   const features = await store.ranking.features(ids);
   const known = ids.filter((id) => features.has(id));
   const scorer = new ProfileScorer(indexPapers(known.map((id) => features.get(id))));
