@@ -78,7 +78,7 @@ export function createCore(options: CoreOptions): Core {
       const { what, instead } = spec.manages ?? DAILY_POST;
       throw new DomainError(
         'NotAllowed',
-        `Only people who can manage this channel (Telegram: group admins; Discord: Manage Channels) can change ${what}. Ask one of them, or use ${instead}.`,
+        `Only ${ctx.managers ?? 'people who can manage this chat'} can change ${what}. Ask one of them, or use ${instead}.`,
       );
     }
     return spec.run(parsed.data, ctx, deps);

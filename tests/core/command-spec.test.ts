@@ -58,7 +58,7 @@ describe('commands as the core runs them', () => {
     expect((await core.run('settings', asChannel('c1', false))).lines[0]).toMatch(/^Time: 08:00 UTC/);
     const refused = await core.run('settings time 09:30', asChannel('c1', false));
     expect(refused.notice).toMatchObject({ tone: 'error' });
-    expect(refused.notice?.text).toMatch(/Only people who can manage this channel/);
+    expect(refused.notice?.text).toMatch(/Only people who can manage this chat can change/);
   });
 
   it('runs what a button does from its typed action', async () => {

@@ -281,10 +281,16 @@ describe.each(engines)('chat commands on %s', (engine) => {
       expect(over.notice?.text).toContain('25');
     });
 
-    it('keeps a channel’s follows apart from its members’', async () => {
+    it('keeps a channel’s follows apart from its members’, and lets only its managers change them', async () => {
       const core = testCore(t.db);
-      await core.run('follow diffusion models', asChannel('c1', false));
+      const refused = await core.run('follow diffusion models', asChannel('c1', false));
+      expect(refused.notice?.text).toBe(
+        'Only people who can manage this chat can change what it follows. Ask one of them, or use `follow` in a private chat with me for your own list.',
+      );
+      await core.run('follow diffusion models', asChannel('c1', true));
       expect((await core.run('follows', asUser())).notice?.text).toBe('You follow nothing yet.');
+      expect((await core.run('follows', asChannel('c1', false))).lines).toEqual(['• diffusion models']);
+      expect((await core.run('unfollow diffusion models', asChannel('c1', false))).notice?.tone).toBe('error');
       expect((await core.run('follows', asChannel('c1', false))).lines).toEqual(['• diffusion models']);
     });
 

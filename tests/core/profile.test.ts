@@ -219,10 +219,10 @@ describe.each(engines)('learned profiles on %s', (engine) => {
       await t.storage.papers.store(topicPapers);
       const core = testCore(t.db);
       const refused = await core.run('mute diffusion', asChannel('c1', false));
-      expect(refused.notice?.text).toContain('Only people who can manage this channel');
+      expect(refused.notice?.text).toContain('Only people who can manage this chat can change');
       expect(refused.notice?.text).toContain('what it mutes');
       expect((await core.run('mute diffusion', asChannel('c1', true))).notice?.text).toContain('Muted diffusion');
-      expect((await core.run('unmute diffusion', asChannel('c1', false))).notice?.text).toContain('Only people who can manage this channel');
+      expect((await core.run('unmute diffusion', asChannel('c1', false))).notice?.text).toContain('Only people who can manage this chat can change');
       expect((await core.run('unmute diffusion', asChannel('c1', true))).notice?.tone).toBe('success');
     });
   });

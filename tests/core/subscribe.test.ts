@@ -70,7 +70,7 @@ describe('subscribe, unsubscribe and settings', () => {
   it('lets only managers change a channel subscription', async () => {
     const core = testCore(t.db);
     const refused = await core.run('subscribe', asChannel('c1', false));
-    expect(refused.notice?.text).toContain('Only people who can manage this channel');
+    expect(refused.notice?.text).toContain('Only people who can manage this chat can change');
     expect(await t.db.selectFrom('subscriptions').selectAll().execute()).toEqual([]);
     expect((await core.run('subscribe', asChannel('c1', true))).notice?.tone).toBe('success');
     expect((await core.run('unsubscribe', asChannel('c1', false))).notice?.text).toContain('Only people');

@@ -46,7 +46,11 @@ export function userContext(userId: string): CommandContext {
 
 function channelContext(channelId: string, permissions: Readonly<PermissionsBitField> | null): CommandContext {
   const recipient: RecipientRef = { platform: PLATFORM, externalId: channelId, kind: 'channel' };
-  return { recipient, mayManage: async () => permissions?.has(PermissionFlagsBits.ManageChannels) ?? false };
+  return {
+    recipient,
+    mayManage: async () => permissions?.has(PermissionFlagsBits.ManageChannels) ?? false,
+    managers: 'members with the Manage Channels permission',
+  };
 }
 
 /** Either the context to run a command in, or a refusal to show instead. */

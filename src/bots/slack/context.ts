@@ -50,5 +50,6 @@ export function commandContextFor(client: webApi.WebClient, place: SlackPlace, l
     recipient,
     mayManage: () =>
       (decided ??= recipient.kind === 'user' ? Promise.resolve(true) : mayManageChannel(client, recipient.externalId, place.userId, log, secrets)),
+    managers: 'workspace admins and the channel’s creator',
   };
 }

@@ -74,7 +74,7 @@ export function installDispatcher(app: App, deps: DispatchDeps): Dispatcher {
   function contextFor(client: webApi.WebClient, place: SlackPlace): { ctx: CommandContext; refused: () => Promise<boolean> } {
     const inner = commandContextFor(client, place, log, secrets);
     let asked: Promise<boolean> | undefined;
-    const ctx: CommandContext = { recipient: inner.recipient, mayManage: () => (asked ??= inner.mayManage()) };
+    const ctx: CommandContext = { ...inner, mayManage: () => (asked ??= inner.mayManage()) };
     return { ctx, refused: async () => (asked ? !(await asked) : false) };
   }
 

@@ -48,5 +48,6 @@ export function commandContextFor(api: Api, chat: Pick<Chat, 'id' | 'type'>, sen
   return {
     recipient: recipientOfChat(chat),
     mayManage: () => (decided ??= mayManageChat(api, chat, sender, log, secrets)),
+    managers: chat.type === 'channel' ? 'the channel’s admins' : 'the group’s admins',
   };
 }

@@ -21,6 +21,11 @@ export interface CommandContext {
    * permission (Telegram admins, Discord Manage Channels). Only called when needed.
    */
   mayManage(): Promise<boolean>;
+  /**
+   * Who may manage this recipient, in its platform's words ("the group's admins"): what a
+   * refused command tells the person asking. Default: "people who can manage this chat".
+   */
+  managers?: string;
 }
 
 /**

@@ -19,7 +19,10 @@ export function owner(ref: RecipientRef): string {
   return ref.kind === 'channel' ? 'This channel' : 'You';
 }
 
-/** `follow <topic | author:Name | cat:cs.LG>`. */
+/**
+ * `follow <topic | author:Name | cat:cs.LG>`. In a channel it changes what everyone there gets
+ * (its daily post follows its follows), so only its managers may, as with `mute`.
+ */
 export const followCommand = defineCommand({
   name: 'follow',
   aliases: ['sub', 'track'],
@@ -27,6 +30,8 @@ export const followCommand = defineCommand({
   summary: 'Follow a topic, author:Name or cat:cs.LG; matches rank higher and go into daily posts.',
   options: [{ name: 'topic', type: 'string', description: 'grokking, author:Yann LeCun or cat:cs.LG', required: true, maxLength: 200 }],
   answer: 'personal',
+  access: 'managers',
+  manages: { what: 'what it follows', instead: '`follow` in a private chat with me for your own list' },
   fromText: (rest) => ({ topic: rest }),
   args: topicArgs('Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.'),
   async run({ topic }, ctx, deps): Promise<Answer> {
@@ -88,6 +93,8 @@ export const unfollowCommand = defineCommand({
     },
   ],
   answer: 'personal',
+  access: 'managers',
+  manages: { what: 'what it follows', instead: '`unfollow` in a private chat with me for your own list' },
   fromText: (rest) => ({ topic: rest }),
   args: topicArgs('Name what to stop following, e.g. `unfollow grokking`; `follows` lists what you follow.'),
   async run({ topic }, ctx, deps): Promise<Answer> {

@@ -59,7 +59,7 @@ describe('/papers foryou and mute on Discord, end to end against the fake', () =
     const moderator = inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR);
     const refused = await h.fake.ask(slash(APPLICATION_ID, member, 'mute', [str('topic', 'diffusion')]));
     expect(refused.data.flags).toBe(EPHEMERAL);
-    expect(refused.data.embeds[0].description).toContain('Only people who can manage this channel');
+    expect(refused.data.embeds[0].description).toContain('Only members with the Manage Channels permission can change');
     const muted = await h.fake.ask(slash(APPLICATION_ID, moderator, 'mute', [str('topic', 'diffusion')]));
     expect(muted.data.embeds[0].description).toContain('Muted diffusion');
     const today = await h.fake.ask(slash(APPLICATION_ID, member, 'today'));

@@ -3,7 +3,7 @@ import { embedsLength } from '../../../src/bots/discord/render.ts';
 import { asUser, seedPapers } from '../../support/core.ts';
 import { useTestDb } from '../../support/db.ts';
 import { APPLICATION_ID, GUILD_ID, useDiscordHarness } from '../../support/discord/harness.ts';
-import { autocomplete, buttonsOf, click, focused, inDm, inGuild, int, slash, str } from '../../support/discord/interactions.ts';
+import { autocomplete, buttonsOf, click, focused, inDm, inGuild, int, MODERATOR, slash, str } from '../../support/discord/interactions.ts';
 import { validateMessage } from '../../support/fakes/discord-server.ts';
 
 const ALICE = '2000000000000000001';
@@ -140,7 +140,10 @@ describe('Discord interactions end to end', () => {
   });
 
   it('follows privately, lists follows, and autocompletes unfollow from them (at most 25)', async () => {
-    const followed = await h.fake.ask(slash(APPLICATION_ID, here, 'follow', [str('topic', 'grokking')]));
+    const refused = await h.fake.ask(slash(APPLICATION_ID, here, 'follow', [str('topic', 'grokking')]));
+    expect(refused.data.embeds[0].description).toContain('Only members with the Manage Channels permission can change what it follows');
+    const moderator = inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR);
+    const followed = await h.fake.ask(slash(APPLICATION_ID, moderator, 'follow', [str('topic', 'grokking')]));
     expect(followed.data.flags).toBe(EPHEMERAL);
     expect(followed.data.embeds[0].description).toContain('Now following grokking');
     const core = h.core;
@@ -160,7 +163,7 @@ describe('Discord interactions end to end', () => {
     const some = await h.fake.ask(autocomplete(APPLICATION_ID, here, 'unfollow', [focused('topic', 'grok')]));
     expect(some.data.choices).toEqual([{ name: 'grokking', value: 'grokking' }]);
 
-    const unfollowed = await h.fake.ask(slash(APPLICATION_ID, here, 'unfollow', [str('topic', 'grokking')]));
+    const unfollowed = await h.fake.ask(slash(APPLICATION_ID, moderator, 'unfollow', [str('topic', 'grokking')]));
     expect(unfollowed.data.embeds[0].description).toContain('Stopped following grokking');
   });
 

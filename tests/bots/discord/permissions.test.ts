@@ -26,7 +26,7 @@ describe('Discord subscribe/unsubscribe permissions', () => {
     const callback = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MEMBER), 'subscribe', [str('time', '08:30')]));
     expect(callback.type).toBe(4);
     expect(callback.data.flags).toBe(EPHEMERAL);
-    expect(callback.data.embeds[0].description).toContain('Only people who can manage this channel');
+    expect(callback.data.embeds[0].description).toContain('Only members with the Manage Channels permission can change');
     expect(await subscriptions()).toEqual([]);
   });
 
@@ -43,7 +43,7 @@ describe('Discord subscribe/unsubscribe permissions', () => {
     // Moderator here, plain member over there: refused.
     const there = channelOption(OTHER, MEMBER);
     const refused = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'subscribe', [there.option], there.resolved));
-    expect(refused.data.embeds[0].description).toContain('Only people who can manage this channel');
+    expect(refused.data.embeds[0].description).toContain('Only members with the Manage Channels permission can change');
     expect(await subscriptions()).toEqual([]);
 
     // Plain member here, Manage Channels over there: the other channel is subscribed.
@@ -64,7 +64,7 @@ describe('Discord subscribe/unsubscribe permissions', () => {
   it('gates unsubscribe the same way', async () => {
     await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'subscribe'));
     const refused = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MEMBER), 'unsubscribe'));
-    expect(refused.data.embeds[0].description).toContain('Only people who can manage this channel');
+    expect(refused.data.embeds[0].description).toContain('Only members with the Manage Channels permission can change');
     expect(await subscriptions()).toHaveLength(1);
     const done = await h.fake.ask(slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'unsubscribe'));
     expect(done.data.embeds[0].description).toContain('Unsubscribed');
@@ -87,7 +87,7 @@ describe('Discord subscribe/unsubscribe permissions', () => {
     const refused = await h.fake.ask(
       slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MEMBER), 'settings', [str('setting', 'time'), str('value', '10:00')]),
     );
-    expect(refused.data.embeds[0].description).toContain('Only people who can manage this channel');
+    expect(refused.data.embeds[0].description).toContain('Only members with the Manage Channels permission can change');
     const changed = await h.fake.ask(
       slash(APPLICATION_ID, inGuild(ALICE, CHANNEL, GUILD_ID, MODERATOR), 'settings', [str('setting', 'time'), str('value', '10:00')]),
     );

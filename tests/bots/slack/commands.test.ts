@@ -65,7 +65,7 @@ describe.each(engines)('/papers through the real Bolt app over HTTP (%s)', (engi
     h.fake.setChannel(CHANNEL, CREATOR);
     const answer = await h.command(BOB, CHANNEL, 'subscribe 09:00 Europe/Berlin');
     expect(answer.body.response_type).toBe('ephemeral');
-    expect(textOf(answer.body.blocks)).toMatch(/Only people who can manage this channel/);
+    expect(textOf(answer.body.blocks)).toMatch(/Only workspace admins and the channel’s creator can change/);
     expect(textOf(answer.body.blocks)).toContain(SLACK_MANAGERS);
     expect(h.fake.callsOf('users.info').map((c) => c.args.user)).toEqual([BOB]);
     expect(h.fake.callsOf('conversations.info').map((c) => c.args.channel)).toEqual([CHANNEL]);

@@ -95,7 +95,7 @@ describe('a Telegram channel the bot is an administrator of', () => {
     h.fake.setBotMembership(channel, POSTER, admin);
     h.fake.channelPost(channel, 'Good morning, readers: today is about grokking.');
     const refused = await h.post(channel, '/subscribe 09:00', { senderChat: linked });
-    expect(refused.answer.text).toContain('Only people who can manage this channel');
+    expect(refused.answer.text).toContain('Only the channel’s admins can change');
     expect(await subscriptionOf(channel.id)).toBeUndefined();
     // The plain post got no answer: the one answer is the refusal.
     expect(h.fake.botMessages(channel.id)).toHaveLength(1);

@@ -357,8 +357,10 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
       expect((await tg.say(alice, group, `/frobnicate@${tg.fake.me.username}`)).text).toContain('Unknown command');
     });
 
-    it('keeps follows per group, shared by its members', async () => {
+    it('keeps follows per group, shared by its members, and changed by its admins only', async () => {
       await seedPapers(t.db);
+      tg.fake.setMemberStatus(group.id, alice.id, 'administrator');
+      expect((await tg.say(bob, group, '/follow diffusion')).text).toContain('Only the group’s admins can change what it follows');
       await tg.say(alice, group, '/follow grokking');
       expect((await tg.say(bob, group, '/follows')).text).toContain('This channel follows 1');
       expect((await tg.say(bob, privateChat(bob), '/follows')).text).toContain('You follow nothing yet');
@@ -387,6 +389,7 @@ describe('Telegram chat, end to end against the fake Bot API', () => {
     it('keeps follows when the group becomes a supergroup', async () => {
       await seedPapers(t.db);
       const old = makeGroup(-4002, 'Migrating group');
+      tg.fake.setMemberStatus(old.id, alice.id, 'creator');
       await tg.say(alice, old, '/follow grokking');
       tg.fake.migrateGroup(old, -1004002, alice);
       await waitFor(async () => (await findRecipient({ platform: 'telegram', externalId: '-1004002', kind: 'channel' })) !== undefined);
