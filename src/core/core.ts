@@ -76,10 +76,7 @@ export function createCore(options: CoreOptions): Core {
     const access = typeof spec.access === 'function' ? spec.access(parsed.data) : (spec.access ?? 'anyone');
     if (access === 'managers' && ctx.recipient.kind === 'channel' && !(await ctx.mayManage())) {
       const { what, instead } = spec.manages ?? DAILY_POST;
-      throw new DomainError(
-        'NotAllowed',
-        `Only ${ctx.managers ?? 'people who can manage this chat'} can change ${what}. Ask one of them, or use ${instead}.`,
-      );
+      throw new DomainError('NotAllowed', `Only ${ctx.managers ?? 'people who can manage this chat'} can change ${what}. Ask one of them, or use ${instead}.`);
     }
     return spec.run(parsed.data, ctx, deps);
   }
