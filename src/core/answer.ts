@@ -19,6 +19,8 @@ export interface Answer {
   actions: Action[];
   /** Paging state when the answer is one page of a longer list. */
   page?: PageInfo;
+  /** The answer is one paper in detail (`paper <id>`): its only card, the abstract in `lines`. Adapters show it whole, picture included. */
+  detail?: true;
   /**
    * 'personal' answers (follows, confirmations, errors) should be shown only to the
    * person who asked where the platform can (Discord ephemeral replies).

@@ -94,10 +94,9 @@ export function renderAnswer(answer: Answer, customIds: ReadonlyMap<string, stri
   };
 }
 
-/** The card of a paper shown in detail (`paper <id>`): the only card, titled as the answer. */
+/** The card of a paper shown in detail (`paper <id>`). */
 function detailCard(answer: Answer): PaperCard | undefined {
-  const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
-  return only && only.title === answer.title ? only : undefined;
+  return answer.detail ? answer.cards[0] : undefined;
 }
 
 /**

@@ -107,8 +107,7 @@ export function renderAnswer(answer: Answer, values: ReadonlyMap<string, string>
     };
   };
 
-  const only = answer.cards.length === 1 ? answer.cards[0] : undefined;
-  const detail = only !== undefined && only.title === answer.title;
+  const detail = answer.detail === true;
   const head = headBlocks(answer, !detail);
   const offset = answer.page?.offset ?? 0;
   const numbered = answer.cards.length > 1 || offset > 0;

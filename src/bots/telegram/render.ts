@@ -120,12 +120,11 @@ export function linkPreviewOptions(message: Pick<TelegramMessage, 'preview'>): L
 
 /**
  * The page whose preview shows the answer's picture: the first card's Hugging Face page when
- * the answer is a paper in detail (its only card, titled as the answer) or `lead` asks for it,
- * and the card has a thumbnail.
+ * the answer is a paper in detail or `lead` asks for it, and the card has a thumbnail.
  */
 function pictured(answer: Answer, lead: boolean): string | undefined {
   const card = answer.cards[0];
-  if (!card?.thumbnail || !(lead || (answer.cards.length === 1 && card.title === answer.title))) return undefined;
+  if (!card?.thumbnail || !(lead || answer.detail)) return undefined;
   return isWebUrl(card.thumbnail) && isWebUrl(card.links.huggingFace) ? card.links.huggingFace : undefined;
 }
 

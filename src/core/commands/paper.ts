@@ -54,6 +54,7 @@ export const paperCommand = defineCommand({
       cards: [{ ...toCard(paper, [], vote), snippet: '' }],
       lines,
       actions: [...cardActions([paper]), ...suggestions.map(followAction)],
+      detail: true,
       visibility: 'public',
     };
   },

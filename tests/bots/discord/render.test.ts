@@ -112,6 +112,7 @@ describe('renderAnswer', () => {
       cards: [one],
       lines: ['The whole abstract.', 'Categories: cs.LG'],
       actions: votes([one.id]),
+      detail: true,
       visibility: 'public',
     };
     const message = renderAnswer(answer, await ids(answer));
@@ -132,7 +133,7 @@ describe('renderAnswer', () => {
   it('shows a paper’s picture in detail, and on a list only for the first card when asked (leadImage)', async () => {
     const pictured = (id: string) => card(id, { thumbnail: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${id}.png` });
     const one = pictured('2405.15071');
-    const detail: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.'], actions: [], visibility: 'public' };
+    const detail: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.'], actions: [], detail: true, visibility: 'public' };
     expect(renderAnswer(detail, new Map()).embeds[0]!.image).toEqual({ url: one.thumbnail });
     // Only plain http(s) URLs: Discord refuses other schemes (and we never fetch or upload the picture).
     for (const thumbnail of ['javascript:alert(1)', 'ftp://example.org/a.png', 'https://example.org/a b.png', `https://example.org/${'a'.repeat(2100)}`]) {

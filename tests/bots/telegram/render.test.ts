@@ -148,7 +148,7 @@ describe('Telegram renderer', () => {
   it('shows a paper’s picture as a large preview of its page: in detail, and on a post’s first card (leadImage)', () => {
     const pictured = (id: string) => card(id, { thumbnail: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${id}.png` });
     const one = pictured('2401.30001');
-    const detail: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.'], actions: voteActions([one]), visibility: 'public' };
+    const detail: Answer = { title: one.title, cards: [one], lines: ['The whole abstract.'], actions: voteActions([one]), detail: true, visibility: 'public' };
     const [shown] = renderAnswer(detail);
     expect(shown!.preview).toBe('https://huggingface.co/papers/2401.30001');
     expect(linkPreviewOptions(shown!)).toEqual({ url: 'https://huggingface.co/papers/2401.30001', prefer_large_media: true, show_above_text: true });
