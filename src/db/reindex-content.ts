@@ -42,6 +42,8 @@ export async function reindexContent(db: Db, options: BulkIndexOptions = {}): Pr
   await sql`create table ${sql.table(NEXT_POSTINGS)} (term integer not null, weight real not null, paper_key integer not null)`.execute(db);
   await buildVectors(db, ids, options, { run, postings: NEXT_POSTINGS });
   await swapPostings(db, run);
+  // Profiles are sums of the vectors just rebuilt: each is rebuilt from the new ones when next read.
+  await sql`update recipient_profiles set stale = true where not stale`.execute(db);
   await tidy(db);
   const { rows: counts } = await sql<{ terms: number; usable: number }>`
     select count(*)::integer as terms,

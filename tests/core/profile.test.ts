@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reasonText } from '../../src/core/actions/action-label.ts';
 import type { Answer } from '../../src/core/answer.ts';
 import { profileScores } from '../../src/core/ranking/profile-scores.ts';
+import { reindexContent } from '../../src/db/reindex-content.ts';
 import { createStorage } from '../../src/db/storage.ts';
 import { asChannel, asUser, testCore } from '../support/core.ts';
 import { engines, useTestDb } from '../support/db.ts';
@@ -51,6 +52,20 @@ describe.each(engines)('learned profiles on %s', (engine) => {
       // Below the paper with 1 upvote, next to the 👎 paper itself.
       expect(day.slice(-3)).toEqual(['2405.30014', '2405.30024', '2405.30023']);
       expect(day[0]).toBe('2405.30042');
+    });
+
+    it('rebuilds a profile after a reindex, from the vectors the reindex wrote', async () => {
+      await t.storage.papers.store(topicPapers);
+      const core = testCore(t.db);
+      await core.run('vote 2405.30001 up', asUser());
+      const before = await core.run('today', asUser());
+      const stale = () => t.db.selectFrom('recipient_profiles').select('stale').execute();
+      expect(await stale()).toEqual([{ stale: false }]);
+
+      await reindexContent(t.db);
+      expect(await stale()).toEqual([{ stale: true }]);
+      expect(ids(await core.run('today', asUser()))).toEqual(ids(before));
+      expect(await stale()).toEqual([{ stale: false }]);
     });
 
     it('weighs recent votes more: a 👍 today outweighs one from months ago', async () => {
