@@ -48,10 +48,12 @@ export const searchCommand = defineCommand({
     page: z.number().int().min(1, 'Pages start at 1.').max(50, 'Only the first 50 pages are shown; narrow the search.').default(1),
   }),
   async run({ query, page }, ctx, deps): Promise<Answer> {
-    const recipient = await deps.recipients.find(ctx.recipient);
+    // Looked up while the search runs: only its tie-break and the votes shown need it.
+    const asker = deps.recipients.find(ctx.recipient);
+    asker.catch(() => {}); // a failure surfaces where it is awaited
     const id = parseArxivId(query);
     if (id) {
-      const paper = await deps.papers.find(id);
+      const [paper, recipient] = await Promise.all([deps.papers.find(id), asker]);
       if (!paper) {
         return {
           title: `Search: ${query}`,
@@ -68,7 +70,8 @@ export const searchCommand = defineCommand({
 
     const { text, authors } = splitAuthorFilters(query);
     const offset = (page - 1) * PAGE_SIZE;
-    const found = await deps.papers.search({ text, authors, limit: PAGE_SIZE, offset, tieBreak: searchTieBreak(recipient, deps) });
+    const found = await deps.papers.search({ text, authors, limit: PAGE_SIZE, offset, tieBreak: searchTieBreak(asker, deps) });
+    const recipient = await asker;
     const topic = found.correctedTo ?? query;
     const [votes, followable] = await Promise.all([
       recipient
@@ -112,13 +115,17 @@ export const searchCommand = defineCommand({
  * upvoted first, plus what the recipient's profile says about each (the personal points `today`
  * and `foryou` add, so a paper like what they 👍 comes first among equals, a near-duplicate of
  * what they 👎 last). Profile points are in units of ln(upvotes) and freshness in log2, hence
- * the 1/ln 2.
+ * the 1/ln 2. The recipient may still be being looked up (a promise): the profile is read once
+ * it is known.
  */
-export function searchTieBreak(recipient: RecipientId | undefined, deps: Pick<CommandDeps, 'clock' | 'ranking' | 'profiles'>): TieBreak {
+export function searchTieBreak(
+  recipient: RecipientId | undefined | Promise<RecipientId | undefined>,
+  deps: Pick<CommandDeps, 'clock' | 'ranking' | 'profiles'>,
+): TieBreak {
   const fresh = recentAndUpvoted(utcDate(deps.clock()));
   if (recipient === undefined) return fresh;
   // Read while the search looks for its candidates, not after.
-  const profile = loadProfiles(deps, [recipient]).then((profiles) => profiles.get(recipient));
+  const profile = Promise.resolve(recipient).then(async (id) => (id === undefined ? undefined : (await loadProfiles(deps, [id])).get(id)));
   profile.catch(() => {}); // a failure surfaces where the tie-break awaits it
   const personal: TieBreak = async (candidates) =>
     pointsOf(
