@@ -1,3 +1,4 @@
+import type { Follow } from '../core/follow.ts';
 import type { RecipientStore } from '../core/ports/recipient-store.ts';
 import type { Db } from './db.ts';
 import { inTransaction } from './in-transaction.ts';
@@ -49,29 +50,9 @@ export function createRecipientStore(db: Db): RecipientStore {
       });
     },
 
-    async follows(id) {
-      return db.selectFrom('follows').select(['kind', 'value', 'label']).where('recipient_id', '=', id).orderBy('created_at').orderBy('id').execute();
-    },
-
-    async follow(id, follow) {
-      const inserted = await db
-        .insertInto('follows')
-        .values({ recipient_id: id, kind: follow.kind, value: follow.value, label: follow.label })
-        .onConflict((oc) => oc.columns(['recipient_id', 'kind', 'value']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return inserted !== undefined;
-    },
-
-    async unfollow(id, kind, value) {
-      return db
-        .deleteFrom('follows')
-        .where('recipient_id', '=', id)
-        .where('kind', '=', kind)
-        .where('value', '=', value)
-        .returning(['kind', 'value', 'label'])
-        .executeTakeFirst();
-    },
+    follows: (id) => listed(db, 'follows', id),
+    follow: (id, follow) => add(db, 'follows', id, follow),
+    unfollow: (id, kind, value) => remove(db, 'follows', id, kind, value),
 
     async countFollows(id) {
       const row = await db
@@ -82,29 +63,9 @@ export function createRecipientStore(db: Db): RecipientStore {
       return Number(row.n);
     },
 
-    async mutes(id) {
-      return db.selectFrom('mutes').select(['kind', 'value', 'label']).where('recipient_id', '=', id).orderBy('created_at').orderBy('id').execute();
-    },
-
-    async mute(id, mute) {
-      const inserted = await db
-        .insertInto('mutes')
-        .values({ recipient_id: id, kind: mute.kind, value: mute.value, label: mute.label })
-        .onConflict((oc) => oc.columns(['recipient_id', 'kind', 'value']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return inserted !== undefined;
-    },
-
-    async unmute(id, kind, value) {
-      return db
-        .deleteFrom('mutes')
-        .where('recipient_id', '=', id)
-        .where('kind', '=', kind)
-        .where('value', '=', value)
-        .returning(['kind', 'value', 'label'])
-        .executeTakeFirst();
-    },
+    mutes: (id) => listed(db, 'mutes', id),
+    mute: (id, mute) => add(db, 'mutes', id, mute),
+    unmute: (id, kind, value) => remove(db, 'mutes', id, kind, value),
 
     async timezone(id) {
       const row = await db.selectFrom('recipients').select('timezone').where('id', '=', id).executeTakeFirst();
@@ -115,4 +76,34 @@ export function createRecipientStore(db: Db): RecipientStore {
       await db.updateTable('recipients').set({ timezone }).where('id', '=', id).execute();
     },
   };
+}
+
+/** Follows and mutes are stored alike, one table each. */
+type Interests = 'follows' | 'mutes';
+
+/** A recipient's follows (or mutes), oldest first. */
+function listed(db: Db, table: Interests, id: number): Promise<Follow[]> {
+  return db.selectFrom(table).select(['kind', 'value', 'label']).where('recipient_id', '=', id).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Adds a follow (or mute); false when the recipient already had it. */
+async function add(db: Db, table: Interests, id: number, follow: Follow): Promise<boolean> {
+  const inserted = await db
+    .insertInto(table)
+    .values({ recipient_id: id, kind: follow.kind, value: follow.value, label: follow.label })
+    .onConflict((oc) => oc.columns(['recipient_id', 'kind', 'value']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Removes a follow (or mute), returning it as it was stored; undefined when there was none. */
+function remove(db: Db, table: Interests, id: number, kind: Follow['kind'], value: string): Promise<Follow | undefined> {
+  return db
+    .deleteFrom(table)
+    .where('recipient_id', '=', id)
+    .where('kind', '=', kind)
+    .where('value', '=', value)
+    .returning(['kind', 'value', 'label'])
+    .executeTakeFirst();
 }

@@ -89,15 +89,8 @@ export interface FollowsTable {
   created_at: CreatedAt;
 }
 
-/** What a recipient never wants to see (migration 2026_11_30_150000): stored like follows. */
-export interface MutesTable {
-  id: Generated<number>;
-  recipient_id: number;
-  kind: FollowKind;
-  value: string;
-  label: string;
-  created_at: CreatedAt;
-}
+/** What a recipient never wants to see (migration 2026_11_30_150000): stored as follows are. */
+export type MutesTable = FollowsTable;
 
 /** One stored source of a profile: a voted paper, or a topic follow as `followText` shows it. */
 export type StoredProfileSource = { paper: string } | { follow: string };

@@ -1,22 +1,50 @@
 import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { assertPlainTopic, followText, MAX_FOLLOWS, MAX_MUTES, parseFollow } from '../follow.ts';
+import { assertPlainTopic, type Follow, followText, MAX_FOLLOWS, MAX_MUTES, parseFollow } from '../follow.ts';
+import type { RecipientId } from '../ports/recipient-store.ts';
 import { refreshProfile } from '../ranking/profiles.ts';
 import type { RecipientRef } from '../recipient.ts';
-import { defineCommand } from './command.ts';
+import { type CommandContext, type CommandDeps, defineCommand } from './command.ts';
 import { rankSuggestions } from './suggestions.ts';
 
-/** The one argument of follow and unfollow; `empty` is the message for leaving it out. */
-export function topicArgs(empty: string) {
+/** The one argument of follow, unfollow, mute and unmute; `empty` is the message for leaving it out, `action` what a too long one cannot be. */
+export function topicArgs(empty: string, action: 'follow' | 'mute' = 'follow') {
   return z.object({
-    topic: z.string().trim().min(1, empty).max(200, 'That is too long to follow; keep it under 100 characters.'),
+    topic: z.string().trim().min(1, empty).max(200, `That is too long to ${action}; keep it under 100 characters.`),
   });
+}
+
+/**
+ * A topic, `author:Name` or `cat:…` as follow and mute take it: parsed, a topic checked to be
+ * plain words that some stored paper could match (`useless` says what a topic of only common
+ * words would do, e.g. "it would match nothing"). The same words match the same papers either way.
+ */
+export async function usableTopic(topic: string, deps: Pick<CommandDeps, 'papers'>, useless: string): Promise<Follow> {
+  const follow = parseFollow(topic);
+  if (follow.kind === 'topic') assertPlainTopic(topic);
+  if (follow.kind === 'topic' && !(await deps.papers.hasSearchTerms(follow.value))) {
+    throw new DomainError('InvalidArguments', `“${follow.label}” is only common words, so ${useless}. Try something more specific.`);
+  }
+  return follow;
+}
+
+/** Suggests, while the argument is typed, from a list of the recipient's (its follows, its mutes). */
+export function completeFrom(list: (deps: CommandDeps, recipient: RecipientId) => Promise<Follow[]>) {
+  return async (typed: string, ctx: CommandContext, deps: CommandDeps): Promise<string[]> => {
+    const recipient = await deps.recipients.find(ctx.recipient);
+    return rankSuggestions(recipient ? (await list(deps, recipient)).map(followText) : [], typed);
+  };
 }
 
 /** Who a follow or mute belongs to, as a message's subject: "You" or "This channel". */
 export function owner(ref: RecipientRef): string {
   return ref.kind === 'channel' ? 'This channel' : 'You';
+}
+
+/** A verb ("follow", "mute") agreeing with {@link owner}: "follows" for a channel. */
+export function verb(ref: RecipientRef, base: string): string {
+  return ref.kind === 'channel' ? `${base}s` : base;
 }
 
 /**
@@ -35,16 +63,12 @@ export const followCommand = defineCommand({
   fromText: (rest) => ({ topic: rest }),
   args: topicArgs('Name a topic, e.g. `follow grokking`, `follow author:Yann LeCun` or `follow cat:cs.LG`.'),
   async run({ topic }, ctx, deps): Promise<Answer> {
-    const follow = parseFollow(topic);
-    if (follow.kind === 'topic') assertPlainTopic(topic);
-    if (follow.kind === 'topic' && !(await deps.papers.hasSearchTerms(follow.value))) {
-      throw new DomainError('InvalidArguments', `“${follow.label}” is only common words, so it would match nothing. Try something more specific.`);
-    }
+    const follow = await usableTopic(topic, deps, 'it would match nothing');
     const recipient = await deps.recipients.ensure(ctx.recipient);
     if ((await deps.recipients.countFollows(recipient)) >= MAX_FOLLOWS) {
       throw new DomainError(
         'FollowLimitReached',
-        `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`,
+        `${owner(ctx.recipient)} already ${verb(ctx.recipient, 'follow')} ${MAX_FOLLOWS} things, the most allowed. Unfollow one first (see \`follows\`).`,
       );
     }
     const muted = (await deps.recipients.mutes(recipient)).find((m) => m.kind === follow.kind && m.value === follow.value);
@@ -57,7 +81,7 @@ export const followCommand = defineCommand({
     if (!(await deps.recipients.follow(recipient, follow))) {
       // Shown as it was stored (`author:Yann LeCun`), however it was typed this time.
       const stored = (await deps.recipients.follows(recipient)).find((f) => f.kind === follow.kind && f.value === follow.value) ?? follow;
-      throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already follow${ctx.recipient.kind === 'channel' ? 's' : ''} ${followText(stored)}.`);
+      throw new DomainError('AlreadyFollowing', `${owner(ctx.recipient)} already ${verb(ctx.recipient, 'follow')} ${followText(stored)}.`);
     }
     // A topic is a seed of the profile: rebuilt now, so `foryou` has it at once.
     if (follow.kind === 'topic') await refreshProfile(deps, recipient);
@@ -85,11 +109,7 @@ export const unfollowCommand = defineCommand({
       description: 'One of your follows.',
       required: true,
       maxLength: 200,
-      complete: async (typed, ctx, deps) => {
-        const recipient = await deps.recipients.find(ctx.recipient);
-        const follows = recipient ? (await deps.recipients.follows(recipient)).map(followText) : [];
-        return rankSuggestions(follows, typed);
-      },
+      complete: completeFrom((deps, recipient) => deps.recipients.follows(recipient)),
     },
   ],
   answer: 'personal',

@@ -1,23 +1,8 @@
-import { z } from 'zod';
 import type { Answer } from '../answer.ts';
 import { DomainError } from '../errors.ts';
-import { assertPlainTopic, followText, MAX_MUTES, parseFollow } from '../follow.ts';
-import type { RecipientRef } from '../recipient.ts';
+import { followText, MAX_MUTES, parseFollow } from '../follow.ts';
 import { defineCommand } from './command.ts';
-import { owner } from './follows.ts';
-import { rankSuggestions } from './suggestions.ts';
-
-/** The one argument of mute and unmute; `empty` is the message for leaving it out. */
-function muteArgs(empty: string) {
-  return z.object({
-    topic: z.string().trim().min(1, empty).max(200, 'That is too long to mute; keep it under 100 characters.'),
-  });
-}
-
-/** "mute" or "mutes", for the recipient as the subject. */
-function verb(ref: RecipientRef, base: string): string {
-  return ref.kind === 'channel' ? `${base}s` : base;
-}
+import { completeFrom, owner, topicArgs, usableTopic, verb } from './follows.ts';
 
 /**
  * `mute <topic | author:Name | cat:cs.LG>`: papers matching it (as a follow would match them)
@@ -34,14 +19,10 @@ export const muteCommand = defineCommand({
   access: 'managers',
   manages: { what: 'what it mutes', instead: '`mute` in a private chat with me for your own lists' },
   fromText: (rest) => ({ topic: rest }),
-  args: muteArgs('Name what to hide, e.g. `mute blockchain`, `mute author:Jane Doe` or `mute cat:cs.CR`.'),
+  args: topicArgs('Name what to hide, e.g. `mute blockchain`, `mute author:Jane Doe` or `mute cat:cs.CR`.', 'mute'),
   async run({ topic }, ctx, deps): Promise<Answer> {
     // Parsed and checked as a follow is: the same words match the same papers.
-    const mute = parseFollow(topic);
-    if (mute.kind === 'topic') assertPlainTopic(topic);
-    if (mute.kind === 'topic' && !(await deps.papers.hasSearchTerms(mute.value))) {
-      throw new DomainError('InvalidArguments', `“${mute.label}” is only common words, so muting it would hide nothing. Try something more specific.`);
-    }
+    const mute = await usableTopic(topic, deps, 'muting it would hide nothing');
     const recipient = await deps.recipients.ensure(ctx.recipient);
     const [mutes, follows] = await Promise.all([deps.recipients.mutes(recipient), deps.recipients.follows(recipient)]);
     const followed = follows.find((f) => f.kind === mute.kind && f.value === mute.value);
@@ -89,18 +70,14 @@ export const unmuteCommand = defineCommand({
       description: 'One of your mutes.',
       required: true,
       maxLength: 200,
-      complete: async (typed, ctx, deps) => {
-        const recipient = await deps.recipients.find(ctx.recipient);
-        const mutes = recipient ? (await deps.recipients.mutes(recipient)).map(followText) : [];
-        return rankSuggestions(mutes, typed);
-      },
+      complete: completeFrom((deps, recipient) => deps.recipients.mutes(recipient)),
     },
   ],
   answer: 'personal',
   access: 'managers',
   manages: { what: 'what it mutes', instead: '`unmute` in a private chat with me for your own lists' },
   fromText: (rest) => ({ topic: rest }),
-  args: muteArgs('Name what to show again, e.g. `unmute blockchain`; `follows` lists what you muted.'),
+  args: topicArgs('Name what to show again, e.g. `unmute blockchain`; `follows` lists what you muted.', 'mute'),
   async run({ topic }, ctx, deps): Promise<Answer> {
     const mute = parseFollow(topic);
     const recipient = await deps.recipients.find(ctx.recipient);
