@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ContentIndex } from '../core/ports/content-index.ts';
+import type { ContentIndex, TermVector } from '../core/ports/content-index.ts';
 import { CONTENT_MODEL, textVectorsOf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { reindexContent } from './reindex-content.ts';
@@ -23,16 +23,17 @@ export function createContentIndex(db: Db): ContentIndex {
 
     async nearest(vector, options) {
       if (vector.terms.length === 0 || options.limit <= 0) return [];
+      const query = postedQuery(vector);
       const exclude = [...new Set(options.exclude ?? [])];
       const budget = options.budget ?? CONTENT_MODEL.nearestBudget;
-      const norm = vector.weights.reduce((sum, w) => sum + w * w, 0) || 1;
+      const norm = query.weights.reduce((sum, w) => sum + w * w, 0) || 1;
       const least = Math.max(1, Math.min(CONTENT_MODEL.nearestMinDepth, budget));
-      const depths = vector.weights.map((w) => Math.max(least, Math.round((budget * w * w) / norm)));
+      const depths = query.weights.map((w) => Math.max(least, Math.round((budget * w * w) / norm)));
       // The best `limit + excluded` by key first, then their ids: excluded papers are dropped
       // after the ranking, so that many spares keep the page full.
       const { rows } = await sql<{ paper_id: string; score: number }>`
         with q as (
-          select term, weight, depth from unnest(${vector.terms}::integer[], ${vector.weights}::float8[], ${depths}::integer[]) as q(term, weight, depth)
+          select term, weight, depth from unnest(${query.terms}::integer[], ${query.weights}::float8[], ${depths}::integer[]) as q(term, weight, depth)
         ), hits as (
           select p.paper_key, sum(q.weight * p.weight) as score
           from q cross join lateral paperboy_strongest_postings(q.term, q.depth) p
@@ -117,4 +118,17 @@ export function createContentIndex(db: Db): ContentIndex {
       };
     },
   };
+}
+
+/**
+ * The strongest `postedTerms` terms of a query, as papers are posted under theirs: a query as
+ * long as a whole vector (or a profile) would read postings for every weak term it has.
+ */
+function postedQuery(vector: TermVector): TermVector {
+  if (vector.terms.length <= CONTENT_MODEL.postedTerms) return vector;
+  const kept = vector.terms
+    .map((term, k) => ({ term, weight: vector.weights[k]! }))
+    .sort((a, b) => b.weight - a.weight || a.term - b.term)
+    .slice(0, CONTENT_MODEL.postedTerms);
+  return { terms: kept.map((e) => e.term), weights: kept.map((e) => e.weight) };
 }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ReindexProgress, ReindexResult } from '../core/ports/content-index.ts';
-import { CONTENT_MODEL, usableDf } from './content-model.ts';
+import { CONTENT_MODEL, postedOf, usableDf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { inTransaction } from './in-transaction.ts';
 import { indexPapers, type Rebuild } from './index-papers.ts';
@@ -159,8 +159,8 @@ async function swapPostings(db: Db, run: number): Promise<void> {
     await sql`lock table content_postings in access exclusive mode`.execute(trx);
     await sql`
       insert into ${sql.table(NEXT_POSTINGS)} (term, weight, paper_key)
-      select x.term, x.weight, v.key
-      from content_vectors v, unnest(v.terms, v.weights) as x(term, weight)
+      select posted.term, posted.weight, v.key
+      from content_vectors v, ${postedOf('v')}
       where v.built_by is distinct from ${run}`.execute(trx);
     await sql`drop table content_postings`.execute(trx);
     await sql`alter table ${sql.table(NEXT_POSTINGS)} rename to content_postings`.execute(trx);
