@@ -15,7 +15,8 @@
  */
 import { sql } from 'kysely';
 import { digestAnswers } from '../../src/core/digest/digest-answer.ts';
-import { buildProfile, PROFILE } from '../../src/core/ranking/profile.ts';
+import { PROFILE } from '../../src/core/ranking/profile.ts';
+import { expandedProfile } from '../../src/core/ranking/profiles.ts';
 import { rankDay } from '../../src/core/ranking/rank-day.ts';
 import { forgetWindows } from '../../src/core/ranking/window-cache.ts';
 import { claimDueDeliveries, pendingOf } from '../../src/core/schedule/claim-deliveries.ts';
@@ -172,7 +173,7 @@ async function addProfiles(
   const started = performance.now();
   let profiles = 0;
   for (let from = 0; from < ids.length; from += 500) {
-    profiles += (await storage.profiles.rebuild(ids.slice(from, from + 500), buildProfile, { votes: PROFILE.votes })).size;
+    profiles += (await storage.profiles.rebuild(ids.slice(from, from + 500), expandedProfile, { votes: PROFILE.votes })).size;
   }
   const buildMs = performance.now() - started;
   await sql`vacuum analyze recipient_profiles`.execute(db);

@@ -245,7 +245,7 @@ export async function benchRecommendQuality(options: RecommendOptions): Promise<
     row(
       'recommend quality: today top 5 in 👍 categories',
       stored.today,
-      `today as it ranks now (upvotes, follows, the learned profile: content terms of the voted papers plus their keywords, authors and categories): the categories are the label, so this is partly circular; ${dislikedNote(stored.today)}.`,
+      `today as it ranks now (upvotes, follows, the learned profile: content terms of the voted papers, expanded by the library's papers closest to them, plus the voted papers' keywords, authors and categories): the categories are the label, so this is partly circular; ${dislikedNote(stored.today)}.`,
     ),
     row(
       'recommend quality: today, categories withheld',

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Follow } from '../core/follow.ts';
 import type { Profile, ProfileInput, ProfileSource, ProfileStore, VotedPaper } from '../core/ports/profile-store.ts';
+import { createContentIndex } from './content-index.ts';
 import { textVectorsOf } from './content-model.ts';
 import type { Db } from './db.ts';
 import { voteOf } from './feedback-store.ts';
@@ -52,6 +53,7 @@ export function createProfileStore(db: Db): ProfileStore {
           returning recipient_id`.execute(trx);
         const present = locked.map((row) => row.recipient_id);
         const [votes, seeds] = await Promise.all([latestVotes(trx, present, options.votes), topicSeeds(trx, present)]);
+        const content = createContentIndex(trx);
         const built = new Map<number, Profile>();
         const empty: number[] = [];
         const stored: Record<string, unknown>[] = [];
@@ -61,7 +63,7 @@ export function createProfileStore(db: Db): ProfileStore {
             empty.push(recipient);
             continue;
           }
-          const profile = build(input);
+          const profile = await build(input, content);
           built.set(recipient, profile);
           const data: StoredProfileData = {
             terms: [...profile.content.terms],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reasonText } from '../../src/core/actions/action-label.ts';
 import type { Answer } from '../../src/core/answer.ts';
+import type { PaperInput } from '../../src/core/paper.ts';
 import { profileScores } from '../../src/core/ranking/profile-scores.ts';
 import { reindexContent } from '../../src/db/reindex-content.ts';
 import { createStorage } from '../../src/db/storage.ts';
@@ -52,6 +53,35 @@ describe.each(engines)('learned profiles on %s', (engine) => {
       // Below the paper with 1 upvote, next to the 👎 paper itself.
       expect(day.slice(-3)).toEqual(['2405.30014', '2405.30024', '2405.30023']);
       expect(day[0]).toBe('2405.30042');
+    });
+
+    it('lifts a paper on the subject of what you 👍 that shares none of its words, through the papers between them', async () => {
+      const paper = (id: string, title: string, abstract: string, upvotes: number): PaperInput => ({
+        id,
+        title,
+        abstract,
+        featuredOn: '2024-05-24',
+        upvotes,
+        authors: [`Author ${id}`],
+        source: 'hf',
+      });
+      await t.storage.papers.store([
+        paper('2405.40001', 'Sparse autoencoders on the residual stream', 'Sparse autoencoders learn a dictionary of features from the residual stream of a transformer.', 0),
+        // Shares the first's words, and the third's.
+        paper('2405.40002', 'Dictionary features of the residual stream show superposition', 'Dictionary features read from the residual stream reveal superposition: monosemantic neurons are rare.', 0),
+        // Shares no word with the first.
+        paper('2405.40003', 'Monosemantic neurons and superposition', 'Superposition packs concepts into polysemantic neurons; monosemantic neurons are the exception.', 1),
+        paper('2405.40004', 'Video diffusion with temporal attention', 'Video diffusion models denoise frames with temporal attention layers.', 2),
+        paper('2405.40005', 'Temporal attention for video diffusion', 'Temporal attention layers let video diffusion models keep frames consistent.', 3),
+      ]);
+      const core = testCore(t.db);
+      expect(ids(await core.run('today', asUser()))).toEqual(['2405.40005', '2405.40004', '2405.40003', '2405.40001', '2405.40002']);
+
+      await core.run('vote 2405.40001 up', asUser());
+      const after = await core.run('today', asUser());
+      expect(ids(after).indexOf('2405.40003')).toBeLessThan(ids(after).indexOf('2405.40004'));
+      // It shares no word with the 👍 paper, so its card does not say it is like that one.
+      expect(reasonsOf(after, '2405.40003')).toEqual(['similar to papers you liked']);
     });
 
     it('rebuilds a profile after a reindex, from the vectors the reindex wrote', async () => {

@@ -1,6 +1,6 @@
 import type { Vote } from '../answer.ts';
 import type { Follow } from '../follow.ts';
-import type { TermVector } from './content-index.ts';
+import type { ContentIndex, TermVector } from './content-index.ts';
 import type { RecipientId } from './recipient-store.ts';
 
 /** What ranking needs to know about a paper's content: its vector and the items affinity compares. */
@@ -27,7 +27,18 @@ export interface ProfileInput {
   votes: VotedPaper[];
   /** Its topic follows, oldest first, each with its text as a vector (`ContentIndex.textVector`). */
   seeds: { follow: Follow; vector: TermVector }[];
+  /**
+   * Vectors of the library's papers nearest to what the votes and follows say, best first,
+   * blended in as pseudo-relevance feedback (`expandedProfile`); absent: none.
+   */
+  neighbours?: readonly TermVector[];
 }
+
+/**
+ * Builds a profile from its input; `content` reads the content index inside the rebuild's
+ * transaction (the only connection, on PGlite), for the papers nearest to it.
+ */
+export type ProfileBuilder = (input: ProfileInput, content: Pick<ContentIndex, 'nearest' | 'vectors'>) => Promise<Profile>;
 
 /** What a part of a profile came from: a voted paper, or a followed topic (as `followText` shows it). */
 export type ProfileSource = { kind: 'paper'; paperId: string } | { kind: 'follow'; follow: string };
@@ -70,7 +81,8 @@ export interface ProfileStore {
    * Rebuilds these recipients' profiles in one transaction: locks their rows (so a vote cast
    * meanwhile marks its profile stale again rather than being lost), reads each recipient's
    * latest `votes` votes and its topic follows, stores what `build` makes of them (a profile
-   * built from nothing is removed), and returns the profiles stored.
+   * built from nothing is removed), and returns the profiles stored. Recipients are built one
+   * after another, on the transaction's connection.
    */
-  rebuild(recipients: readonly RecipientId[], build: (input: ProfileInput) => Profile, options: { votes: number }): Promise<Map<RecipientId, Profile>>;
+  rebuild(recipients: readonly RecipientId[], build: ProfileBuilder, options: { votes: number }): Promise<Map<RecipientId, Profile>>;
 }

@@ -1,7 +1,7 @@
 import type { TermVector } from '../ports/content-index.ts';
 import type { PaperFeatures, Profile, ProfileSource } from '../ports/profile-store.ts';
 import { byKey, itemKeys } from './profile.ts';
-import { type ProfileMatch, personalPoints, SCORE_WEIGHTS } from './score.ts';
+import { NAMED_MIN_POINTS, type ProfileMatch, personalPoints, SCORE_WEIGHTS } from './score.ts';
 
 /**
  * A set of papers (a window's, by position "pord") inverted by content term and by affinity
@@ -144,7 +144,8 @@ export class ProfileScorer {
 /**
  * Which source of a profile adds most to its points for a paper: the 👍 paper or followed
  * topic credited with each shared term and item (`Profile.contentSources`, `itemSources`),
- * summed per source as the points weigh them. Undefined when no credited source adds anything.
+ * summed per source as the points weigh them. Undefined when no credited source adds
+ * {@link NAMED_MIN_POINTS}.
  * A merge over the profile's ascending terms and items (as `buildProfile` orders them) and the
  * paper's (`items` ascending, as a {@link PaperIndex} keeps them), so a batch explaining
  * thousands of picks builds no lookup tables.
@@ -175,5 +176,5 @@ export function strongestSource(profile: Profile, vector: TermVector, items: rea
   }
   let best: number | undefined;
   for (const [source, value] of credit) if (best === undefined || value > credit.get(best)! || (value === credit.get(best) && source < best)) best = source;
-  return best === undefined ? undefined : profile.sources[best];
+  return best === undefined || credit.get(best)! < NAMED_MIN_POINTS ? undefined : profile.sources[best];
 }

@@ -24,8 +24,12 @@ export const PROFILE = {
   halfLifeDays: 30,
   /** What a topic follow weighs as a positive seed, against 1 for the latest vote. */
   seedWeight: 2,
-  /** Content terms kept, by absolute weight: bounds the row and the cost of scoring with it. */
-  terms: 200,
+  /**
+   * Content terms kept, by absolute weight: bounds the row and the cost of scoring with it. The
+   * expansion below adds the terms of ten more papers; on the simulated users (text alone) 200
+   * kept 0.334 of the top 5 in the 👍 categories, 300 0.347, 500 and every term 0.352.
+   */
+  terms: 400,
   /** Affinity items kept, by absolute weight. */
   items: 128,
   /** Item weights per kind, as the affinity always had: a keyword or author 1, a category 0.5. */
@@ -33,6 +37,15 @@ export const PROFILE = {
   /** The latest 👎 votes summed for near-duplicates, and the terms of that sum kept. */
   dislikes: 20,
   dislikeTerms: 200,
+  /**
+   * Pseudo-relevance feedback, as `similar` expands a paper: the mean of the library's
+   * `neighbours` papers closest to the profile (of `candidates` found by the index, re-ranked
+   * exactly; papers voted on left out) is added at `weight` × the profile's own length. Simulated
+   * users on 2,000 real arXiv papers (bench/measures/recommend.ts, text alone): the content
+   * profile's top 5 a day in the 👍 categories went from 0.325 to 0.351, against 0.325 for
+   * arxiv-sanity-lite's SVM, which the profile alone only equals.
+   */
+  expansion: { neighbours: 10, weight: 1, candidates: 50, minCosine: 0.1 },
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -81,8 +94,9 @@ class Sums<K> {
  * A recipient's profile from its latest votes (newest first) and topic follows:
  *
  * - content: Σ ±decay × the voted paper's TF-IDF vector (👍 +, 👎 −) + Σ seedWeight × each topic
- *   follow's text vector; the strongest `PROFILE.terms` terms by absolute weight, L2-normalised,
- *   so its dot product with a paper's vector is a cosine (−1…1);
+ *   follow's text vector (+ the mean of `neighbours`, when given, at the sum's own length ×
+ *   `PROFILE.expansion.weight`); the strongest `PROFILE.terms` terms by absolute weight,
+ *   L2-normalised, so its dot product with a paper's vector is a cosine (−1…1);
  * - items: Σ ±decay × itemWeight over the voted papers' keywords, authors and categories (the
  *   affinity of before, now decaying with age), the strongest `PROFILE.items`;
  * - dislikes: the latest 👎 papers' vectors summed with their decay, not normalised, so a
@@ -113,6 +127,12 @@ export function buildProfile(input: ProfileInput): Profile {
   for (const seed of input.seeds) {
     const source = sources.push({ kind: 'follow', follow: followText(seed.follow) }) - 1;
     addVector(content, seed.vector, PROFILE.seedWeight, source);
+  }
+  // The nearest papers are credited to no source: a card names a 👍 paper or a follow, never them.
+  const neighbours = (input.neighbours ?? []).slice(0, PROFILE.expansion.neighbours);
+  if (neighbours.length > 0) {
+    const length = Math.sqrt([...content.sums.values()].reduce((sum, e) => sum + e.sum * e.sum, 0));
+    for (const vector of neighbours) addVector(content, vector, (PROFILE.expansion.weight * length) / neighbours.length, undefined);
   }
 
   // The strongest terms and items (ties by key, so the same input always keeps the same ones).

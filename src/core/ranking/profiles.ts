@@ -1,7 +1,8 @@
-import type { Profile } from '../ports/profile-store.ts';
+import type { Profile, ProfileBuilder } from '../ports/profile-store.ts';
 import type { RecipientId } from '../ports/recipient-store.ts';
 import type { Storage } from '../ports/storage.ts';
 import { buildProfile, isEmptyProfile, PROFILE } from './profile.ts';
+import { closest } from './similar-papers.ts';
 
 /**
  * The profiles of these recipients, as rankings use them: stored ones as they are, stale ones
@@ -20,7 +21,7 @@ export async function loadProfiles(store: Pick<Storage, 'profiles'>, recipients:
   if (stale.length > 0) {
     // What was built is what is stored (weights are rounded for that), so a paper's points never
     // depend on whether its profile was rebuilt by this request.
-    for (const [recipient, profile] of await store.profiles.rebuild(stale, buildProfile, { votes: PROFILE.votes })) {
+    for (const [recipient, profile] of await store.profiles.rebuild(stale, expandedProfile, { votes: PROFILE.votes })) {
       if (!isEmptyProfile(profile)) profiles.set(recipient, profile);
     }
   }
@@ -32,5 +33,24 @@ export async function loadProfiles(store: Pick<Storage, 'profiles'>, recipients:
  * reads it ready: alphaXiv-style, a 👍 shows in the next list.
  */
 export async function refreshProfile(store: Pick<Storage, 'profiles'>, recipient: RecipientId): Promise<void> {
-  await store.profiles.rebuild([recipient], buildProfile, { votes: PROFILE.votes });
+  await store.profiles.rebuild([recipient], expandedProfile, { votes: PROFILE.votes });
 }
+
+/**
+ * A recipient's profile (`buildProfile`) expanded by the papers of the library closest to it,
+ * which share its subject in words its votes and follows may not use (`PROFILE.expansion`).
+ * Papers the recipient voted on are not neighbours: they are in the profile already. Only
+ * for recipients who 👍 something.
+ */
+export const expandedProfile: ProfileBuilder = async (input, content) => {
+  const profile = buildProfile(input);
+  // Measured for recipients who 👍 papers; a topic follow alone already says what to match.
+  if (!input.votes.some((vote) => vote.vote === 'up') || !profile.content.weights.some((weight) => weight > 0)) return profile;
+  // Only papers about the same thing: in a small library the ten nearest may not be.
+  const near = await closest(content, profile.content, {
+    limit: PROFILE.expansion.candidates,
+    exclude: input.votes.map((vote) => vote.paperId),
+  });
+  const neighbours = near.filter((entry) => entry.score >= PROFILE.expansion.minCosine).map((entry) => entry.vector);
+  return neighbours.length === 0 ? profile : buildProfile({ ...input, neighbours });
+};

@@ -38,6 +38,13 @@ export const SCORE_WEIGHTS = {
  */
 export const LIKED_MIN_POINTS = 1;
 
+/**
+ * Points the 👍 paper or followed topic a card names must add to the paper by itself: a paper
+ * lifted by what the profile's nearest papers share, with one common word of the 👍 paper
+ * besides, is not "like" it.
+ */
+export const NAMED_MIN_POINTS = 0.5;
+
 /** What a profile says about one paper, before weighting (see {@link personalPoints}). */
 export interface ProfileMatch {
   /** Dot product of the profile's content vector with the paper's (−1…1). */

@@ -1,5 +1,5 @@
 import type { Paper } from '../paper.ts';
-import type { TermVector } from '../ports/content-index.ts';
+import type { ContentIndex, NearestOptions, TermVector } from '../ports/content-index.ts';
 import type { Storage } from '../ports/storage.ts';
 import { dot, sharedTerms, weightedSum } from './term-vector.ts';
 
@@ -60,15 +60,7 @@ export async function similarPapers(
   if (query.terms.length === 0) return { status: 'empty', paper };
 
   const wanted = options.offset + options.limit + 1;
-  const candidates = await store.content.nearest(query, { limit: Math.max(MIN_CANDIDATES, 2 * wanted), exclude: [paperId] });
-  const candidateVectors = await store.content.vectors(candidates.map((c) => c.paperId));
-  const exact = candidates
-    .flatMap((candidate, order) => {
-      const vector = candidateVectors.get(candidate.paperId);
-      return vector ? [{ id: candidate.paperId, vector, order, score: dot(query, vector) }] : [];
-    })
-    .filter((entry) => entry.score > 0)
-    .sort(byScore);
+  const exact = await closest(store.content, query, { limit: Math.max(MIN_CANDIDATES, 2 * wanted), exclude: [paperId] });
   const expanded = expandQuery(
     query,
     exact.map((entry) => entry.vector),
@@ -88,6 +80,31 @@ export async function similarPapers(
     return [{ paper: similar, score: entry.score, shared: telling(words, SHARED_SHOWN) }];
   });
   return { status: 'found', paper, papers: found, hasMore: ranked.length > options.offset + options.limit };
+}
+
+/** A candidate of {@link closest}: its exact cosine with the query, and its place in the index's order. */
+export interface CloseVector {
+  id: string;
+  vector: TermVector;
+  score: number;
+  order: number;
+}
+
+/**
+ * The papers closest to `query`: `limit` candidates from the index's postings
+ * (`ContentIndex.nearest`), re-ranked by the exact `dot` of their stored vectors with the
+ * query; those with nothing positive in common are dropped. Best first.
+ */
+export async function closest(content: Pick<ContentIndex, 'nearest' | 'vectors'>, query: TermVector, options: NearestOptions): Promise<CloseVector[]> {
+  const candidates = await content.nearest(query, options);
+  const vectors = await content.vectors(candidates.map((c) => c.paperId));
+  return candidates
+    .flatMap((candidate, order) => {
+      const vector = vectors.get(candidate.paperId);
+      return vector ? [{ id: candidate.paperId, vector, order, score: dot(query, vector) }] : [];
+    })
+    .filter((entry) => entry.score > 0)
+    .sort(byScore);
 }
 
 /** Best first; ties keep the index's order. */
