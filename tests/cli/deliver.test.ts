@@ -57,8 +57,10 @@ describe('paperboy deliver and paperboy subscriptions', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+RECIPIENT\s+SCHEDULE\s+NEXT POST\s+LAST DELIVERY$/);
+    // The next post is read from the real clock: a later send time, or, once today's 09:00 in
+    // Berlin has passed unsent, "due now" for today.
     expect(lines[1]).toMatch(
-      /^1\s+terminal user alice\s+09:00 Europe\/Berlin daily\s+\S.*UTC \(.* local\)\s+2026-11-27 sent at 2026-11-27 08:05 UTC, 1 paper$/,
+      /^1\s+terminal user alice\s+09:00 Europe\/Berlin daily\s+(\S.*UTC \(.* local\)|due now \(\d{4}-\d{2}-\d{2}\))\s+2026-11-27 sent at 2026-11-27 08:05 UTC, 1 paper$/,
     );
     expect(lines[2]).toMatch(/^2\s+telegram user 4242\s+09:00 Europe\/Berlin daily\s+.*\s+none yet$/);
     const json = JSON.parse((await runPaperboy(['subscriptions', '--json', '--status', 'active'], env)).stdout);
