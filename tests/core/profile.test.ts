@@ -66,11 +66,26 @@ describe.each(engines)('learned profiles on %s', (engine) => {
         source: 'hf',
       });
       await t.storage.papers.store([
-        paper('2405.40001', 'Sparse autoencoders on the residual stream', 'Sparse autoencoders learn a dictionary of features from the residual stream of a transformer.', 0),
+        paper(
+          '2405.40001',
+          'Sparse autoencoders on the residual stream',
+          'Sparse autoencoders learn a dictionary of features from the residual stream of a transformer.',
+          0,
+        ),
         // Shares the first's words, and the third's.
-        paper('2405.40002', 'Dictionary features of the residual stream show superposition', 'Dictionary features read from the residual stream reveal superposition: monosemantic neurons are rare.', 0),
+        paper(
+          '2405.40002',
+          'Dictionary features of the residual stream show superposition',
+          'Dictionary features read from the residual stream reveal superposition: monosemantic neurons are rare.',
+          0,
+        ),
         // Shares no word with the first.
-        paper('2405.40003', 'Monosemantic neurons and superposition', 'Superposition packs concepts into polysemantic neurons; monosemantic neurons are the exception.', 1),
+        paper(
+          '2405.40003',
+          'Monosemantic neurons and superposition',
+          'Superposition packs concepts into polysemantic neurons; monosemantic neurons are the exception.',
+          1,
+        ),
         paper('2405.40004', 'Video diffusion with temporal attention', 'Video diffusion models denoise frames with temporal attention layers.', 2),
         paper('2405.40005', 'Temporal attention for video diffusion', 'Temporal attention layers let video diffusion models keep frames consistent.', 3),
       ]);
