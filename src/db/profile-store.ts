@@ -40,6 +40,11 @@ export function createProfileStore(db: Db): ProfileStore {
       return profiles;
     },
 
+    async stale() {
+      const rows = await db.selectFrom('recipient_profiles').select('recipient_id').where('stale', '=', true).orderBy('recipient_id').execute();
+      return rows.map((row) => row.recipient_id);
+    },
+
     rebuild(recipients, build, options) {
       const ids = [...new Set(recipients)].sort((a, b) => a - b);
       if (ids.length === 0) return Promise.resolve(new Map());

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/create-db.ts';
 import { type CliResult, runPaperboy, templateDataDir } from '../support/cli.ts';
 import { hfDailyItems } from '../support/fixtures.ts';
 
@@ -28,7 +29,20 @@ describe('paperboy reindex', () => {
       /^Reindexed 5 papers in \d+\.\d s: [\d,]+ distinct words and phrases, [\d,]+ of them in at least two papers and not too common to compare papers on\.\n$/,
     );
     const json = await paperboy('reindex', '--json');
-    expect(JSON.parse(json.stdout)).toEqual({ papers: 5, terms: expect.any(Number), usableTerms: expect.any(Number), ms: expect.any(Number) });
+    expect(JSON.parse(json.stdout)).toEqual({ papers: 5, terms: expect.any(Number), usableTerms: expect.any(Number), ms: expect.any(Number), profiles: 0 });
+  });
+
+  it('updates the profiles of those who voted, so the next digest finds them ready', async () => {
+    const paper = hfDailyItems()[0]!.paper.id;
+    expect((await paperboy('ask', '--user', 'alice', `vote ${paper} up`)).code).toBe(0);
+    const result = await paperboy('reindex');
+    expect(result.stdout).toMatch(/ Updated 1 profile \(what each person or channel likes\) to match\.\n$/);
+    const handle = await createDb({ dataDir: data.dataDir, migrate: false, command: 'vitest' });
+    try {
+      expect(await handle.db.selectFrom('recipient_profiles').select(['stale', 'votes']).execute()).toEqual([{ stale: false, votes: 1 }]);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('rejects unknown flags with its usage and exit code 2', async () => {

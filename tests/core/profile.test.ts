@@ -3,6 +3,7 @@ import { reasonText } from '../../src/core/actions/action-label.ts';
 import type { Answer } from '../../src/core/answer.ts';
 import type { PaperInput } from '../../src/core/paper.ts';
 import { profileScores } from '../../src/core/ranking/profile-scores.ts';
+import { rebuildStaleProfiles } from '../../src/core/ranking/profiles.ts';
 import { reindexContent } from '../../src/db/reindex-content.ts';
 import { createStorage } from '../../src/db/storage.ts';
 import { asChannel, asUser, testCore } from '../support/core.ts';
@@ -111,6 +112,29 @@ describe.each(engines)('learned profiles on %s', (engine) => {
       expect(await stale()).toEqual([{ stale: true }]);
       expect(ids(await core.run('today', asUser()))).toEqual(ids(before));
       expect(await stale()).toEqual([{ stale: false }]);
+    });
+
+    it('rebuilds every stale profile at once after a reindex, as reading them would', async () => {
+      await t.storage.papers.store(topicPapers);
+      const core = testCore(t.db);
+      for (const [user, paper] of [
+        ['u1', '2405.30001'],
+        ['u2', '2405.30011'],
+        ['u3', '2405.30021'],
+      ]) {
+        await core.run(`vote ${paper} up`, asUser(user));
+      }
+      await core.run('follow protein folding', asUser('u4'));
+      const rankings = async () => Promise.all(['u1', 'u2', 'u3', 'u4'].map(async (user) => ids(await core.run('today', asUser(user)))));
+      const before = await rankings();
+      await reindexContent(t.db);
+      expect(await t.storage.profiles.stale()).toHaveLength(4);
+
+      const progress: number[] = [];
+      expect(await rebuildStaleProfiles(t.storage, { writers: 2, onProgress: (done) => progress.push(done) })).toBe(4);
+      expect(progress.at(-1)).toBe(4);
+      expect(await t.storage.profiles.stale()).toEqual([]);
+      expect(await rankings()).toEqual(before);
     });
 
     it('weighs recent votes more: a 👍 today outweighs one from months ago', async () => {

@@ -77,6 +77,8 @@ export interface ProfileStore {
    * recipient with no profile (it never voted nor followed a topic).
    */
   load(recipients: readonly RecipientId[]): Promise<Map<RecipientId, Profile | 'stale'>>;
+  /** Every recipient whose stored profile is stale, ascending (a reindex makes them all so). */
+  stale(): Promise<RecipientId[]>;
   /**
    * Rebuilds these recipients' profiles in one transaction: locks their rows (so a vote cast
    * meanwhile marks its profile stale again rather than being lost), reads each recipient's

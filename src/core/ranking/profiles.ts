@@ -36,6 +36,42 @@ export async function refreshProfile(store: Pick<Storage, 'profiles'>, recipient
   await store.profiles.rebuild([recipient], expandedProfile, { votes: PROFILE.votes });
 }
 
+/** Recipients whose profiles one rebuilding transaction takes (each needs a `nearest` when it has 👍). */
+const REBUILD_BATCH = 200;
+
+/**
+ * Rebuilds every stale profile now, `writers` batches at a time (default 2; PGlite has one
+ * connection, so they queue), rather than in the first rankings that read them: after a
+ * reindex every profile is stale, and rebuilding one with 👍 costs a search of the library, so
+ * the first digest pass would otherwise pay for all of them. Returns how many were rebuilt.
+ */
+export async function rebuildStaleProfiles(
+  store: Pick<Storage, 'profiles'>,
+  options: { writers?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<number> {
+  const stale = await store.profiles.stale();
+  let next = 0;
+  let done = 0;
+  let failed = false;
+  options.onProgress?.(0, stale.length);
+  const writer = async () => {
+    while (!failed && next < stale.length) {
+      const batch = stale.slice(next, (next += REBUILD_BATCH));
+      await store.profiles.rebuild(batch, expandedProfile, { votes: PROFILE.votes }).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+      done += batch.length;
+      options.onProgress?.(done, stale.length);
+    }
+  };
+  // Every writer finishes its batch in flight before the first failure is thrown.
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, options.writers ?? 2) }, writer));
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return stale.length;
+}
+
 /**
  * A recipient's profile (`buildProfile`) expanded by the papers of the library closest to it,
  * which share its subject in words its votes and follows may not use (`PROFILE.expansion`).
