@@ -41,9 +41,10 @@ export const CONTENT_MODEL = {
   /**
    * Of those, the strongest that go to `content_postings`, the index `nearest` finds candidates
    * in (its query is cut to as many): the index's size and a search's cost grow with it, while
-   * candidates are ranked on whole vectors afterwards. For `similar` (top 5 in the paper's
-   * primary category, with expansion): 0.419 with 16 terms, 0.449 with 24, 0.458 with 28,
-   * 0.462 with 32, 0.467 with 40, 0.474 with every term.
+   * candidates are ranked on whole vectors afterwards. When vectors were cut to as many terms
+   * as were posted (v2), `similar`'s top 5 in the paper's primary category was 0.419 with 16,
+   * 0.449 with 24, 0.458 with 28, 0.462 with 32, 0.467 with 40 and 0.474 with every term; with
+   * 64-term vectors and 28 posted, 0.470.
    */
   postedTerms: 28,
   /** Terms in fewer papers are dropped: a term only one paper has says nothing about similarity. */
