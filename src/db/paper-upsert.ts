@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PaperInput } from '../core/paper.ts';
 import type { BulkStoreOptions, StoreResult } from '../core/ports/paper-library.ts';
 import type { Db } from './db.ts';
+import { eachInParallel, slicesOf } from './each-in-parallel.ts';
 import { inTransaction } from './in-transaction.ts';
 import { indexPapers } from './index-papers.ts';
 import { indexPendingContent } from './reindex-content.ts';
@@ -52,31 +53,19 @@ export async function upsertPapersInBulk(db: Db, inputs: readonly PaperInput[], 
   const now = options.now ?? new Date();
   const result: StoreResult = { inserted: 0, updated: 0, unchanged: 0 };
   const writers = db.isTransaction ? 1 : Math.max(1, options.writers ?? 2);
-  let next = 0;
   let stored = 0;
-  let failed = false;
   // Papers this import changed that were indexed before: rebuilt (not counted again) at the end.
   const updated: string[] = [];
-  const writer = async () => {
-    while (!failed && next < batches.length) {
-      const batch = batches[next++]!;
-      const rows = await inTransaction(db, async (trx) => {
-        await commitWithoutWaiting(trx);
-        return upsertBatch(trx, batch.papers, batch.refreshCounts, now);
-      }).catch((error: unknown) => {
-        failed = true;
-        throw error;
-      });
-      tally(result, batch, rows);
-      for (const row of rows) if (!row.inserted) updated.push(row.id);
-      stored += batch.papers.length;
-      options.onProgress?.(stored, total);
-    }
-  };
-  // Every writer finishes its batch in flight before the first failure is thrown.
-  const outcomes = await Promise.allSettled(Array.from({ length: writers }, writer));
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
+  await eachInParallel(batches, writers, async (batch) => {
+    const rows = await inTransaction(db, async (trx) => {
+      await commitWithoutWaiting(trx);
+      return upsertBatch(trx, batch.papers, batch.refreshCounts, now);
+    });
+    tally(result, batch, rows);
+    for (const row of rows) if (!row.inserted) updated.push(row.id);
+    stored += batch.papers.length;
+    options.onProgress?.(stored, total);
+  });
   await indexPendingContent(db, updated, { writers, ...(options.onIndexProgress ? { onProgress: options.onIndexProgress } : {}) });
   return result;
 }
@@ -104,7 +93,7 @@ function batchesOf(inputs: readonly PaperInput[]): Batch[] {
   const batches: Batch[] = [];
   for (const refreshCounts of [true, false]) {
     const group = merged.filter((paper) => (paper.upvotes !== undefined || paper.comments !== undefined) === refreshCounts);
-    for (let start = 0; start < group.length; start += BATCH_SIZE) batches.push({ papers: group.slice(start, start + BATCH_SIZE), refreshCounts });
+    for (const papers of slicesOf(group, BATCH_SIZE)) batches.push({ papers, refreshCounts });
   }
   return batches;
 }

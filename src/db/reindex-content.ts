@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { ReindexProgress, ReindexResult } from '../core/ports/content-index.ts';
 import { CONTENT_MODEL, postedOf, usableDf } from './content-model.ts';
 import type { Db } from './db.ts';
+import { eachInParallel, slicesOf } from './each-in-parallel.ts';
 import { inTransaction } from './in-transaction.ts';
 import { indexPapers, type Rebuild } from './index-papers.ts';
 
@@ -177,26 +178,12 @@ async function inChunks(
   progress: (done: number) => void,
   work: (chunk: string[]) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
   let done = 0;
-  let failed = false;
-  const writer = async () => {
-    while (!failed && next < ids.length) {
-      const chunk = ids.slice(next, (next += size));
-      try {
-        await work(chunk);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-      done += chunk.length;
-      progress(done);
-    }
-  };
-  const count = db.isTransaction ? 1 : Math.max(1, writers ?? 2);
-  const outcomes = await Promise.allSettled(Array.from({ length: count }, writer));
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
+  await eachInParallel(slicesOf(ids, size), db.isTransaction ? 1 : (writers ?? 2), async (chunk) => {
+    await work(chunk);
+    done += chunk.length;
+    progress(done);
+  });
 }
 
 /**
